@@ -1,0 +1,120 @@
+"""The composition root: settings in, one wired `Application` out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.handlers.errors import make_error_handler
+from bot.handlers.fallback import FallbackHandlers, TextFlows
+from bot.handlers.onboarding import OnboardingHandlers
+from bot.services.common import Clock, Language, system_clock
+from bot.services.conversations import Conversations
+from bot.services.directory import Directory
+from bot.services.team_setup import TeamSetup
+from bot.texts import t
+from storage.database import create_engine, create_session_factory
+from storage.migrate import upgrade_database
+
+logger = logging.getLogger(__name__)
+
+# Commands shown in Telegram's menu, in this order.
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "join",
+    "team",
+    "invite",
+    "newteam",
+    "linkgroup",
+    "language",
+    "cancel",
+)
+
+
+@dataclass
+class Services:
+    engine: AsyncEngine
+    directory: Directory
+    conversations: Conversations
+    team_setup: TeamSetup
+
+
+def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
+    engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
+    directory = Directory(sessions, clock, settings.steunpunt_admins, settings.steunpunt_language)
+    conversations = Conversations(sessions, clock)
+    return Services(engine, directory, conversations, TeamSetup(directory, conversations))
+
+
+def menu(language: Language) -> list[BotCommand]:
+    return [BotCommand(name, t(language, f"command.{name}")) for name in MENU_COMMANDS]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    request: BaseRequest | None = None,
+    migrate: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Wire settings, storage, services and handlers into one PTB `Application`.
+
+    `request` replaces the network layer (tests pass a fake Bot API); `migrate` brings the
+    database schema up to date before the bot takes its first update.
+    """
+    services = build_services(settings, clock)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        if migrate:
+            await upgrade_database(services.engine)
+        await application.bot.set_my_commands(menu(settings.steunpunt_language))
+        for language in ("nl", "en"):
+            await application.bot.set_my_commands(menu(language), language_code=language)
+        logger.info("Steunpunt is running as @%s", application.bot.username)
+
+    async def post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
+        await services.engine.dispose()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=ZoneInfo(settings.steunpunt_timezone),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data["services"] = services
+
+    flows = TextFlows()
+    onboarding = OnboardingHandlers(
+        services.directory,
+        services.conversations,
+        services.team_setup,
+        ZoneInfo(settings.steunpunt_timezone),
+    )
+    onboarding.register(application)
+    onboarding.register_flows(flows)
+    FallbackHandlers(services.directory, services.conversations, flows).register(application)
+    application.add_error_handler(make_error_handler(settings.steunpunt_language))  # type: ignore[arg-type]
+    return application

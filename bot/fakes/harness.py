@@ -1,0 +1,92 @@
+"""Drive the real `Application` as Telegram would: people send text and press buttons, and we
+read what the bot sent back. Used by the tests and by `steunpunt demo`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.fakes.telegram import (
+    BotMessage,
+    FakeBotRequest,
+    FakeGroup,
+    FakeTelegram,
+    FakeUser,
+    JsonDict,
+)
+from bot.services.common import Clock, system_clock
+
+Observer = Callable[[str, list[BotMessage]], None]
+
+
+class ChatHarness:
+    def __init__(self, application: Application, telegram: FakeTelegram) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.telegram = telegram
+        self.observers: list[Observer] = []
+
+    @classmethod
+    @asynccontextmanager
+    async def running(
+        cls,
+        settings: Settings,
+        telegram: FakeTelegram | None = None,
+        clock: Clock = system_clock,
+    ) -> AsyncIterator[ChatHarness]:
+        """A started bot (schema migrated, menu set) on a fake Bot API; stopped afterwards."""
+        telegram = telegram or FakeTelegram()
+        application = build_application(settings, clock=clock, request=FakeBotRequest(telegram))
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            try:
+                yield cls(application, telegram)
+            finally:
+                if application.post_shutdown is not None:
+                    await application.post_shutdown(application)
+
+    async def deliver(self, update: JsonDict, label: str = "") -> list[BotMessage]:
+        """Feed one update to the bot; returns the messages it sent or edited meanwhile."""
+        start = len(self.telegram.outbox)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        produced = self.telegram.outbox[start:]
+        for observer in self.observers:
+            observer(label, produced)
+        return produced
+
+    async def send(
+        self, user: FakeUser, text: str, chat: FakeGroup | None = None
+    ) -> list[BotMessage]:
+        where = f" in {chat.title}" if chat else ""
+        return await self.deliver(
+            self.telegram.message_update(user, text, chat), f"{user.first_name}{where}: {text}"
+        )
+
+    async def press(
+        self, user: FakeUser, label: str, chat: FakeGroup | None = None
+    ) -> list[BotMessage]:
+        """Press the newest button labelled `label` (or starting with it) in the chat."""
+        message, button = self.telegram.find_button(chat.id if chat else user.id, label)
+        if button.callback_data is None:
+            raise LookupError(f"button {label!r} opens a link, it cannot be pressed")
+        return await self.deliver(
+            self.telegram.callback_update(user, message, button.callback_data),
+            f"{user.first_name} presses [{button.text}]",
+        )
+
+    def messages_to(self, who: FakeUser | FakeGroup) -> list[BotMessage]:
+        return list(self.telegram.messages.get(who.id, []))
+
+    def last_to(self, who: FakeUser | FakeGroup) -> BotMessage:
+        messages = self.messages_to(who)
+        if not messages:
+            raise LookupError(f"the bot sent nothing to {who}")
+        return messages[-1]
+
+    def toasts(self) -> list[str]:
+        return [str(a["text"]) for a in self.telegram.callback_answers if a.get("text")]

@@ -1,0 +1,462 @@
+"""A fake Bot API that answers like Telegram and remembers everything the bot sent.
+
+`FakeTelegram` holds the state (chats, messages, pending updates) and answers Bot API
+methods; `FakeBotRequest` plugs it into PTB as a `BaseRequest`, so the real `Application`
+talks to it without any network. The same object can sit behind a local HTTP server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+JsonDict = dict[str, Any]
+
+# Tags Telegram accepts with parse_mode=HTML.
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "tg-spoiler", "span", "blockquote", "tg-emoji",
+}  # fmt: skip
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+# Parameters that PTB sends JSON-encoded; everything else is a plain string.
+_JSON_PARAMS = {
+    "chat_id", "message_id", "reply_markup", "commands", "scope", "allowed_updates", "offset",
+    "limit", "timeout", "show_alert", "disable_notification", "protect_content",
+    "link_preview_options", "reply_parameters", "entities", "user_id", "cache_time",
+    "drop_pending_updates", "from_chat_id", "message_ids",
+}  # fmt: skip
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class BotMessage:
+    """A message as its reader sees it (HTML resolved), kept current through edits."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    buttons: list[list[Button]]
+    raw: JsonDict
+    edits: int = 0
+
+    def button_texts(self) -> list[str]:
+        return [button.text for row in self.buttons for button in row]
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: JsonDict
+
+
+@dataclass
+class PlannedFailure:
+    method: str
+    status: int
+    description: str
+    chat_id: int | None = None
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeUser:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "nl"
+
+    def as_json(self) -> JsonDict:
+        data: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+    def private_chat(self) -> JsonDict:
+        chat: JsonDict = {"id": self.id, "type": "private", "first_name": self.first_name}
+        if self.last_name:
+            chat["last_name"] = self.last_name
+        if self.username:
+            chat["username"] = self.username
+        return chat
+
+
+@dataclass
+class FakeGroup:
+    id: int
+    title: str
+    type: str = "supergroup"
+
+    def as_json(self) -> JsonDict:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
+class _VisibleText(HTMLParser):
+    """Turns Telegram HTML into the text a reader sees, rejecting what Telegram rejects."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            raise ApiError(
+                400, f'Bad Request: can\'t parse entities: unsupported start tag "{tag}"'
+            )
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: unexpected end tag "{tag}"')
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(text: str, parse_mode: str | None) -> str:
+    if parse_mode is None:
+        return text
+    if parse_mode.upper() != "HTML":
+        raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
+    parser = _VisibleText()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
+    return html.unescape("".join(parser.parts))
+
+
+def _buttons(markup: JsonDict | None) -> list[list[Button]]:
+    if not markup:
+        return []
+    rows: list[list[Button]] = []
+    for row in markup.get("inline_keyboard", []):
+        buttons = []
+        for item in row:
+            data = item.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if not item.get("text"):
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            buttons.append(Button(item["text"], data, item.get("url")))
+        rows.append(buttons)
+    return rows
+
+
+def decode_params(raw: dict[str, str]) -> JsonDict:
+    """Undo PTB's form encoding: JSON for structured parameters, strings for the rest."""
+    decoded: JsonDict = {}
+    for key, value in raw.items():
+        decoded[key] = json.loads(value) if key in _JSON_PARAMS else value
+    return decoded
+
+
+@dataclass
+class FakeTelegram:
+    bot_id: int = 7_000_000_001
+    bot_username: str = "steunpunt_test_bot"
+    bot_name: str = "Steunpunt"
+    calls: list[ApiCall] = field(default_factory=list)
+    messages: dict[int, list[BotMessage]] = field(default_factory=dict)
+    commands: dict[str, list[JsonDict]] = field(default_factory=dict)
+    callback_answers: list[JsonDict] = field(default_factory=list)
+    blocked_by: set[int] = field(default_factory=set)
+    failures: list[PlannedFailure] = field(default_factory=list)
+    # Every message the bot sent or edited, in order (an edited message appears again).
+    outbox: list[BotMessage] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._chats: dict[int, JsonDict] = {}
+        self._ids = itertools.count(100_001)
+        self._message_ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._pending: list[JsonDict] = []
+        self._update_arrived = asyncio.Event()
+
+    # --- the world: people, groups, and what they do ------------------------------------------
+
+    def user(
+        self,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "nl",
+        user_id: int | None = None,
+    ) -> FakeUser:
+        return FakeUser(user_id or next(self._ids), first_name, last_name, username, language_code)
+
+    def group(self, title: str) -> FakeGroup:
+        group = FakeGroup(-(1_000_000_000_000 + next(self._ids)), title)
+        self._chats[group.id] = group.as_json()
+        return group
+
+    def message_update(self, user: FakeUser, text: str, chat: FakeGroup | None = None) -> JsonDict:
+        """The update Telegram delivers when `user` sends `text` (in a private chat or `chat`)."""
+        chat_json = chat.as_json() if chat else user.private_chat()
+        self._chats[chat_json["id"]] = chat_json
+        message: JsonDict = {
+            "message_id": next(self._message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": chat_json,
+            "from": user.as_json(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def media_update(self, user: FakeUser, kind: str, payload: JsonDict) -> JsonDict:
+        """A non-text message, e.g. kind='voice' with a file description."""
+        update = self.message_update(user, "")
+        del update["message"]["text"]
+        update["message"][kind] = payload
+        return update
+
+    def callback_update(self, user: FakeUser, message: BotMessage, data: str) -> JsonDict:
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._callback_ids)),
+                "from": user.as_json(),
+                "chat_instance": str(message.chat_id),
+                "message": message.raw,
+                "data": data,
+            },
+        }
+
+    def find_button(self, chat_id: int, text: str) -> tuple[BotMessage, Button]:
+        """The newest message in the chat with a button labelled `text` (exact, else prefix)."""
+        for message in reversed(self.messages.get(chat_id, [])):
+            for exact in (True, False):
+                for button in (b for row in message.buttons for b in row):
+                    if button.text == text if exact else button.text.startswith(text):
+                        return message, button
+        shown = [b for m in self.messages.get(chat_id, []) for b in m.button_texts()]
+        raise LookupError(f"no button {text!r} in chat {chat_id}; buttons seen: {shown}")
+
+    # --- queued updates for getUpdates (HTTP long polling) -----------------------------------
+
+    def enqueue(self, update: JsonDict) -> None:
+        self._pending.append(update)
+        self._update_arrived.set()
+
+    async def next_updates(self, offset: int | None, limit: int, wait: float) -> list[JsonDict]:
+        if offset is not None:
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        if not self._pending and wait > 0:
+            self._update_arrived.clear()
+            try:
+                await asyncio.wait_for(self._update_arrived.wait(), wait)
+            except TimeoutError:
+                return []
+        return self._pending[:limit]
+
+    # --- answering Bot API methods ---------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 400,
+        description: str = "Bad Request: planned failure",
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        self.failures.append(PlannedFailure(method, status, description, chat_id, retry_after))
+
+    def bot_json(self) -> JsonDict:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.bot_name,
+            "username": self.bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def answer(self, method: str, params: JsonDict) -> tuple[int, JsonDict]:
+        """Answer one Bot API call as Telegram would: (HTTP status, JSON body)."""
+        self.calls.append(ApiCall(method, params))
+        try:
+            self._planned_failure(method, params)
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            return 200, {"ok": True, "result": handler(params)}
+        except ApiError as error:
+            body: JsonDict = {
+                "ok": False,
+                "error_code": error.status,
+                "description": error.description,
+            }
+            if error.retry_after is not None:
+                body["parameters"] = {"retry_after": error.retry_after}
+            return error.status, body
+
+    def _planned_failure(self, method: str, params: JsonDict) -> None:
+        for failure in self.failures:
+            if failure.method.lower() == method.lower() and failure.chat_id in (
+                None,
+                params.get("chat_id"),
+            ):
+                self.failures.remove(failure)
+                raise ApiError(failure.status, failure.description, failure.retry_after)
+
+    def _api_getme(self, _params: JsonDict) -> JsonDict:
+        return self.bot_json()
+
+    def _api_deletewebhook(self, _params: JsonDict) -> bool:
+        return True
+
+    def _api_getupdates(self, _params: JsonDict) -> list[JsonDict]:
+        return []  # the HTTP server answers getUpdates itself, with long polling
+
+    def _api_setmycommands(self, params: JsonDict) -> bool:
+        for command in params["commands"]:
+            name, description = command["command"], command["description"]
+            if not (
+                1 <= len(name) <= 32 and name == name.lower() and name.replace("_", "").isalnum()
+            ):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[params.get("language_code", "")] = list(params["commands"])
+        return True
+
+    def _api_answercallbackquery(self, params: JsonDict) -> bool:
+        self.callback_answers.append(params)
+        return True
+
+    def _chat(self, chat_id: Any) -> JsonDict:
+        try:
+            chat = self._chats[int(chat_id)]
+        except (KeyError, ValueError):
+            raise ApiError(400, "Bad Request: chat not found") from None
+        if chat["id"] in self.blocked_by:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _api_sendmessage(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params.get("chat_id"))
+        html_text = str(params.get("text", ""))
+        text = visible_text(html_text, params.get("parse_mode"))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        buttons = _buttons(params.get("reply_markup"))
+        raw: JsonDict = {
+            "message_id": next(self._message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": chat,
+            "from": self.bot_json(),
+            "text": text,
+        }
+        if params.get("reply_markup"):
+            raw["reply_markup"] = params["reply_markup"]
+        message = BotMessage(chat["id"], raw["message_id"], html_text, text, buttons, raw)
+        self.messages.setdefault(chat["id"], []).append(message)
+        self.outbox.append(message)
+        return raw
+
+    def _find_message(self, params: JsonDict) -> BotMessage:
+        chat = self._chat(params.get("chat_id"))
+        for message in self.messages.get(chat["id"], []):
+            if message.message_id == int(params.get("message_id", 0)):
+                return message
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    def _api_editmessagetext(self, params: JsonDict) -> JsonDict:
+        message = self._find_message(params)
+        html_text = str(params.get("text", ""))
+        text = visible_text(html_text, params.get("parse_mode"))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        markup = params.get("reply_markup")
+        if html_text == message.html and markup == message.raw.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.buttons = _buttons(markup)
+        message.html, message.text = html_text, text
+        message.raw = {**message.raw, "text": text, "edit_date": int(datetime.now(UTC).timestamp())}
+        message.raw.pop("reply_markup", None)
+        if markup:
+            message.raw["reply_markup"] = markup
+        message.edits += 1
+        self.outbox.append(message)
+        return message.raw
+
+    def _api_editmessagereplymarkup(self, params: JsonDict) -> JsonDict:
+        message = self._find_message(params)
+        markup = params.get("reply_markup")
+        if markup == message.raw.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.buttons = _buttons(markup)
+        message.raw.pop("reply_markup", None)
+        if markup:
+            message.raw["reply_markup"] = markup
+        message.edits += 1
+        self.outbox.append(message)
+        return message.raw
+
+
+class FakeBotRequest(BaseRequest):
+    """PTB's network layer, answered in-process by a `FakeTelegram`."""
+
+    def __init__(self, telegram: FakeTelegram) -> None:
+        self.telegram = telegram
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        params = decode_params(request_data.json_parameters) if request_data else {}
+        status, body = self.telegram.answer(api_method, params)
+        return status, json.dumps(body).encode()

@@ -1,0 +1,76 @@
+"""Everything no other handler took: free text inside a flow, unknown commands, stray input,
+and buttons from messages that no longer apply. Registered last."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.handlers.base import Context, HandlerGroup, is_private, with_actor
+from bot.services.common import Actor
+from bot.services.conversations import Conversation, Conversations
+from bot.services.directory import Directory
+from bot.texts import t
+
+TextFlow = Callable[[Update, Context, Actor, Conversation], Awaitable[None]]
+
+
+class TextFlows:
+    """Which handler continues a flow when the person types text instead of a command."""
+
+    def __init__(self) -> None:
+        self._flows: dict[str, TextFlow] = {}
+
+    def add(self, flow: str, handler: TextFlow) -> None:
+        self._flows[flow] = handler
+
+    def get(self, flow: str) -> TextFlow | None:
+        return self._flows.get(flow)
+
+
+class FallbackHandlers(HandlerGroup):
+    def __init__(
+        self, directory: Directory, conversations: Conversations, flows: TextFlows
+    ) -> None:
+        super().__init__(directory)
+        self.conversations = conversations
+        self.flows = flows
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        application.add_handler(
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text)
+        )
+        application.add_handler(MessageHandler(filters.COMMAND, self.unknown_command))
+        application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, self.other))
+        application.add_handler(CallbackQueryHandler(self.stale_button))
+
+    @with_actor
+    async def text(self, update: Update, context: Context, actor: Actor) -> str | None:
+        state = await self.conversations.get(actor.person_id)
+        flow = self.flows.get(state.flow) if state else None
+        if state is None or flow is None:
+            await self.reply(update, t(actor.language, "fallback.text"))
+        else:
+            await flow(update, context, actor, state)
+        return None
+
+    @with_actor
+    async def unknown_command(self, update: Update, context: Context, actor: Actor) -> str | None:
+        message = update.effective_message
+        text = message.text if message and message.text else ""
+        # In a group, answer only commands addressed to this bot by name.
+        if is_private(update) or text.split()[0].endswith(f"@{context.bot.username}"):
+            await self.reply(update, t(actor.language, "fallback.command"))
+        return None
+
+    @with_actor
+    async def other(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.reply(update, t(actor.language, "fallback.other"))
+        return None
+
+    @with_actor
+    async def stale_button(self, update: Update, context: Context, actor: Actor) -> str | None:
+        return t(actor.language, "error.button_expired")

@@ -1,0 +1,505 @@
+"""Onboarding, teams and roles: /start, /join, /help, /newteam, /invite, /team, /linkgroup,
+/language and /cancel."""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.handlers.base import Context, HandlerGroup, bullet_list, is_private, keyboard, with_actor
+from bot.handlers.fallback import TextFlows
+from bot.services.common import Actor, Language, ServiceError
+from bot.services.conversations import Conversation, Conversations
+from bot.services.directory import Directory, Roster
+from bot.services.team_setup import ASK_KIND, ASK_NAME, ASK_STADSDEEL, TeamSetup
+from bot.texts import Safe, t
+from bot.texts.formatting import format_date, short_label
+from storage.models import Invite, Role, Stadsdeel, Team, TeamKind
+
+logger = logging.getLogger(__name__)
+
+JOIN_FLOW = "join"
+ROSTER_PAGE = 15
+# Commands that belong in a private chat with the bot, answered with a pointer when sent in a group.
+PRIVATE_COMMANDS = ("join", "newteam", "invite", "team", "language")
+
+
+def team_line(language: Language, team: Team) -> Safe:
+    return t(
+        language,
+        "team.line",
+        team=team.name,
+        kind=t(language, f"kind.{team.kind.value}"),
+        stadsdeel=t(language, f"stadsdeel.{team.stadsdeel.value}"),
+    )
+
+
+class OnboardingHandlers(HandlerGroup):
+    def __init__(
+        self,
+        directory: Directory,
+        conversations: Conversations,
+        team_setup: TeamSetup,
+        zone: ZoneInfo,
+    ) -> None:
+        super().__init__(directory)
+        self.conversations = conversations
+        self.team_setup = team_setup
+        self.zone = zone
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+        for name, callback in (
+            ("start", self.start),
+            ("join", self.join),
+            ("newteam", self.new_team),
+            ("invite", self.invite),
+            ("team", self.team),
+            ("language", self.language),
+        ):
+            application.add_handler(CommandHandler(name, callback, filters=private))
+        application.add_handler(CommandHandler("help", self.help, filters=private))
+        application.add_handler(CommandHandler(["start", "help"], self.group_help, filters=groups))
+        application.add_handler(CommandHandler(PRIVATE_COMMANDS, self.private_only, filters=groups))
+        application.add_handler(CommandHandler("linkgroup", self.link_group))
+        application.add_handler(CommandHandler("cancel", self.cancel))
+        for pattern, callback in (
+            (r"^nt:k:(\w+)$", self.pick_kind),
+            (r"^nt:s:(\w+)$", self.pick_stadsdeel),
+            (r"^cancel$", self.cancel),
+            (r"^inv:(\d+)$", self.show_invite),
+            (r"^inv:new:(\d+)$", self.renew_invite),
+            (r"^inv:rev:(\d+)$", self.revoke_invite),
+            (r"^tm:(\d+):(\d+)$", self.show_team),
+            (r"^tm:co:(\d+):(\d+)$", self.appoint),
+            (r"^tm:rm:(\d+):(\d+)$", self.confirm_remove),
+            (r"^tm:rmok:(\d+):(\d+)$", self.remove),
+            (r"^lg:(\d+)$", self.pick_group_team),
+            (r"^lang:(nl|en)$", self.pick_language),
+        ):
+            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+
+    def register_flows(self, flows: TextFlows) -> None:
+        flows.add("newteam", self.new_team_text)
+        flows.add(JOIN_FLOW, self.join_text)
+
+    # --- welcome and help -------------------------------------------------------------------
+
+    @with_actor
+    async def start(self, update: Update, context: Context, actor: Actor) -> str | None:
+        if context.args:
+            await self._join(update, context, actor, context.args[0])
+            return None
+        teams = await self.directory.teams_of(actor)
+        lang = actor.language
+        parts = [t(lang, "start.hello", name=actor.display_name)]
+        own = [item.team for item in teams if item.role is not None]
+        if own:
+            parts.append(
+                t(lang, "start.your_teams", teams=bullet_list([team_line(lang, x) for x in own]))
+            )
+        elif actor.is_admin:
+            parts.append(t(lang, "start.admin_no_team"))
+        else:
+            parts.append(t(lang, "start.no_team"))
+        parts.append(await self._help_text(actor))
+        await self.reply(update, "\n\n".join(parts))
+        return None
+
+    @with_actor
+    async def help(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.reply(update, await self._help_text(actor))
+        return None
+
+    async def _help_text(self, actor: Actor) -> Safe:
+        lang = actor.language
+        teams = await self.directory.teams_of(actor)
+        sections = []
+        if actor.is_admin:
+            sections.append(t(lang, "help.admin"))
+        if actor.is_admin or any(item.role is Role.COORDINATOR for item in teams):
+            sections.append(t(lang, "help.coordinator"))
+        if any(item.role is not None for item in teams):
+            sections.append(t(lang, "help.member"))
+        elif not actor.is_admin:
+            sections.append(t(lang, "help.newcomer"))
+        sections.append(t(lang, "help.everyone"))
+        return Safe("\n\n".join([t(lang, "help.title"), *sections]))
+
+    @with_actor
+    async def group_help(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.reply(update, t(actor.language, "group.help", bot=context.bot.username))
+        return None
+
+    @with_actor
+    async def private_only(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.reply(update, t(actor.language, "group.private_only", bot=context.bot.username))
+        return None
+
+    # --- joining ----------------------------------------------------------------------------
+
+    @with_actor
+    async def join(self, update: Update, context: Context, actor: Actor) -> str | None:
+        if context.args:
+            await self._join(update, context, actor, context.args[0])
+        else:
+            await self.conversations.put(actor.person_id, Conversation(JOIN_FLOW, "code"))
+            await self.reply(update, t(actor.language, "join.ask_code"))
+        return None
+
+    async def join_text(
+        self, update: Update, context: Context, actor: Actor, _state: Conversation
+    ) -> None:
+        await self._join(update, context, actor, _text(update))
+
+    async def _join(self, update: Update, context: Context, actor: Actor, code: str) -> None:
+        result = await self.directory.join(actor, code)
+        await self.conversations.clear(actor.person_id)
+        lang = actor.language
+        if result.already_member:
+            await self.reply(update, t(lang, "join.already", team=result.team.name))
+            return
+        await self.reply(update, t(lang, "join.welcome", team=team_line(lang, result.team)))
+        for coordinator in result.coordinators:
+            await self.notify(
+                context,
+                coordinator.telegram_user_id,
+                self.directory.language_of(coordinator),
+                "join.notice_coordinator",
+                name=actor.display_name,
+                team=result.team.name,
+            )
+
+    # --- creating a team --------------------------------------------------------------------
+
+    @with_actor
+    async def new_team(self, update: Update, context: Context, actor: Actor) -> str | None:
+        step = await self.team_setup.start(actor, " ".join(context.args or []))
+        await self._ask_next(update, actor, step)
+        return None
+
+    async def new_team_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        if state.step != ASK_NAME:
+            await self.reply(update, t(actor.language, "flow.use_buttons"))
+            return
+        step = await self.team_setup.give_name(actor, _text(update))
+        await self._ask_next(update, actor, step)
+
+    async def _ask_next(self, update: Update, actor: Actor, step: Conversation) -> None:
+        lang = actor.language
+        cancel = [(t(lang, "button.cancel"), "cancel")]
+        if step.step == ASK_NAME:
+            await self.reply(update, t(lang, "newteam.ask_name"))
+        elif step.step == ASK_KIND:
+            rows = [[(t(lang, f"button.kind.{k.value}"), f"nt:k:{k.value}")] for k in TeamKind]
+            await self.edit_or_reply(
+                update,
+                t(lang, "newteam.ask_kind", name=step.data["name"]),
+                keyboard([*rows, cancel]),
+            )
+        elif step.step == ASK_STADSDEEL:
+            choices = [(t(lang, f"stadsdeel.{sd.value}"), f"nt:s:{sd.value}") for sd in Stadsdeel]
+            rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
+            await self.edit_or_reply(
+                update,
+                t(
+                    lang,
+                    "newteam.ask_stadsdeel",
+                    name=step.data["name"],
+                    kind=t(lang, f"kind.{step.data['kind']}"),
+                ),
+                keyboard([*rows, cancel]),
+            )
+
+    @with_actor
+    async def pick_kind(self, update: Update, context: Context, actor: Actor) -> str | None:
+        kind = _enum_choice(TeamKind, context)
+        step = await self.team_setup.choose_kind(actor, kind)
+        await self._ask_next(update, actor, step)
+        return None
+
+    @with_actor
+    async def pick_stadsdeel(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team, invite = await self.team_setup.choose_stadsdeel(
+            actor, _enum_choice(Stadsdeel, context)
+        )
+        lang = actor.language
+        await self.edit_or_reply(update, t(lang, "newteam.created", team=team_line(lang, team)))
+        await self._send_invite(update, context, actor, team, invite)
+        return None
+
+    # --- invites ----------------------------------------------------------------------------
+
+    @with_actor
+    async def invite(self, update: Update, context: Context, actor: Actor) -> str | None:
+        teams = await self.directory.managed_teams(actor)
+        if not teams:
+            raise ServiceError("denied.invite")
+        if len(teams) == 1:
+            team, invite = await self.directory.current_invite(actor, teams[0].id)
+            await self._send_invite(update, context, actor, team, invite)
+        else:
+            rows = [[(short_label(team.name, 40), f"inv:{team.id}")] for team in teams]
+            await self.reply(update, t(actor.language, "invite.pick_team"), keyboard(rows))
+        return None
+
+    @with_actor
+    async def show_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team, invite = await self.directory.current_invite(actor, _int(context, 1))
+        await self._send_invite(update, context, actor, team, invite, edit=True)
+        return None
+
+    @with_actor
+    async def renew_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team, invite = await self.directory.renew_invite(actor, _int(context, 1))
+        await self._send_invite(update, context, actor, team, invite, edit=True, renewed=True)
+        return t(actor.language, "invite.renewed_toast")
+
+    @with_actor
+    async def revoke_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team = await self.directory.revoke_invites(actor, _int(context, 1))
+        lang = actor.language
+        await self.edit_or_reply(
+            update,
+            t(lang, "invite.revoked", team=team.name),
+            keyboard([[(t(lang, "button.new_link"), f"inv:new:{team.id}")]]),
+        )
+        return None
+
+    async def _send_invite(
+        self,
+        update: Update,
+        context: Context,
+        actor: Actor,
+        team: Team,
+        invite: Invite,
+        *,
+        edit: bool = False,
+        renewed: bool = False,
+    ) -> None:
+        lang = actor.language
+        text = t(
+            lang,
+            "invite.link",
+            team=team.name,
+            link=f"https://t.me/{context.bot.username}?start={invite.code}",
+            code=invite.code,
+            until=format_date(lang, invite.expires_at, self.zone),
+        )
+        if renewed:
+            text = Safe(text + "\n\n" + t(lang, "invite.old_link_dead"))
+        markup = keyboard(
+            [
+                [
+                    (t(lang, "button.new_link"), f"inv:new:{team.id}"),
+                    (t(lang, "button.revoke_link"), f"inv:rev:{team.id}"),
+                ]
+            ]
+        )
+        if edit:
+            await self.edit_or_reply(update, text, markup)
+        else:
+            await self.reply(update, text, markup)
+
+    # --- the team and its roles -------------------------------------------------------------
+
+    @with_actor
+    async def team(self, update: Update, context: Context, actor: Actor) -> str | None:
+        teams = await self.directory.teams_of(actor)
+        if not teams:
+            raise ServiceError("team.none")
+        if len(teams) == 1:
+            roster = await self.directory.roster(actor, teams[0].team.id)
+            await self.reply(update, *self._roster_view(actor, roster, 0))
+        else:
+            rows = [[(short_label(x.team.name, 40), f"tm:{x.team.id}:0")] for x in teams]
+            await self.reply(update, t(actor.language, "team.pick"), keyboard(rows))
+        return None
+
+    @with_actor
+    async def show_team(self, update: Update, context: Context, actor: Actor) -> str | None:
+        roster = await self.directory.roster(actor, _int(context, 1))
+        await self.edit_or_reply(update, *self._roster_view(actor, roster, _int(context, 2)))
+        return None
+
+    @with_actor
+    async def appoint(self, update: Update, context: Context, actor: Actor) -> str | None:
+        change = await self.directory.appoint_coordinator(actor, _int(context, 1), _int(context, 2))
+        await self.notify(
+            context,
+            change.person.telegram_user_id,
+            self.directory.language_of(change.person),
+            "team.notice_appointed",
+            by=actor.display_name,
+            team=change.team.name,
+        )
+        roster = await self.directory.roster(actor, change.team.id)
+        await self.edit_or_reply(update, *self._roster_view(actor, roster, 0))
+        return t(actor.language, "team.appointed_toast", name=change.person.display_name)
+
+    @with_actor
+    async def confirm_remove(self, update: Update, context: Context, actor: Actor) -> str | None:
+        change = await self.directory.member_of(actor, _int(context, 1), _int(context, 2))
+        lang = actor.language
+        ids = f"{change.team.id}:{change.person.id}"
+        await self.edit_or_reply(
+            update,
+            t(lang, "team.confirm_remove", name=change.person.display_name, team=change.team.name),
+            keyboard(
+                [
+                    [
+                        (t(lang, "button.remove_yes"), f"tm:rmok:{ids}"),
+                        (t(lang, "button.back"), f"tm:{change.team.id}:0"),
+                    ]
+                ]
+            ),
+        )
+        return None
+
+    @with_actor
+    async def remove(self, update: Update, context: Context, actor: Actor) -> str | None:
+        change = await self.directory.remove_member(actor, _int(context, 1), _int(context, 2))
+        await self.notify(
+            context,
+            change.person.telegram_user_id,
+            self.directory.language_of(change.person),
+            "team.notice_removed",
+            by=actor.display_name,
+            team=change.team.name,
+        )
+        roster = await self.directory.roster(actor, change.team.id)
+        await self.edit_or_reply(update, *self._roster_view(actor, roster, 0))
+        return t(actor.language, "team.removed_toast", name=change.person.display_name)
+
+    def _roster_view(
+        self, actor: Actor, roster: Roster, page: int
+    ) -> tuple[Safe, InlineKeyboardMarkup | None]:
+        lang = actor.language
+        pages = max(1, -(-len(roster.members) // ROSTER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = roster.members[page * ROSTER_PAGE : (page + 1) * ROSTER_PAGE]
+        lines = [
+            t(lang, f"team.member_{membership.role.value}", name=person.display_name)
+            for person, membership in shown
+        ]
+        parts = [
+            t(lang, "team.header", team=team_line(lang, roster.team), count=len(roster.members)),
+            bullet_list(lines) if lines else t(lang, "team.empty"),
+        ]
+        if pages > 1:
+            parts.append(t(lang, "team.page", page=page + 1, pages=pages))
+        if roster.group_title:
+            parts.append(t(lang, "team.group", title=roster.group_title))
+        rows: list[list[tuple[str, str]]] = []
+        if roster.can_manage:
+            parts.append(t(lang, "team.manage_hint"))
+            for person, membership in shown:
+                if person.id == actor.person_id:
+                    continue
+                ids = f"{roster.team.id}:{person.id}"
+                row: list[tuple[str, str]] = []
+                if membership.role is Role.MEMBER:
+                    row.append(
+                        (
+                            t(lang, "button.appoint", name=short_label(person.display_name)),
+                            f"tm:co:{ids}",
+                        )
+                    )
+                row.append(
+                    (
+                        t(lang, "button.remove", name=short_label(person.display_name)),
+                        f"tm:rm:{ids}",
+                    )
+                )
+                rows.append(row)
+        nav = []
+        if page > 0:
+            nav.append(("◀", f"tm:{roster.team.id}:{page - 1}"))
+        if page < pages - 1:
+            nav.append(("▶", f"tm:{roster.team.id}:{page + 1}"))
+        if nav:
+            rows.append(nav)
+        return Safe("\n\n".join(parts)), keyboard(rows) if rows else None
+
+    # --- linking a group --------------------------------------------------------------------
+
+    @with_actor
+    async def link_group(self, update: Update, context: Context, actor: Actor) -> str | None:
+        if is_private(update):
+            raise ServiceError("linkgroup.in_private")
+        teams = await self.directory.managed_teams(actor)
+        if not teams:
+            raise ServiceError("denied.linkgroup")
+        if len(teams) == 1:
+            await self._link(update, actor, teams[0].id)
+        else:
+            rows = [[(short_label(team.name, 40), f"lg:{team.id}")] for team in teams]
+            await self.reply(update, t(actor.language, "linkgroup.pick_team"), keyboard(rows))
+        return None
+
+    @with_actor
+    async def pick_group_team(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self._link(update, actor, _int(context, 1))
+        return None
+
+    async def _link(self, update: Update, actor: Actor, team_id: int) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "")
+        await self.edit_or_reply(update, t(actor.language, "linkgroup.done", team=team.name))
+
+    # --- language and cancel ----------------------------------------------------------------
+
+    @with_actor
+    async def language(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.reply(
+            update,
+            t(actor.language, "language.ask"),
+            keyboard([[("Nederlands", "lang:nl"), ("English", "lang:en")]]),
+        )
+        return None
+
+    @with_actor
+    async def pick_language(self, update: Update, context: Context, actor: Actor) -> str | None:
+        chosen: Language = "en" if _match(context, 1) == "en" else "nl"
+        actor = await self.directory.set_language(actor, chosen)
+        await self.edit_or_reply(update, t(actor.language, "language.set"))
+        return None
+
+    @with_actor
+    async def cancel(self, update: Update, context: Context, actor: Actor) -> str | None:
+        stopped = await self.conversations.clear(actor.person_id)
+        key = "cancel.done" if stopped else "cancel.nothing"
+        await self.edit_or_reply(update, t(actor.language, key))
+        return None
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return message.text or "" if message is not None else ""
+
+
+def _match(context: Context, group: int) -> str:
+    if context.matches:
+        return context.matches[0].group(group)
+    raise ServiceError("error.button_expired")
+
+
+def _int(context: Context, group: int) -> int:
+    return int(_match(context, group))
+
+
+ChoiceEnum = TypeVar("ChoiceEnum", TeamKind, Stadsdeel)
+
+
+def _enum_choice(enum_class: type[ChoiceEnum], context: Context) -> ChoiceEnum:
+    try:
+        return enum_class(_match(context, 1))
+    except ValueError:
+        raise ServiceError("error.button_expired") from None

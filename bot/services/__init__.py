@@ -1,0 +1,1 @@
+"""Plain-Python services: the rules of Steunpunt. No `telegram` imports here."""

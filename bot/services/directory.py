@@ -1,0 +1,331 @@
+"""People, teams, roles, invites and linked groups: who belongs where and who may do what."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.common import Actor, Clock, Language, ServiceError
+from storage.models import Invite, Membership, Person, Role, Stadsdeel, Team, TeamKind
+from storage.repositories import Invites, LinkedChats, Memberships, People, Teams
+
+INVITE_VALIDITY = timedelta(days=30)
+TEAM_NAME_MAX = 100
+SUPPORTED_LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class TeamRole:
+    team: Team
+    role: Role | None  # None: a steunpunt admin acting without being a member
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    team: Team
+    already_member: bool
+    coordinators: list[Person]
+
+
+@dataclass(frozen=True)
+class Roster:
+    team: Team
+    members: list[tuple[Person, Membership]]
+    can_manage: bool
+    group_title: str | None
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    team: Team
+    person: Person
+
+
+def language_for(
+    person_language: str | None, telegram_language: str | None, default: Language
+) -> Language:
+    """Their own choice, else their Telegram app language if we speak it, else the default."""
+    for candidate in (person_language, (telegram_language or "")[:2].lower()):
+        if candidate in SUPPORTED_LANGUAGES:
+            return candidate
+    return default
+
+
+def clean_team_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise ServiceError("newteam.name_empty")
+    if len(name) > TEAM_NAME_MAX:
+        raise ServiceError("newteam.name_too_long", limit=TEAM_NAME_MAX)
+    return name
+
+
+class Directory:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        admins: frozenset[int],
+        default_language: Language,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._admins = admins
+        self._default_language = default_language
+
+    # --- people -----------------------------------------------------------------------------
+
+    def _actor(self, person: Person) -> Actor:
+        return Actor(
+            person_id=person.id,
+            telegram_user_id=person.telegram_user_id,
+            display_name=person.display_name,
+            language=self.language_of(person),
+            is_admin=person.telegram_user_id in self._admins,
+        )
+
+    def language_of(self, person: Person) -> Language:
+        return language_for(person.language, None, self._default_language)
+
+    async def identify(
+        self,
+        telegram_user_id: int,
+        display_name: str,
+        username: str | None,
+        telegram_language: str | None,
+    ) -> Actor:
+        """The person behind an update; new people start in their Telegram app's language."""
+        starting_language = language_for(None, telegram_language, self._default_language)
+        async with self._sessions.begin() as session:
+            person = await People(session).upsert(
+                telegram_user_id, display_name[:200], username, starting_language, self._clock()
+            )
+            return self._actor(person)
+
+    async def set_language(self, actor: Actor, language: Language) -> Actor:
+        async with self._sessions.begin() as session:
+            person = await self._person(session, actor.person_id)
+            person.language = language
+            person.updated_at = self._clock()
+            return self._actor(person)
+
+    @staticmethod
+    async def _person(session: AsyncSession, person_id: int) -> Person:
+        person = await People(session).get(person_id)
+        if person is None:
+            raise ServiceError("error.person_unknown")
+        return person
+
+    # --- teams and roles --------------------------------------------------------------------
+
+    async def check_new_team_name(self, actor: Actor, raw_name: str) -> str:
+        self._require_admin(actor)
+        name = clean_team_name(raw_name)
+        async with self._sessions() as session:
+            if await Teams(session).by_name(name) is not None:
+                raise ServiceError("newteam.name_taken", name=name)
+        return name
+
+    async def create_team(
+        self, actor: Actor, raw_name: str, kind: TeamKind, stadsdeel: Stadsdeel
+    ) -> tuple[Team, Invite]:
+        self._require_admin(actor)
+        name = clean_team_name(raw_name)
+        now = self._clock()
+        try:
+            async with self._sessions.begin() as session:
+                if await Teams(session).by_name(name) is not None:
+                    raise ServiceError("newteam.name_taken", name=name)
+                team = await Teams(session).add(name, kind, stadsdeel, actor.person_id, now)
+                invite = await Invites(session).add(
+                    _new_code(), team.id, actor.person_id, now, now + INVITE_VALIDITY
+                )
+        except IntegrityError as exc:  # another admin took the name at the same moment
+            raise ServiceError("newteam.name_taken", name=name) from exc
+        return team, invite
+
+    async def teams_of(self, actor: Actor) -> list[TeamRole]:
+        """Teams the person belongs to; for an admin, every team."""
+        async with self._sessions() as session:
+            own = {
+                team.id: TeamRole(team, role)
+                for team, role in await Memberships(session).teams_of(actor.person_id)
+            }
+            if not actor.is_admin:
+                return list(own.values())
+            return [own.get(team.id, TeamRole(team, None)) for team in await Teams(session).all()]
+
+    async def managed_teams(self, actor: Actor) -> list[Team]:
+        """Teams the person may run: as coordinator, or all teams for an admin."""
+        async with self._sessions() as session:
+            return await self._managed_in(session, actor)
+
+    async def _managed_team(self, session: AsyncSession, actor: Actor, team_id: int) -> Team:
+        team = await Teams(session).get(team_id)
+        if team is None:
+            raise ServiceError("error.team_unknown")
+        if actor.is_admin:
+            return team
+        membership = await Memberships(session).get(team_id, actor.person_id)
+        if (
+            membership is None
+            or membership.removed_at is not None
+            or membership.role is not Role.COORDINATOR
+        ):
+            raise ServiceError("denied.coordinator", team=team.name)
+        return team
+
+    def _require_admin(self, actor: Actor) -> None:
+        if not actor.is_admin:
+            raise ServiceError("denied.admin")
+
+    async def roster(self, actor: Actor, team_id: int) -> Roster:
+        async with self._sessions() as session:
+            team = await Teams(session).get(team_id)
+            if team is None:
+                raise ServiceError("error.team_unknown")
+            own = await Memberships(session).get(team_id, actor.person_id)
+            is_member = own is not None and own.removed_at is None
+            if not (is_member or actor.is_admin):
+                raise ServiceError("denied.member", team=team.name)
+            can_manage = actor.is_admin or (
+                own is not None and is_member and own.role is Role.COORDINATOR
+            )
+            members = await Memberships(session).active_members(team_id)
+            group = await LinkedChats(session).by_team(team_id)
+            return Roster(team, members, can_manage, None if group is None else group.title)
+
+    async def appoint_coordinator(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            membership, person = await self._active_membership(session, team, person_id)
+            if membership.role is Role.COORDINATOR:
+                raise ServiceError("team.already_coordinator", name=person.display_name)
+            membership.role = Role.COORDINATOR
+            return MemberChange(team, person)
+
+    async def remove_member(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            if person_id == actor.person_id:
+                raise ServiceError("team.cannot_remove_self")
+            membership, person = await self._active_membership(session, team, person_id)
+            membership.removed_at = self._clock()
+            return MemberChange(team, person)
+
+    async def member_of(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
+        """Look up one member of a team the actor runs (for a confirmation question)."""
+        async with self._sessions() as session:
+            team = await self._managed_team(session, actor, team_id)
+            _, person = await self._active_membership(session, team, person_id)
+            return MemberChange(team, person)
+
+    @staticmethod
+    async def _active_membership(
+        session: AsyncSession, team: Team, person_id: int
+    ) -> tuple[Membership, Person]:
+        membership = await Memberships(session).get(team.id, person_id)
+        person = await People(session).get(person_id)
+        if membership is None or membership.removed_at is not None or person is None:
+            raise ServiceError("team.not_a_member", team=team.name)
+        return membership, person
+
+    # --- invites ----------------------------------------------------------------------------
+
+    async def current_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
+        """The team's usable invite, creating one if there is none (or it expired)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            invite = await Invites(session).usable_for_team(team_id, now)
+            if invite is None:
+                invite = await Invites(session).add(
+                    _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
+                )
+            return team, invite
+
+    async def renew_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            await Invites(session).revoke_all_for_team(team_id, now)
+            invite = await Invites(session).add(
+                _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
+            )
+            return team, invite
+
+    async def revoke_invites(self, actor: Actor, team_id: int) -> Team:
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            await Invites(session).revoke_all_for_team(team_id, self._clock())
+            return team
+
+    async def join(self, actor: Actor, raw_code: str) -> JoinResult:
+        code = raw_code.strip()
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            invite = await Invites(session).by_code(code) if code else None
+            if invite is None:
+                raise ServiceError("join.unknown_code")
+            team = await Teams(session).get(invite.team_id)
+            if team is None:
+                raise ServiceError("join.unknown_code")
+            memberships = Memberships(session)
+            membership = await memberships.get(team.id, actor.person_id)
+            if membership is not None and membership.removed_at is None:
+                return JoinResult(team, already_member=True, coordinators=[])
+            if invite.revoked_at is not None:
+                raise ServiceError("join.revoked_code", team=team.name)
+            if invite.expires_at <= now:
+                raise ServiceError("join.expired_code", team=team.name)
+            if membership is None:
+                await memberships.add(team.id, actor.person_id, Role.MEMBER, now)
+            else:  # rejoining after removal: a fresh start as member
+                membership.removed_at = None
+                membership.role = Role.MEMBER
+                membership.joined_at = now
+            coordinators = [
+                person
+                for person, member in await memberships.active_members(team.id)
+                if member.role is Role.COORDINATOR and person.id != actor.person_id
+            ]
+            return JoinResult(team, already_member=False, coordinators=coordinators)
+
+    # --- linked groups ----------------------------------------------------------------------
+
+    async def link_group(self, actor: Actor, team_id: int, chat_id: int, title: str) -> Team:
+        async with self._sessions.begin() as session:
+            team = await self._managed_team(session, actor, team_id)
+            linked_chats = LinkedChats(session)
+            existing = await linked_chats.by_chat(chat_id)
+            if existing is not None and existing.team_id != team_id:
+                other = await Teams(session).get(existing.team_id)
+                if other is not None and other.id not in {
+                    t.id for t in await self._managed_in(session, actor)
+                }:
+                    raise ServiceError("linkgroup.taken", team=other.name)
+            await linked_chats.link(chat_id, team_id, title[:255], actor.person_id, self._clock())
+            return team
+
+    async def _managed_in(self, session: AsyncSession, actor: Actor) -> list[Team]:
+        if actor.is_admin:
+            return await Teams(session).all()
+        return [
+            t
+            for t, role in await Memberships(session).teams_of(actor.person_id)
+            if role is Role.COORDINATOR
+        ]
+
+    async def linked_team_of_chat(self, chat_id: int) -> Team | None:
+        async with self._sessions() as session:
+            linked = await LinkedChats(session).by_chat(chat_id)
+            return None if linked is None else await Teams(session).get(linked.team_id)
+
+
+def _new_code() -> str:
+    # 11 characters from Telegram's deep-link alphabet [A-Za-z0-9_-]; 64 bits of randomness.
+    return secrets.token_urlsafe(8)
