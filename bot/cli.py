@@ -1,0 +1,165 @@
+"""The `steunpunt` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.config import ConfigError, Settings, load_settings
+
+logger = logging.getLogger("steunpunt")
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message says why in one sentence."""
+
+
+def _configure_logging(level: str | None, command: str) -> None:
+    # The demo prints a conversation; log lines would only get in the way.
+    level = level or ("WARNING" if command == "demo" else "INFO")
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _describe_database(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from bot.app import build_application
+
+    settings = load_settings()
+    settings.require_token()
+    application = build_application(settings)
+    logger.info("starting with database %s", _describe_database(settings))
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except InvalidToken as exc:
+        raise CommandError(
+            "Telegram did not accept TELEGRAM_BOT_TOKEN; copy the token from @BotFather again."
+        ) from exc
+    except NetworkError as exc:
+        raise CommandError(
+            f"Cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({exc}); "
+            "check the network or TELEGRAM_API_BASE_URL."
+        ) from exc
+    except TelegramError as exc:
+        raise CommandError(f"Telegram refused to start the bot: {exc}.") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        raise CommandError(
+            f"Cannot use the database {_describe_database(settings)} ({exc.__class__.__name__}); "
+            "check DATABASE_URL and that the database server is running."
+        ) from exc
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from storage.database import create_engine
+    from storage.migrate import current_revision, upgrade_database
+
+    settings = load_settings()
+
+    async def upgrade() -> str | None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade_database(engine)
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        revision = asyncio.run(upgrade())
+    except (SQLAlchemyError, OSError) as exc:
+        raise CommandError(
+            f"Cannot upgrade the database {_describe_database(settings)} "
+            f"({exc.__class__.__name__}); check DATABASE_URL and that the server is running."
+        ) from exc
+    print(f"Database {_describe_database(settings)} is up to date (revision {revision}).")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from bot.demo import run_demo
+
+    path = Path(args.db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    asyncio.run(run_demo(f"sqlite+aiosqlite:///{path}", print))
+    print(f"\nThe demo's data is in {path}; it is rebuilt each time you run the demo.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="steunpunt",
+        description="Steunpunt: check-ins and a shared lessons log for Amsterdam's teams, "
+        "on Telegram. Settings come from the environment or a .env file "
+        "(see deploy/.env.example).",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="how much to log (default: INFO, WARNING for the demo); message texts are never "
+        "logged at INFO",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="run the bot (long polling); upgrades the database first",
+        description="Run the Telegram bot with long polling. Needs TELEGRAM_BOT_TOKEN. "
+        "The database schema is upgraded automatically before the first update.",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser(
+        "demo",
+        help="play an offline demo conversation (no token, no network)",
+        description="Play a whole onboarding round offline against a simulated Telegram, on a "
+        "fresh SQLite file, and print the conversation.",
+    )
+    demo.add_argument(
+        "--db", default="steunpunt-demo.db", help="SQLite file for the demo (default: %(default)s)"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    db = commands.add_parser(
+        "db", help="database maintenance", description="Database maintenance commands."
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="create or upgrade the database schema (DATABASE_URL)",
+        description="Create the tables in DATABASE_URL or bring them to the newest version.",
+    )
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.log_level, args.command)
+    try:
+        args.handler(args)
+    except (ConfigError, CommandError) as exc:
+        print(f"steunpunt: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
