@@ -116,7 +116,7 @@ class Memberships:
             .where(Membership.person_id == person_id, Membership.removed_at.is_(None))
             .order_by(func.lower(Team.name))
         )
-        return [(team, role) for team, role in result.tuples()]
+        return [(team, role) for team, role in result]
 
     async def active_members(self, team_id: int) -> list[tuple[Person, Membership]]:
         result = await self._session.execute(
@@ -125,7 +125,7 @@ class Memberships:
             .where(Membership.team_id == team_id, Membership.removed_at.is_(None))
             .order_by(Membership.role.asc(), func.lower(Person.display_name))
         )
-        return [(person, membership) for person, membership in result.tuples()]
+        return [(person, membership) for person, membership in result]
 
 
 class Invites:
