@@ -134,7 +134,8 @@ async def test_revoked_and_expired_invites(
     late = telegram.user("Frank")
     await join(bot, late, old_code)
     assert bot.last_to(late).text == (
-        "Deze uitnodiging voor Energie West is ingetrokken. Vraag je coördinator om een nieuwe link."
+        "Deze uitnodiging voor Energie West is ingetrokken. "
+        "Vraag je coördinator om een nieuwe link."
     )
     await bot.press(admin, "🚫 Link intrekken")
     assert "is ingetrokken" in bot.last_to(admin).text
@@ -222,8 +223,8 @@ async def test_coordinator_appoints_and_removes(
         await join(bot, person, code)
     await appoint(bot, admin, henk)
     assert (
-        bot.last_to(henk).text
-        == "Anna Beheer heeft je coördinator gemaakt van Westerlicht. Met /help zie je wat je nu kunt."
+        bot.last_to(henk).text == "Anna Beheer heeft je coördinator gemaakt van Westerlicht. "
+        "Met /help zie je wat je nu kunt."
     )
 
     await bot.send(henk, "/team")

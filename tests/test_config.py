@@ -1,0 +1,109 @@
+"""Settings from the environment, with one clear sentence for every mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+
+ENV_NAMES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "DATABASE_URL",
+    "STEUNPUNT_ADMINS",
+    "STEUNPUNT_TIMEZONE",
+    "STEUNPUNT_LANGUAGE",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert settings.telegram_api_base_file_url == "https://api.telegram.org/file/bot"
+    assert settings.database_url == "sqlite+aiosqlite:///steunpunt.db"
+    assert settings.steunpunt_admins == frozenset()
+    assert settings.steunpunt_timezone == "Europe/Amsterdam"
+    assert settings.steunpunt_language == "nl"
+
+
+def test_values_from_environment_and_dotenv(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=42:from-dotenv\nSTEUNPUNT_LANGUAGE=en\n")
+    monkeypatch.setenv("STEUNPUNT_ADMINS", " 11, 22 ,33")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    settings = load_settings()
+    assert settings.require_token() == "42:from-dotenv"
+    assert "from-dotenv" not in repr(settings)  # the token is a secret
+    assert settings.steunpunt_language == "en"
+    assert settings.steunpunt_admins == frozenset({11, 22, 33})
+    assert settings.telegram_api_base_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("STEUNPUNT_ADMINS", "12,abc", "STEUNPUNT_ADMINS: not a Telegram user id: abc"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL: database driver 'mysql' is not supported"),
+        ("DATABASE_URL", "nonsense", "DATABASE_URL: 'nonsense' is not a database URL"),
+        ("STEUNPUNT_TIMEZONE", "Mars/Olympus", "STEUNPUNT_TIMEZONE: unknown time zone"),
+        ("STEUNPUNT_LANGUAGE", "de", "STEUNPUNT_LANGUAGE: must be one of nl, en"),
+        ("TELEGRAM_API_BASE_URL", "api.telegram.org", "TELEGRAM_API_BASE_URL: 'api.telegram.org'"),
+    ],
+)
+def test_mistakes_are_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=r"^Invalid configuration — ") as error:
+        load_settings()
+    assert message in str(error.value)
+
+
+def test_run_without_token_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("steunpunt: TELEGRAM_BOT_TOKEN is not set")
+    assert err.count("\n") == 1
+
+
+def test_db_upgrade_creates_the_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert "is up to date (revision 0001)" in capsys.readouterr().out
+    assert (tmp_path / "cli.db").exists()
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["--help"],
+        ["run", "--help"],
+        ["demo", "--help"],
+        ["db", "--help"],
+        ["db", "upgrade", "--help"],
+    ):
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code == 0
+        assert "usage: steunpunt" in capsys.readouterr().out
+
+
+def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--db", str(tmp_path / "demo.db")]) == 0
+    out = capsys.readouterr().out
+    assert "Team Rattenaanpak Noord (initiatief, Noord) is aangemaakt." in out
+    assert "Welkom bij Rattenaanpak Noord" in out
+    assert "Deze uitnodiging voor Rattenaanpak Noord is ingetrokken." in out
