@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,16 +23,38 @@ class CommandError(Exception):
     """A command cannot go on; the message says why in one sentence."""
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Keeps the bot token out of every log line, tracebacks included."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self._secrets = [secret for secret in secrets if secret]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "<TELEGRAM_BOT_TOKEN>")
+        return text
+
+
+def _startup_failures_reported_by_cli(record: logging.LogRecord) -> bool:
+    # `cmd_run` turns these into one sentence; PTB's own traceback would only bury it.
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, InvalidToken | NetworkError) or record.levelno < logging.ERROR
+
+
 def _configure_logging(level: str | None, command: str) -> None:
     # The demo prints a conversation; log lines would only get in the way.
     level = level or ("WARNING" if command == "demo" else "INFO")
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_RedactingFormatter([token]))
+    logging.basicConfig(level=getattr(logging, level.upper()), handlers=[handler])
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_startup_failures_reported_by_cli)
 
 
 def _describe_database(settings: Settings) -> str:
@@ -41,10 +64,14 @@ def _describe_database(settings: Settings) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    token = settings.require_token()
+    # The token may come from .env rather than the environment: redact that one too.
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_RedactingFormatter([token]))
+
     from bot.app import build_application
 
-    settings = load_settings()
-    settings.require_token()
     application = build_application(settings)
     logger.info("starting with database %s", _describe_database(settings))
     try:

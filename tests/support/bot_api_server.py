@@ -41,8 +41,7 @@ class BotApiServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self._port = int(port)
+        self._port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         await self._runner.cleanup()
@@ -80,7 +79,7 @@ class BotApiServer:
 
 async def _raw_params(request: web.Request) -> dict[str, str]:
     """Query string and form fields (urlencoded or multipart) as strings; file parts are skipped."""
-    raw = {key: value for key, value in request.query.items()}
+    raw = dict(request.query)
     if request.can_read_body:
         for key, value in (await request.post()).items():
             if isinstance(value, str):
