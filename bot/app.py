@@ -9,16 +9,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.handlers.checkin import CheckinHandlers
+from bot.handlers.courier import CheckinCourier
 from bot.handlers.errors import make_error_handler
 from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.onboarding import OnboardingHandlers
+from bot.ratelimit import PriorityRateLimiter
+from bot.services.checkin_settings import CheckinSettings
+from bot.services.checkins import CheckinService
 from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
+from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
 from storage.database import create_engine, create_session_factory
@@ -30,14 +36,22 @@ logger = logging.getLogger(__name__)
 MENU_COMMANDS = (
     "start",
     "help",
-    "join",
+    "sprint",
+    "checkin",
+    "skip",
+    "away",
+    "back",
     "team",
+    "join",
     "invite",
     "newteam",
     "linkgroup",
+    "timezone",
     "language",
     "cancel",
 )
+# How often the check-in round runs: opens due check-ins, sends waves, reminders, closes.
+ROUND_SECONDS = 10
 
 
 @dataclass
@@ -46,6 +60,10 @@ class Services:
     directory: Directory
     conversations: Conversations
     team_setup: TeamSetup
+    checkins: CheckinService
+    sprints: SprintService
+    checkin_settings: CheckinSettings
+    courier: CheckinCourier
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
@@ -53,7 +71,27 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     sessions = create_session_factory(engine)
     directory = Directory(sessions, clock, settings.steunpunt_admins, settings.steunpunt_language)
     conversations = Conversations(sessions, clock)
-    return Services(engine, directory, conversations, TeamSetup(directory, conversations))
+    checkins = CheckinService(
+        sessions,
+        clock,
+        conversations,
+        settings.steunpunt_language,
+        settings.steunpunt_timezone,
+        settings.steunpunt_admins,
+    )
+    sprints = SprintService(sessions, clock, directory, checkins)
+    return Services(
+        engine=engine,
+        directory=directory,
+        conversations=conversations,
+        team_setup=TeamSetup(directory, conversations),
+        checkins=checkins,
+        sprints=sprints,
+        checkin_settings=CheckinSettings(sessions, clock, directory, checkins),
+        courier=CheckinCourier(
+            checkins, sprints, ZoneInfo(settings.steunpunt_timezone), settings.steunpunt_language
+        ),
+    )
 
 
 def menu(language: Language) -> list[BotCommand]:
@@ -66,11 +104,13 @@ def build_application(
     clock: Clock = system_clock,
     request: BaseRequest | None = None,
     migrate: bool = True,
+    run_rounds: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Wire settings, storage, services and handlers into one PTB `Application`.
 
     `request` replaces the network layer (tests pass a fake Bot API); `migrate` brings the
-    database schema up to date before the bot takes its first update.
+    database schema up to date before the bot takes its first update; `run_rounds` schedules
+    the check-in round (tests run rounds themselves, with their own clock).
     """
     services = build_services(settings, clock)
 
@@ -80,10 +120,23 @@ def build_application(
         await application.bot.set_my_commands(menu(settings.steunpunt_language))
         for language in ("nl", "en"):
             await application.bot.set_my_commands(menu(language), language_code=language)
+        if run_rounds and application.job_queue is not None:
+            # The schedule lives in the database; this one repeating job reads it each round.
+            # No misfire grace: a late round simply runs late (the services handle lateness).
+            application.job_queue.run_repeating(
+                check_in_round,
+                interval=ROUND_SECONDS,
+                first=1,
+                name="check-in round",
+                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
         logger.info("Steunpunt is running as @%s", application.bot.username)
 
     async def post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
         await services.engine.dispose()
+
+    async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await services.courier.cycle(context.bot)
 
     builder = (
         ApplicationBuilder()
@@ -97,7 +150,7 @@ def build_application(
                 tzinfo=ZoneInfo(settings.steunpunt_timezone),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PriorityRateLimiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -115,6 +168,17 @@ def build_application(
     )
     onboarding.register(application)
     onboarding.register_flows(flows)
+    checkin = CheckinHandlers(
+        services.directory,
+        services.conversations,
+        services.checkins,
+        services.sprints,
+        services.checkin_settings,
+        services.courier,
+        ZoneInfo(settings.steunpunt_timezone),
+    )
+    checkin.register(application)
+    checkin.register_flows(flows)
     FallbackHandlers(services.directory, services.conversations, flows).register(application)
     application.add_error_handler(make_error_handler(settings.steunpunt_language))  # type: ignore[arg-type]
     return application

@@ -13,11 +13,14 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -108,6 +111,10 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # /away: no check-in prompts until then.
+    away_until: Mapped[datetime | None]
+    # Set when Telegram says the person blocked the bot; cleared when they write again.
+    unreachable_since: Mapped[datetime | None]
 
 
 class Team(Base):
@@ -170,4 +177,194 @@ class ConversationState(Base):
     flow: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class SprintStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Sprint(Base):
+    __tablename__ = "sprints"
+    __table_args__ = (
+        # One open sprint per team, enforced by the database (partial unique index).
+        Index(
+            "uq_sprints_one_open_per_team",
+            "team_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    goal: Mapped[str] = mapped_column(String(500))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # None when the sprint ran past its end date and was closed automatically.
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class CheckinSchedule(Base):
+    """When a team checks in, and how. One row per team; created with defaults when first needed."""
+
+    __tablename__ = "checkin_schedules"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekdays: Mapped[str] = mapped_column(String(20))  # "0,3": Monday and Thursday
+    time_of_day: Mapped[str] = mapped_column(String(5))  # "09:30", local to `timezone`
+    timezone: Mapped[str] = mapped_column(String(64))
+    template: Mapped[str] = mapped_column(String(32))
+    custom_questions: Mapped[dict[str, Any]]  # {"questions": [{"text": ..., "role": ...}]}
+    skip_holidays: Mapped[bool]
+    paused: Mapped[bool]
+    skip_sprint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sprints.id", ondelete="SET NULL")
+    )
+    reminder_after_minutes: Mapped[int]  # 0: no reminder
+    close_after_minutes: Mapped[int]
+    share_answers_in_group: Mapped[bool]
+    # Slots before this moment are never opened or counted as missed (schedule just made/changed).
+    active_from: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RunKind(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    MANUAL = "manual"
+    RETRO = "retro"
+
+
+class RunStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    MISSED = "missed"  # the bot was down for longer than the grace window
+    SKIPPED = "skipped"  # a public holiday, or the team skipped this sprint
+
+
+class CheckinRun(Base):
+    """One round of questions for a team. `slot_key` makes each slot open at most once."""
+
+    __tablename__ = "checkin_runs"
+    __table_args__ = (UniqueConstraint("team_id", "slot_key", name="uq_checkin_runs_team_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprints.id", ondelete="SET NULL"))
+    kind: Mapped[RunKind] = mapped_column(_str_enum(RunKind, 20))
+    slot_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[RunStatus] = mapped_column(_str_enum(RunStatus, 20), index=True)
+    scheduled_for: Mapped[datetime]
+    opened_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(100))
+    # The questions as they were when the run opened, so later template edits don't shift answers.
+    questions: Mapped[dict[str, Any]]
+    reminder_after_minutes: Mapped[int]
+    share_answers_in_group: Mapped[bool]
+
+
+class PromptStatus(enum.StrEnum):
+    PENDING = "pending"  # not sent yet
+    SENDING = "sending"  # claimed by one sender; unique per (run, person)
+    ACTIVE = "active"  # first question delivered, answering
+    DONE = "done"
+    AWAY = "away"
+    UNREACHABLE = "unreachable"
+
+
+class CheckinPrompt(Base):
+    """One member's part in one run: which question they are on and what was delivered."""
+
+    __tablename__ = "checkin_prompts"
+    __table_args__ = (
+        UniqueConstraint("run_id", "person_id", name="uq_checkin_prompts_run_person"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_runs.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PromptStatus] = mapped_column(_str_enum(PromptStatus, 20), index=True)
+    due_at: Mapped[datetime]
+    # Steps are [mood, each open action, each question]; `step` is the first unanswered one,
+    # `asked_step` the last one whose question reached the person (-1: nothing yet).
+    steps: Mapped[dict[str, Any]]
+    step: Mapped[int]
+    asked_step: Mapped[int]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    attempts: Mapped[int]
+
+
+class CheckinAnswer(Base):
+    __tablename__ = "checkin_answers"
+    __table_args__ = (
+        UniqueConstraint("prompt_id", "step_key", name="uq_checkin_answers_prompt_step"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_prompts.id", ondelete="CASCADE"), index=True
+    )
+    step_key: Mapped[str] = mapped_column(String(32))  # "mood", "action:12", "q:0"
+    text: Mapped[str | None] = mapped_column(Text)
+    mood: Mapped[int | None]
+    skipped: Mapped[bool]
+    attachment_kind: Mapped[str | None] = mapped_column(String(20))
+    attachment_file_id: Mapped[str | None] = mapped_column(String(255))
+    answered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    PARTLY = "partly"
+    DROPPED = "dropped"
+
+
+class Action(Base):
+    """A next step someone named in a check-in, asked about at their next check-in."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprints.id", ondelete="SET NULL"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    source_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_answers.id", ondelete="SET NULL"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[ActionStatus] = mapped_column(_str_enum(ActionStatus, 20))
+    created_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+
+
+class Lesson(Base):
+    """Something learned; the lessons log (consent, themes, search) builds on this record."""
+
+    __tablename__ = "lessons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprints.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    source_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_answers.id", ondelete="SET NULL"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    Action,
+    ActionStatus,
+    CheckinAnswer,
+    CheckinPrompt,
+    CheckinRun,
+    CheckinSchedule,
     ConversationState,
     Invite,
+    Lesson,
     LinkedChat,
     Membership,
     Person,
+    PromptStatus,
     Role,
+    RunStatus,
+    Sprint,
     Stadsdeel,
     Team,
     TeamKind,
@@ -231,3 +241,341 @@ class ConversationStates:
             delete(ConversationState).where(ConversationState.person_id == person_id)
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+class Sprints:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, sprint_id: int) -> Sprint | None:
+        return await self._session.get(Sprint, sprint_id)
+
+    async def open_for_team(self, team_id: int) -> Sprint | None:
+        result = await self._session.execute(
+            select(Sprint).where(Sprint.team_id == team_id, Sprint.closed_at.is_(None))
+        )
+        return result.scalar_one_or_none()
+
+    async def next_number(self, team_id: int) -> int:
+        result = await self._session.execute(
+            select(func.coalesce(func.max(Sprint.number), 0)).where(Sprint.team_id == team_id)
+        )
+        return int(result.scalar_one()) + 1
+
+    async def add(self, sprint: Sprint) -> Sprint:
+        self._session.add(sprint)
+        await self._session.flush()
+        return sprint
+
+    async def overdue(self, now: datetime) -> list[Sprint]:
+        result = await self._session.execute(
+            select(Sprint).where(Sprint.closed_at.is_(None), Sprint.ends_at <= now)
+        )
+        return list(result.scalars())
+
+
+class Schedules:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, team_id: int) -> CheckinSchedule | None:
+        return await self._session.get(CheckinSchedule, team_id)
+
+    async def add(self, schedule: CheckinSchedule) -> CheckinSchedule:
+        self._session.add(schedule)
+        await self._session.flush()
+        return schedule
+
+    async def active(self) -> list[CheckinSchedule]:
+        result = await self._session.execute(
+            select(CheckinSchedule).where(CheckinSchedule.paused.is_(False))
+        )
+        return list(result.scalars())
+
+
+class Runs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, run_id: int) -> CheckinRun | None:
+        return await self._session.get(CheckinRun, run_id)
+
+    async def slot_keys(self, team_id: int, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        result = await self._session.execute(
+            select(CheckinRun.slot_key).where(
+                CheckinRun.team_id == team_id, CheckinRun.slot_key.in_(keys)
+            )
+        )
+        return set(result.scalars())
+
+    async def open_runs(self, team_id: int | None = None) -> list[CheckinRun]:
+        query = select(CheckinRun).where(CheckinRun.status == RunStatus.OPEN)
+        if team_id is not None:
+            query = query.where(CheckinRun.team_id == team_id)
+        result = await self._session.execute(query.order_by(CheckinRun.opened_at))
+        return list(result.scalars())
+
+    async def due_to_close(self, now: datetime) -> list[CheckinRun]:
+        result = await self._session.execute(
+            select(CheckinRun).where(
+                CheckinRun.status == RunStatus.OPEN, CheckinRun.closes_at <= now
+            )
+        )
+        return list(result.scalars())
+
+    async def of_sprint(self, sprint_id: int) -> list[CheckinRun]:
+        result = await self._session.execute(
+            select(CheckinRun)
+            .where(CheckinRun.sprint_id == sprint_id)
+            .order_by(CheckinRun.opened_at)
+        )
+        return list(result.scalars())
+
+    async def latest_for_team(self, team_id: int) -> CheckinRun | None:
+        result = await self._session.execute(
+            select(CheckinRun)
+            .where(CheckinRun.team_id == team_id)
+            .order_by(CheckinRun.opened_at.desc(), CheckinRun.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+
+class Prompts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, prompt_id: int) -> CheckinPrompt | None:
+        return await self._session.get(CheckinPrompt, prompt_id)
+
+    async def of_run(self, run_id: int) -> list[CheckinPrompt]:
+        result = await self._session.execute(
+            select(CheckinPrompt).where(CheckinPrompt.run_id == run_id).order_by(CheckinPrompt.id)
+        )
+        return list(result.scalars())
+
+    async def claim_pending(self, now: datetime, limit: int) -> list[int]:
+        """Atomically take up to `limit` due, unsent prompts; only the taker may send them."""
+        due = (
+            select(CheckinPrompt.id)
+            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .where(
+                CheckinPrompt.status == PromptStatus.PENDING,
+                CheckinPrompt.due_at <= now,
+                CheckinRun.status == RunStatus.OPEN,
+            )
+            .order_by(CheckinPrompt.due_at, CheckinPrompt.id)
+            .limit(limit)
+        )
+        ids = list((await self._session.execute(due)).scalars())
+        if not ids:
+            return []
+        result = await self._session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.id.in_(ids), CheckinPrompt.status == PromptStatus.PENDING)
+            .values(status=PromptStatus.SENDING, claimed_at=now)
+            .returning(CheckinPrompt.id)
+        )
+        return sorted(result.scalars())
+
+    async def claim_resumes(self, now: datetime, stale_before: datetime) -> list[int]:
+        """Active prompts whose current question never reached the person (e.g. a crash)."""
+        lagging = (
+            select(CheckinPrompt.id)
+            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .where(
+                CheckinPrompt.status == PromptStatus.ACTIVE,
+                CheckinPrompt.asked_step < CheckinPrompt.step,
+                CheckinRun.status == RunStatus.OPEN,
+                (CheckinPrompt.claimed_at.is_(None)) | (CheckinPrompt.claimed_at < stale_before),
+            )
+        )
+        ids = list((await self._session.execute(lagging)).scalars())
+        if not ids:
+            return []
+        result = await self._session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.id.in_(ids),
+                CheckinPrompt.asked_step < CheckinPrompt.step,
+                (CheckinPrompt.claimed_at.is_(None)) | (CheckinPrompt.claimed_at < stale_before),
+            )
+            .values(claimed_at=now)
+            .returning(CheckinPrompt.id)
+        )
+        return sorted(result.scalars())
+
+    async def release_stale_claims(self, stale_before: datetime) -> int:
+        result = await self._session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.status == PromptStatus.SENDING,
+                CheckinPrompt.claimed_at < stale_before,
+            )
+            .values(status=PromptStatus.PENDING, claimed_at=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def claim_reminders(self, now: datetime) -> list[int]:
+        candidates = (
+            select(CheckinPrompt.id, CheckinPrompt.sent_at, CheckinRun.reminder_after_minutes)
+            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .where(
+                CheckinPrompt.status == PromptStatus.ACTIVE,
+                CheckinPrompt.reminded_at.is_(None),
+                CheckinRun.status == RunStatus.OPEN,
+                CheckinRun.reminder_after_minutes > 0,
+                CheckinRun.closes_at > now,
+            )
+        )
+        due = [
+            prompt_id
+            for prompt_id, sent_at, minutes in (await self._session.execute(candidates)).all()
+            if sent_at is not None and sent_at + timedelta(minutes=minutes) <= now
+        ]
+        if not due:
+            return []
+        result = await self._session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.id.in_(due), CheckinPrompt.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .returning(CheckinPrompt.id)
+        )
+        return sorted(result.scalars())
+
+    async def pending_of_person(self, person_id: int) -> list[CheckinPrompt]:
+        result = await self._session.execute(
+            select(CheckinPrompt).where(
+                CheckinPrompt.person_id == person_id,
+                CheckinPrompt.status == PromptStatus.PENDING,
+            )
+        )
+        return list(result.scalars())
+
+    async def answering(self, person_id: int) -> list[CheckinPrompt]:
+        """The person's active prompts in open runs, oldest run first."""
+        result = await self._session.execute(
+            select(CheckinPrompt)
+            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .where(
+                CheckinPrompt.person_id == person_id,
+                CheckinPrompt.status == PromptStatus.ACTIVE,
+                CheckinRun.status == RunStatus.OPEN,
+            )
+            .order_by(CheckinRun.opened_at, CheckinPrompt.id)
+        )
+        return list(result.scalars())
+
+    async def previous_for_person(
+        self, person_id: int, team_id: int, before_run_id: int
+    ) -> CheckinPrompt | None:
+        result = await self._session.execute(
+            select(CheckinPrompt)
+            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .where(
+                CheckinPrompt.person_id == person_id,
+                CheckinRun.team_id == team_id,
+                CheckinRun.id < before_run_id,
+            )
+            .order_by(CheckinRun.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+
+class Answers:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_prompt(self, prompt_id: int) -> dict[str, CheckinAnswer]:
+        result = await self._session.execute(
+            select(CheckinAnswer).where(CheckinAnswer.prompt_id == prompt_id)
+        )
+        return {answer.step_key: answer for answer in result.scalars()}
+
+    async def of_run(self, run_id: int) -> list[tuple[Person, CheckinAnswer]]:
+        result = await self._session.execute(
+            select(Person, CheckinAnswer)
+            .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
+            .join(Person, Person.id == CheckinPrompt.person_id)
+            .where(CheckinPrompt.run_id == run_id)
+            .order_by(CheckinAnswer.step_key, func.lower(Person.display_name))
+        )
+        return [(person, answer) for person, answer in result]
+
+    async def put(
+        self,
+        prompt_id: int,
+        step_key: str,
+        now: datetime,
+        *,
+        text: str | None = None,
+        mood: int | None = None,
+        skipped: bool = False,
+        attachment_kind: str | None = None,
+        attachment_file_id: str | None = None,
+    ) -> CheckinAnswer:
+        """Store an answer, replacing an earlier answer to the same question."""
+        result = await self._session.execute(
+            select(CheckinAnswer).where(
+                CheckinAnswer.prompt_id == prompt_id, CheckinAnswer.step_key == step_key
+            )
+        )
+        answer = result.scalar_one_or_none()
+        if answer is None:
+            answer = CheckinAnswer(prompt_id=prompt_id, step_key=step_key, answered_at=now)
+            self._session.add(answer)
+        answer.text, answer.mood, answer.skipped = text, mood, skipped
+        answer.attachment_kind, answer.attachment_file_id = attachment_kind, attachment_file_id
+        answer.updated_at = now
+        await self._session.flush()
+        return answer
+
+
+class Actions:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, action_id: int) -> Action | None:
+        return await self._session.get(Action, action_id)
+
+    async def open_for(self, owner_id: int, team_id: int) -> list[Action]:
+        result = await self._session.execute(
+            select(Action)
+            .where(
+                Action.owner_id == owner_id,
+                Action.team_id == team_id,
+                Action.status == ActionStatus.OPEN,
+            )
+            .order_by(Action.created_at, Action.id)
+        )
+        return list(result.scalars())
+
+    async def from_answer(self, answer_id: int) -> Action | None:
+        result = await self._session.execute(
+            select(Action).where(Action.source_answer_id == answer_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def add(self, action: Action) -> Action:
+        self._session.add(action)
+        await self._session.flush()
+        return action
+
+
+class Lessons:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def from_answer(self, answer_id: int) -> Lesson | None:
+        result = await self._session.execute(
+            select(Lesson).where(Lesson.source_answer_id == answer_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def add(self, lesson: Lesson) -> Lesson:
+        self._session.add(lesson)
+        await self._session.flush()
+        return lesson

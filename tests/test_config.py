@@ -8,6 +8,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_settings
+from storage.migrate import head_revision
 
 ENV_NAMES = (
     "TELEGRAM_BOT_TOKEN",
@@ -83,7 +84,7 @@ def test_db_upgrade_creates_the_schema(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     assert main(["db", "upgrade"]) == 0
-    assert "is up to date (revision 0001)" in capsys.readouterr().out
+    assert f"is up to date (revision {head_revision()})" in capsys.readouterr().out
     assert (tmp_path / "cli.db").exists()
 
 

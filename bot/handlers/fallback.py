@@ -15,6 +15,12 @@ from bot.services.directory import Directory
 from bot.texts import t
 
 TextFlow = Callable[[Update, Context, Actor, Conversation], Awaitable[None]]
+# Takes a message outside any flow (e.g. a check-in answer); False: "not for me".
+Consumer = Callable[[Update, Context, Actor], Awaitable[bool]]
+
+
+async def _not_taken(_update: Update, _context: Context, _actor: Actor) -> bool:
+    return False
 
 
 class TextFlows:
@@ -22,6 +28,8 @@ class TextFlows:
 
     def __init__(self) -> None:
         self._flows: dict[str, TextFlow] = {}
+        self.default_text: Consumer = _not_taken
+        self.default_media: Consumer = _not_taken
 
     def add(self, flow: str, handler: TextFlow) -> None:
         self._flows[flow] = handler
@@ -51,10 +59,10 @@ class FallbackHandlers(HandlerGroup):
     async def text(self, update: Update, context: Context, actor: Actor) -> str | None:
         state = await self.conversations.get(actor.person_id)
         flow = self.flows.get(state.flow) if state else None
-        if state is None or flow is None:
-            await self.reply(update, t(actor.language, "fallback.text"))
-        else:
+        if state is not None and flow is not None:
             await flow(update, context, actor, state)
+        elif not await self.flows.default_text(update, context, actor):
+            await self.reply(update, t(actor.language, "fallback.text"))
         return None
 
     @with_actor
@@ -68,7 +76,8 @@ class FallbackHandlers(HandlerGroup):
 
     @with_actor
     async def other(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.reply(update, t(actor.language, "fallback.other"))
+        if not await self.flows.default_media(update, context, actor):
+            await self.reply(update, t(actor.language, "fallback.other"))
         return None
 
     @with_actor

@@ -104,7 +104,19 @@ class Directory:
             person = await People(session).upsert(
                 telegram_user_id, display_name[:200], username, starting_language, self._clock()
             )
+            if person.unreachable_since is not None:
+                person.unreachable_since = None  # they wrote to us, so they unblocked the bot
             return self._actor(person)
+
+    async def set_timezone(self, actor: Actor, zone: str | None) -> None:
+        async with self._sessions.begin() as session:
+            person = await self._person(session, actor.person_id)
+            person.timezone = zone
+            person.updated_at = self._clock()
+
+    async def timezone_of(self, actor: Actor) -> str | None:
+        async with self._sessions() as session:
+            return (await self._person(session, actor.person_id)).timezone
 
     async def set_language(self, actor: Actor, language: Language) -> Actor:
         async with self._sessions.begin() as session:
@@ -178,6 +190,15 @@ class Directory:
         ):
             raise ServiceError("denied.coordinator", team=team.name)
         return team
+
+    async def require_manager(self, actor: Actor, team_id: int) -> Team:
+        """The team, if the person may run it (coordinator or admin); refuses otherwise."""
+        async with self._sessions() as session:
+            return await self._managed_team(session, actor, team_id)
+
+    async def require_member(self, actor: Actor, team_id: int) -> Team:
+        """The team, if the person belongs to it (or is an admin); refuses otherwise."""
+        return (await self.roster(actor, team_id)).team
 
     def _require_admin(self, actor: Actor) -> None:
         if not actor.is_admin:

@@ -49,10 +49,14 @@ TEXTS: dict[str, str] = {
     "help.title": "<b>What can I do for you?</b>",
     "help.admin": "As a steunpunt admin:\n/newteam name – create a new team\n"
     "You can do everything a coordinator can, in every team.",
-    "help.coordinator": "As a coordinator:\n/invite – your team's invite link\n"
+    "help.coordinator": "As a coordinator:\n/sprint – start a sprint, see progress, close it\n"
+    "/checkin – days, time and questions of the check-in; /checkin now sends one at once\n"
+    "/invite – your team's invite link\n"
     "/team – see members, appoint coordinators, remove members\n"
     "/linkgroup – send this in your team's Telegram group to link it",
-    "help.member": "For your team:\n/team – who is in your team",
+    "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
+    "/skip – skip a check-in question\n/away – no check-ins for a while, /back – again\n"
+    "/timezone – your own time zone\n/team – who is in your team",
     "help.newcomer": "No team yet? Open your coordinator's invite link, or send /join with the "
     "code.",
     "help.everyone": "/language – Nederlands or English\n/cancel – stop what you are doing\n"
@@ -147,4 +151,165 @@ TEXTS: dict[str, str] = {
     "error.person_unknown": "I do not know you yet. Send /start to begin.",
     "error.unexpected": "Sorry, something went wrong on my side. Please try again in a moment; "
     "if it keeps failing, let your coordinator know.",
+    # Command menu (check-ins)
+    "command.sprint": "Sprint: goal, progress, closing",
+    "command.checkin": "Set up check-ins, or /checkin now (coordinator)",
+    "command.skip": "Skip this question",
+    "command.away": "No check-ins for a while (until a date)",
+    "command.back": "Receive check-ins again",
+    "command.timezone": "Your own time zone",
+    # Questions
+    "question.default.0": "What did you do?",
+    "question.default.1": "What went well?",
+    "question.default.2": "What got in your way?",
+    "question.default.3": "What did you learn?",
+    "question.default.4": "What is your next step?",
+    "question.start_stop_continue.0": "Start: what will you start doing?",
+    "question.start_stop_continue.1": "Stop: what will you stop doing?",
+    "question.start_stop_continue.2": "Continue: what works and do you keep?",
+    "question.four_ls.0": "What did you like?",
+    "question.four_ls.1": "What did you learn?",
+    "question.four_ls.2": "What was lacking?",
+    "question.four_ls.3": "What did you long for?",
+    "question.mad_sad_glad.0": "What made you mad?",
+    "question.mad_sad_glad.1": "What made you sad or disappointed?",
+    "question.mad_sad_glad.2": "What made you glad?",
+    "question.retro.0": "Looking back at the sprint goal: what did we achieve?",
+    "question.retro.1": "What went well in this sprint?",
+    "question.retro.2": "What could be better next time?",
+    "question.retro.3": "What did you learn that other teams should know too?",
+    "question.retro.4": "What do you take into the next sprint?",
+    "template.default": "Standard (5 questions)",
+    "template.start_stop_continue": "Start / Stop / Continue",
+    "template.four_ls": "4Ls: Liked, Learned, Lacked, Longed for",
+    "template.mad_sad_glad": "Mad / Sad / Glad",
+    "template.custom": "Own questions",
+    # The check-in itself
+    "checkin.intro": "👋 Check-in for <b>{team}</b>. I will ask you {total} short questions, one "
+    "at a time. I save every answer straight away; /skip skips a question.",
+    "checkin.intro_retro": "🔁 The sprint of <b>{team}</b> is over: time to look back. I will ask "
+    "you {total} short questions, one at a time; /skip skips a question.",
+    "checkin.goal": "Sprint goal: <i>{goal}</i>",
+    "checkin.counter": "<b>{number}/{total}</b>",
+    "checkin.mood": "How is your energy right now? 1 = drained, 5 = full of energy.",
+    "checkin.mood_answered": "Energy: {mood} {face}",
+    "checkin.action": "Last time your next step was: <i>{action}</i>\nDid it work out?",
+    "checkin.action_answered": "<i>{action}</i>: {choice}",
+    "action.done": "Done",
+    "action.partly": "Partly",
+    "action.dropped": "Not done",
+    "checkin.question": "<b>{question}</b>",
+    "checkin.lesson_hint": "I will keep what you write here as a lesson of your team.",
+    "checkin.next_step_hint": "This becomes your action; I will ask about it at the next check-in.",
+    "checkin.skip_hint": "Type your answer (a voice message or photo is fine too), or /skip.",
+    "checkin.current_answer": "Your answer now: <i>{answer}</i>",
+    "checkin.send_new_answer": "Send your new answer.",
+    "checkin.attachment_kept": "Saved: your {kind}.",
+    "checkin.reminder": "⏰ Reminder: your check-in for <b>{team}</b> is still open. You were "
+    "here:",
+    "checkin.use_buttons": "Choose an answer with the buttons under the question (or send /skip).",
+    "checkin.mood_range": "Choose a number from 1 to 5.",
+    "checkin.closed": "This check-in has closed; your answers are saved.",
+    "checkin.not_yet": "Please answer the question that is open now first.",
+    "checkin.nothing_to_skip": "There is no open question to skip.",
+    "checkin.opened_now": "Check-in for <b>{team}</b> opened: I am sending the members the first "
+    "question now.",
+    "attachment.voice": "(voice message)",
+    "attachment.audio": "(audio)",
+    "attachment.photo": "(photo)",
+    "attachment.video": "(video)",
+    "attachment.video_note": "(video message)",
+    "attachment.document": "(file)",
+    "attachment.sticker": "(sticker)",
+    "recap.title": "Thank you! This is what I saved for <b>{team}</b>:",
+    "recap.line": "{number}. {label}: {value}",
+    "recap.mood": "Energy",
+    "recap.mood_value": "{mood} out of 5",
+    "recap.action": "Action <i>{action}</i>",
+    "recap.skipped": "(skipped)",
+    "recap.editable": "Want to change something? Choose its number. You can until {until}.",
+    "closed.group": "📋 Check-in of {team} closed: {answered} of {prompted} members took part.",
+    "closed.question": "{question}",
+    "closed.answer": "• {person}: {answer}",
+    "closed.unreachable": "The check-in of <b>{team}</b> has closed. Not reachable (they blocked "
+    "or never started the bot): {names}. Ask them to open the bot again.",
+    "format.moment": "{date} at {time}",
+    "format.weekdays": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    # Sprints
+    "sprint.none": "<b>{team}</b> has no sprint running now.",
+    "sprint.button_start": "🚀 Start a new sprint",
+    "sprint.ask_goal": "New sprint for <b>{team}</b>. What is the goal: the one thing you will "
+    "work on in the coming weeks? Send it in one sentence (or /cancel).",
+    "sprint.ask_length": "Goal for <b>{team}</b>: <i>{goal}</i>\nHow long is the sprint?",
+    "sprint.weeks": "{weeks} wk",
+    "sprint.started": "🚀 Sprint {number} has started: <i>{goal}</i>\nIt runs until {end}. At the "
+    "end I close it with a retrospective check-in; /sprint closes it earlier.",
+    "sprint.title": "<b>Sprint {number}</b> of <b>{team}</b>",
+    "sprint.goal": "Goal: <i>{goal}</i>",
+    "sprint.days": "Day {day} of {days} (until {end})",
+    "sprint.participation": "Check-ins: {checkins}, answers: {answered} of {prompted} times asked",
+    "sprint.away": "Away: {names}",
+    "sprint.unreachable": "⚠️ Not reachable (blocked the bot): {names}",
+    "sprint.button_close": "🏁 Close the sprint",
+    "sprint.confirm_close": "Close the sprint of <b>{team}</b>? All members then get the "
+    "retrospective check-in.",
+    "sprint.button_close_yes": "Yes, close it",
+    "sprint.closed": "🏁 Sprint {number} (<i>{goal}</i>) is closed. The retrospective check-in is "
+    "going out to all members now.",
+    "sprint.goal_empty": "A sprint needs a goal. Send the goal in one sentence.",
+    "sprint.goal_too_long": "That goal is too long (at most {limit} characters). Please shorten "
+    "it.",
+    "sprint.bad_weeks": "Choose a length of 1 to 4 weeks.",
+    "sprint.already_open": "This team already has a sprint running. Close it first via /sprint.",
+    "sprint.none_open": "This team has no sprint running.",
+    "denied.coordinator_any": "Only a coordinator of a team (or a steunpunt admin) can do this.",
+    # Check-in settings
+    "settings.title": "⚙️ Check-ins of <b>{team}</b>",
+    "settings.when": "When: {days} at {time} ({zone})",
+    "settings.no_days": "no days chosen",
+    "settings.next": "Next: {moment}",
+    "settings.no_next": "Next: none (choose a day, or resume)",
+    "settings.questions": "Questions: {template}",
+    "settings.paused": "⏸ Paused: no check-ins go out.",
+    "settings.skipping_sprint": "⏭ No check-ins are sent during this sprint.",
+    "settings.on": "on",
+    "settings.off": "off",
+    "settings.hours": "{hours} h",
+    "settings.button_time": "🕘 Time: {time}",
+    "settings.button_questions": "📝 {template}",
+    "settings.button_reminder": "🔔 Reminder: {value}",
+    "settings.button_close": "⏱ Open: {hours} h",
+    "settings.button_holidays": "🎉 Skip public holidays: {value}",
+    "settings.button_share": "👥 Answers in group: {value}",
+    "settings.button_pause": "⏸ Pause",
+    "settings.button_resume": "▶️ Resume",
+    "settings.button_skip": "⏭ Skip this sprint",
+    "settings.button_unskip": "↩️ Check-ins in this sprint after all",
+    "settings.button_now": "📨 Send a check-in now",
+    "settings.ask_time": "What time does the check-in go out? Choose a time or type one (e.g. "
+    "8:45).",
+    "settings.ask_template": "Which questions? Choose a set, or send your own questions, one per "
+    "line. Put (lesson) after the question whose answer is a lesson, and (action) after the "
+    "question about the next step.",
+    "settings.ask_reminder": "After how many hours do those who have not answered get one "
+    "reminder?",
+    "settings.ask_close": "How long does a check-in stay open for answers and changes?",
+    "settings.bad_time": "‘{given}’ is not a time I understand. Type for example 9:30 or 17:00.",
+    "settings.no_questions": "I found no questions. Send one question per line.",
+    "settings.already_opened": "A check-in was opened just now.",
+    # Away and time zone
+    "away.ask": "How long do you want no check-ins? Choose, or send /away with a date "
+    "(e.g. /away 24-12).",
+    "away.days": "{days} days",
+    "away.set": "🌴 I will send you no check-ins until {until} (inclusive). Back earlier? Send "
+    "/back.",
+    "away.back": "Welcome back! You will get the check-ins again.",
+    "away.bad_date": "‘{given}’ is not a date I understand. Use for example 24-12 or 24-12-2026.",
+    "away.in_past": "That date has passed. Choose a day from today on.",
+    "timezone.ask": "Your time zone is now: {zone}. Choose another, or send /timezone with a name "
+    "such as Europe/London.",
+    "timezone.team_default": "your team's",
+    "timezone.set": "Your time zone is now {zone}. Check-ins arrive at the team's time in your "
+    "zone.",
+    "timezone.unknown": "I do not know ‘{given}’ as a time zone. Use a name like Europe/Amsterdam.",
 }

@@ -49,10 +49,14 @@ TEXTS: dict[str, str] = {
     "help.title": "<b>Wat kan ik voor je doen?</b>",
     "help.admin": "Als steunpunt-beheerder:\n/newteam naam – een nieuw team aanmaken\n"
     "Je kunt bij elk team alles wat een coördinator kan.",
-    "help.coordinator": "Als coördinator:\n/invite – de uitnodigingslink voor je team\n"
+    "help.coordinator": "Als coördinator:\n/sprint – sprint starten, stand bekijken, afsluiten\n"
+    "/checkin – dagen, tijd en vragen van de check-in; /checkin now stuurt er meteen een\n"
+    "/invite – de uitnodigingslink voor je team\n"
     "/team – leden bekijken, coördinatoren aanstellen, leden verwijderen\n"
     "/linkgroup – stuur dit in de Telegram-groep van je team om die te koppelen",
-    "help.member": "Voor je team:\n/team – wie zitten er in je team",
+    "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
+    "/skip – een check-in-vraag overslaan\n/away – even geen check-ins, /back – weer wel\n"
+    "/timezone – je eigen tijdzone\n/team – wie zitten er in je team",
     "help.newcomer": "Nog geen team? Open de uitnodigingslink van je coördinator, of stuur "
     "/join met de code.",
     "help.everyone": "/language – Nederlands of English\n/cancel – stoppen met waar je mee "
@@ -149,4 +153,164 @@ TEXTS: dict[str, str] = {
     "error.person_unknown": "Ik ken je nog niet. Stuur /start om te beginnen.",
     "error.unexpected": "Sorry, daar ging iets mis aan mijn kant. Probeer het zo nog eens; blijft "
     "het misgaan, laat het dan je coördinator weten.",
+    # Command menu (check-ins)
+    "command.sprint": "Sprint: doel, stand, afsluiten",
+    "command.checkin": "Check-in instellen, of /checkin now (coördinator)",
+    "command.skip": "Deze vraag overslaan",
+    "command.away": "Even geen check-ins (tot een datum)",
+    "command.back": "Weer check-ins ontvangen",
+    "command.timezone": "Je eigen tijdzone",
+    # Questions
+    "question.default.0": "Wat heb je gedaan?",
+    "question.default.1": "Wat ging goed?",
+    "question.default.2": "Waar liep je tegenaan?",
+    "question.default.3": "Wat heb je geleerd?",
+    "question.default.4": "Wat is je volgende stap?",
+    "question.start_stop_continue.0": "Start: waar ga je mee beginnen?",
+    "question.start_stop_continue.1": "Stop: waar ga je mee stoppen?",
+    "question.start_stop_continue.2": "Doorgaan: wat werkt en houd je vast?",
+    "question.four_ls.0": "Wat vond je fijn (liked)?",
+    "question.four_ls.1": "Wat heb je geleerd (learned)?",
+    "question.four_ls.2": "Wat ontbrak er (lacked)?",
+    "question.four_ls.3": "Waar verlang je naar (longed for)?",
+    "question.mad_sad_glad.0": "Waar werd je boos om?",
+    "question.mad_sad_glad.1": "Wat maakte je verdrietig of teleurgesteld?",
+    "question.mad_sad_glad.2": "Waar werd je blij van?",
+    "question.retro.0": "Terugkijkend op het sprintdoel: wat hebben we bereikt?",
+    "question.retro.1": "Wat ging goed in deze sprint?",
+    "question.retro.2": "Wat kan de volgende keer beter?",
+    "question.retro.3": "Wat heb je geleerd dat ook andere teams moeten weten?",
+    "question.retro.4": "Wat neem je mee naar de volgende sprint?",
+    "template.default": "Standaard (5 vragen)",
+    "template.start_stop_continue": "Start / Stop / Doorgaan",
+    "template.four_ls": "4L: Liked, Learned, Lacked, Longed for",
+    "template.mad_sad_glad": "Boos / Verdrietig / Blij",
+    "template.custom": "Eigen vragen",
+    # The check-in itself
+    "checkin.intro": "👋 Check-in van <b>{team}</b>. Ik stel je {total} korte vragen, één voor "
+    "één. Elk antwoord bewaar ik meteen; /skip slaat een vraag over.",
+    "checkin.intro_retro": "🔁 De sprint van <b>{team}</b> is klaar: tijd voor de terugblik. Ik "
+    "stel je {total} korte vragen, één voor één; /skip slaat een vraag over.",
+    "checkin.goal": "Sprintdoel: <i>{goal}</i>",
+    "checkin.counter": "<b>{number}/{total}</b>",
+    "checkin.mood": "Hoe is je energie op dit moment? 1 = op, 5 = vol energie.",
+    "checkin.mood_answered": "Energie: {mood} {face}",
+    "checkin.action": "Vorige keer was je volgende stap: <i>{action}</i>\nIs dat gelukt?",
+    "checkin.action_answered": "<i>{action}</i>: {choice}",
+    "action.done": "Gedaan",
+    "action.partly": "Deels",
+    "action.dropped": "Niet gedaan",
+    "checkin.question": "<b>{question}</b>",
+    "checkin.lesson_hint": "Wat je hier schrijft, bewaar ik als les van je team.",
+    "checkin.next_step_hint": "Dit wordt je actie; bij de volgende check-in vraag ik ernaar.",
+    "checkin.skip_hint": "Typ je antwoord (een spraakbericht of foto mag ook), of /skip.",
+    "checkin.current_answer": "Je antwoord nu: <i>{answer}</i>",
+    "checkin.send_new_answer": "Stuur je nieuwe antwoord.",
+    "checkin.attachment_kept": "Bewaard: je {kind}.",
+    "checkin.reminder": "⏰ Herinnering: je check-in van <b>{team}</b> staat nog open. Je was "
+    "hier gebleven:",
+    "checkin.use_buttons": "Kies een antwoord met de knoppen bij de vraag (of stuur /skip).",
+    "checkin.mood_range": "Kies een getal van 1 tot en met 5.",
+    "checkin.closed": "Deze check-in is al gesloten; je antwoorden zijn bewaard.",
+    "checkin.not_yet": "Beantwoord eerst de vraag die nu openstaat.",
+    "checkin.nothing_to_skip": "Er staat geen vraag open om over te slaan.",
+    "checkin.opened_now": "Check-in van <b>{team}</b> geopend: ik stuur de leden nu de eerste "
+    "vraag.",
+    "attachment.voice": "(spraakbericht)",
+    "attachment.audio": "(geluidsopname)",
+    "attachment.photo": "(foto)",
+    "attachment.video": "(video)",
+    "attachment.video_note": "(videobericht)",
+    "attachment.document": "(bestand)",
+    "attachment.sticker": "(sticker)",
+    "recap.title": "Dank je wel! Dit heb ik bewaard voor <b>{team}</b>:",
+    "recap.line": "{number}. {label}: {value}",
+    "recap.mood": "Energie",
+    "recap.mood_value": "{mood} van 5",
+    "recap.action": "Actie <i>{action}</i>",
+    "recap.skipped": "(overgeslagen)",
+    "recap.editable": "Iets aanpassen? Kies het nummer. Dat kan tot {until}.",
+    "closed.group": "📋 Check-in van {team} gesloten: {answered} van {prompted} leden deden mee.",
+    "closed.question": "{question}",
+    "closed.answer": "• {person}: {answer}",
+    "closed.unreachable": "De check-in van <b>{team}</b> is gesloten. Niet bereikbaar (ze hebben "
+    "de bot geblokkeerd of nooit gestart): {names}. Vraag ze de bot opnieuw te openen.",
+    "format.moment": "{date} om {time}",
+    "format.weekdays": "maandag,dinsdag,woensdag,donderdag,vrijdag,zaterdag,zondag",
+    # Sprints
+    "sprint.none": "<b>{team}</b> heeft nu geen lopende sprint.",
+    "sprint.button_start": "🚀 Nieuwe sprint starten",
+    "sprint.ask_goal": "Nieuwe sprint voor <b>{team}</b>. Wat is het doel: het ene ding waar "
+    "jullie de komende weken aan werken? Stuur het in één zin (of /cancel).",
+    "sprint.ask_length": "Doel voor <b>{team}</b>: <i>{goal}</i>\nHoe lang duurt de sprint?",
+    "sprint.weeks": "{weeks} wk",
+    "sprint.started": "🚀 Sprint {number} is gestart: <i>{goal}</i>\nDe sprint loopt tot {end}. "
+    "Aan het eind sluit ik hem af met een terugblik-check-in; eerder afsluiten kan via /sprint.",
+    "sprint.title": "<b>Sprint {number}</b> van <b>{team}</b>",
+    "sprint.goal": "Doel: <i>{goal}</i>",
+    "sprint.days": "Dag {day} van {days} (tot {end})",
+    "sprint.participation": "Check-ins: {checkins}, antwoorden: {answered} van {prompted} keer "
+    "gevraagd",
+    "sprint.away": "Afwezig: {names}",
+    "sprint.unreachable": "⚠️ Niet bereikbaar (bot geblokkeerd): {names}",
+    "sprint.button_close": "🏁 Sprint afsluiten",
+    "sprint.confirm_close": "De sprint van <b>{team}</b> afsluiten? Alle leden krijgen dan de "
+    "terugblik-check-in.",
+    "sprint.button_close_yes": "Ja, afsluiten",
+    "sprint.closed": "🏁 Sprint {number} (<i>{goal}</i>) is afgesloten. De terugblik-check-in "
+    "gaat nu naar alle leden.",
+    "sprint.goal_empty": "Een sprint heeft een doel nodig. Stuur het doel in één zin.",
+    "sprint.goal_too_long": "Dat doel is te lang (maximaal {limit} tekens). Kort het wat in.",
+    "sprint.bad_weeks": "Kies een lengte van 1 tot 4 weken.",
+    "sprint.already_open": "Dit team heeft al een lopende sprint. Sluit die eerst af via /sprint.",
+    "sprint.none_open": "Dit team heeft geen lopende sprint.",
+    "denied.coordinator_any": "Dit kan alleen een coördinator van een team (of een "
+    "steunpunt-beheerder).",
+    # Check-in settings
+    "settings.title": "⚙️ Check-ins van <b>{team}</b>",
+    "settings.when": "Wanneer: {days} om {time} ({zone})",
+    "settings.no_days": "geen dagen gekozen",
+    "settings.next": "Volgende: {moment}",
+    "settings.no_next": "Volgende: geen (kies een dag, of hervat)",
+    "settings.questions": "Vragen: {template}",
+    "settings.paused": "⏸ Gepauzeerd: er gaan geen check-ins uit.",
+    "settings.skipping_sprint": "⏭ Deze sprint worden geen check-ins gestuurd.",
+    "settings.on": "aan",
+    "settings.off": "uit",
+    "settings.hours": "{hours} uur",
+    "settings.button_time": "🕘 Tijd: {time}",
+    "settings.button_questions": "📝 {template}",
+    "settings.button_reminder": "🔔 Herinnering: {value}",
+    "settings.button_close": "⏱ Open: {hours} uur",
+    "settings.button_holidays": "🎉 Feestdagen overslaan: {value}",
+    "settings.button_share": "👥 Antwoorden in groep: {value}",
+    "settings.button_pause": "⏸ Pauzeren",
+    "settings.button_resume": "▶️ Hervatten",
+    "settings.button_skip": "⏭ Deze sprint overslaan",
+    "settings.button_unskip": "↩️ Deze sprint toch check-ins",
+    "settings.button_now": "📨 Nu een check-in sturen",
+    "settings.ask_time": "Hoe laat gaat de check-in uit? Kies een tijd of typ er een (bijv. 8:45).",
+    "settings.ask_template": "Welke vragen? Kies een set, of stuur je eigen vragen: één per regel. "
+    "Zet (les) achter de vraag waarvan het antwoord een les is, en (actie) achter de vraag naar "
+    "de volgende stap.",
+    "settings.ask_reminder": "Na hoeveel uur krijgt wie nog niet antwoordde één herinnering?",
+    "settings.ask_close": "Hoe lang blijft een check-in open voor antwoorden en wijzigingen?",
+    "settings.bad_time": "‘{given}’ is geen tijd die ik begrijp. Typ bijvoorbeeld 9:30 of 17:00.",
+    "settings.no_questions": "Ik vond geen vragen. Stuur één vraag per regel.",
+    "settings.already_opened": "Er is net al een check-in geopend.",
+    # Away and time zone
+    "away.ask": "Hoe lang wil je geen check-ins? Kies, of stuur /away met een datum "
+    "(bijv. /away 24-12).",
+    "away.days": "{days} dagen",
+    "away.set": "🌴 Tot en met {until} stuur ik je geen check-ins. Eerder terug? Stuur /back.",
+    "away.back": "Welkom terug! Je krijgt de check-ins weer.",
+    "away.bad_date": "‘{given}’ is geen datum die ik begrijp. Gebruik bijvoorbeeld 24-12 of "
+    "24-12-2026.",
+    "away.in_past": "Die datum is al voorbij. Kies een dag vanaf vandaag.",
+    "timezone.ask": "Je tijdzone is nu: {zone}. Kies een andere, of stuur /timezone met een naam "
+    "zoals Europe/London.",
+    "timezone.team_default": "die van je team",
+    "timezone.set": "Je tijdzone is nu {zone}. Check-ins komen op de teamtijd in jouw zone.",
+    "timezone.unknown": "‘{given}’ ken ik niet als tijdzone. Gebruik een naam als "
+    "Europe/Amsterdam.",
 }

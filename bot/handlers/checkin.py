@@ -1,0 +1,661 @@
+"""Sprints and check-ins in Telegram: /sprint, /checkin, /skip, /away, /back, /timezone, the
+answer buttons, typed answers and the recap."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.handlers.base import Context, HandlerGroup, keyboard, with_actor
+from bot.handlers.checkin_views import (
+    answered_line,
+    recap_message,
+    settings_message,
+    sprint_message,
+    step_message,
+)
+from bot.handlers.courier import CheckinCourier
+from bot.handlers.fallback import TextFlows
+from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
+from bot.services.checkins import CHANGE_FLOW, CheckinService, Outcome, Recap, StepView
+from bot.services.common import Actor, ServiceError
+from bot.services.conversations import Conversation, Conversations
+from bot.services.directory import Directory
+from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService, clean_goal
+from bot.services.templates import TEMPLATE_NAMES
+from bot.texts import t
+from bot.texts.formatting import format_date, short_label
+from storage.models import ActionStatus, Team
+
+SPRINT_FLOW = "sprint"
+SETTINGS_FLOW = "checkin_settings"
+ATTACHMENT_KINDS = ("voice", "audio", "photo", "video", "video_note", "document", "sticker")
+COMMON_ZONES = (
+    "Europe/Amsterdam",
+    "Europe/London",
+    "Europe/Istanbul",
+    "America/Paramaribo",
+    "Africa/Casablanca",
+)
+AWAY_CHOICES = (7, 14, 30)
+
+
+class CheckinHandlers(HandlerGroup):
+    def __init__(
+        self,
+        directory: Directory,
+        conversations: Conversations,
+        checkins: CheckinService,
+        sprints: SprintService,
+        settings: CheckinSettings,
+        courier: CheckinCourier,
+        zone: ZoneInfo,
+    ) -> None:
+        super().__init__(directory)
+        self.conversations = conversations
+        self.checkins = checkins
+        self.sprints = sprints
+        self.settings = settings
+        self.courier = courier
+        self.zone = zone
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        for name, callback in (
+            ("sprint", self.sprint),
+            ("checkin", self.checkin),
+            ("skip", self.skip),
+            ("away", self.away),
+            ("back", self.back),
+            ("timezone", self.timezone),
+        ):
+            application.add_handler(CommandHandler(name, callback, filters=private))
+        for pattern, callback in (
+            (r"^ci:m:(\d+):(\d)$", self.pick_mood),
+            (r"^ci:a:(\d+):(\d+):(done|partly|dropped)$", self.pick_action),
+            (r"^ci:e:(\d+):(\d+)$", self.change),
+            (r"^sp:(\d+)$", self.show_sprint),
+            (r"^sp:new:(\d+)$", self.new_sprint),
+            (r"^sp:len:(\d+):(\d)$", self.sprint_length),
+            (r"^sp:close:(\d+)$", self.confirm_close_sprint),
+            (r"^sp:closeok:(\d+)$", self.close_sprint),
+            (r"^cs:(\d+)$", self.show_settings),
+            (r"^cs:wd:(\d+):(\d)$", self.toggle_day),
+            (r"^cs:time:(\d+)$", self.ask_time),
+            (r"^cs:settime:(\d+):(\d\d:\d\d)$", self.set_time),
+            (r"^cs:tpl:(\d+)$", self.ask_template),
+            (r"^cs:settpl:(\d+):(\w+)$", self.set_template),
+            (r"^cs:rem:(\d+)$", self.ask_reminder),
+            (r"^cs:setrem:(\d+):(\d+)$", self.set_reminder),
+            (r"^cs:cls:(\d+)$", self.ask_close),
+            (r"^cs:setcls:(\d+):(\d+)$", self.set_close),
+            (r"^cs:tg:(\d+):(\w+)$", self.toggle),
+            (r"^cs:skip:(\d+)$", self.toggle_skip),
+            (r"^cs:now:(\d+)$", self.open_now),
+            (r"^aw:(\d+)$", self.away_for),
+            (r"^tz:(.+)$", self.pick_timezone),
+        ):
+            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+
+    def register_flows(self, flows: TextFlows) -> None:
+        flows.add(SPRINT_FLOW, self.sprint_text)
+        flows.add(SETTINGS_FLOW, self.settings_text)
+        flows.add(CHANGE_FLOW, self.change_text)
+        flows.default_text = self.answer_text
+        flows.default_media = self.answer_media
+
+    # --- answering ------------------------------------------------------------------------------
+
+    async def _show(self, update: Update, context: Context, actor: Actor, outcome: Outcome) -> None:
+        """Send the next question (and record that it arrived) or the recap."""
+        if isinstance(outcome, Recap):
+            text, markup = recap_message(actor.language, outcome, self.zone)
+            await self.reply(update, text, markup)
+            return
+        text, markup = step_message(actor.language, outcome)
+        await self.reply(update, text, markup)
+        await self.checkins.asked(outcome.prompt_id, outcome.index)
+
+    async def answer_text(self, update: Update, context: Context, actor: Actor) -> bool:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return False
+        outcome = await self.checkins.answer_text(actor, message.text)
+        if outcome is None:
+            return False
+        await self._show(update, context, actor, outcome)
+        return True
+
+    async def answer_media(self, update: Update, context: Context, actor: Actor) -> bool:
+        message = update.effective_message
+        found = _attachment(message) if message else None
+        if found is None:
+            return False
+        kind, file_id = found
+        outcome = await self.checkins.answer_attachment(
+            actor, kind, file_id, message.caption if message else None
+        )
+        if outcome is None:
+            return False
+        await self.reply(
+            update,
+            t(
+                actor.language,
+                "checkin.attachment_kept",
+                kind=t(actor.language, f"attachment.{kind}"),
+            ),
+        )
+        await self._show(update, context, actor, outcome)
+        return True
+
+    @with_actor
+    async def skip(self, update: Update, context: Context, actor: Actor) -> str | None:
+        outcome = await self.checkins.skip(actor)
+        if outcome is None:
+            raise ServiceError("checkin.nothing_to_skip")
+        await self._show(update, context, actor, outcome)
+        return None
+
+    @with_actor
+    async def pick_mood(self, update: Update, context: Context, actor: Actor) -> str | None:
+        prompt_id, mood = int(_match(context, 1)), int(_match(context, 2))
+        before = await self.checkins.current_step(actor)
+        outcome = await self.checkins.answer_mood(actor, prompt_id, mood)
+        step = (
+            before if before and before.prompt_id == prompt_id and before.kind == "mood" else None
+        )
+        await self._edit_answered(update, actor, step, mood=mood)
+        await self._show(update, context, actor, outcome)
+        return None
+
+    @with_actor
+    async def pick_action(self, update: Update, context: Context, actor: Actor) -> str | None:
+        prompt_id, action_id, choice = (
+            int(_match(context, 1)),
+            int(_match(context, 2)),
+            _match(context, 3),
+        )
+        before = await self.checkins.current_step(actor)
+        outcome = await self.checkins.answer_action(
+            actor, prompt_id, action_id, ActionStatus(choice)
+        )
+        step = (
+            before
+            if before and before.prompt_id == prompt_id and before.action_id == action_id
+            else None
+        )
+        await self._edit_answered(update, actor, step, choice=choice)
+        await self._show(update, context, actor, outcome)
+        return None
+
+    async def _edit_answered(
+        self,
+        update: Update,
+        actor: Actor,
+        step: StepView | None,
+        *,
+        mood: int | None = None,
+        choice: str | None = None,
+    ) -> None:
+        """Turn the pressed question into a line showing the answer, so old buttons disappear."""
+        query = update.callback_query
+        if step is not None and query is not None and query.message is not None:
+            await query.edit_message_text(answered_line(actor.language, step, mood, choice))
+
+    @with_actor
+    async def change(self, update: Update, context: Context, actor: Actor) -> str | None:
+        step = await self.checkins.begin_change(
+            actor, int(_match(context, 1)), int(_match(context, 2))
+        )
+        text, markup = step_message(actor.language, step, changing=True)
+        await self.reply(update, text, markup)
+        return None
+
+    async def change_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        outcome = await self.checkins.finish_change(actor, state, _text(update))
+        await self._show(update, context, actor, outcome)
+
+    # --- sprints ----------------------------------------------------------------------------------
+
+    async def _pick_team(
+        self, update: Update, actor: Actor, prefix: str, manage: bool
+    ) -> Team | None:
+        """The team a command is about: the only one, or None after offering buttons."""
+        if manage:
+            teams = await self.directory.managed_teams(actor)
+        else:
+            teams = [item.team for item in await self.directory.teams_of(actor)]
+        if not teams:
+            raise ServiceError("denied.coordinator_any" if manage else "team.none")
+        if len(teams) == 1:
+            return teams[0]
+        rows = [[(short_label(team.name, 40), f"{prefix}:{team.id}")] for team in teams]
+        await self.reply(update, t(actor.language, "team.pick"), keyboard(rows))
+        return None
+
+    @with_actor
+    async def sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
+        goal = " ".join(context.args or [])
+        team = await self._pick_team(update, actor, "sp", manage=bool(goal))
+        if team is None:
+            return None
+        if goal:
+            await self._ask_sprint_length(update, actor, team.id, goal)
+            return None
+        overview = await self.sprints.overview(actor, team.id)
+        await self.reply(update, *sprint_message(actor.language, overview, self.zone))
+        return None
+
+    @with_actor
+    async def show_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
+        overview = await self.sprints.overview(actor, int(_match(context, 1)))
+        await self.edit_or_reply(update, *sprint_message(actor.language, overview, self.zone))
+        return None
+
+    @with_actor
+    async def new_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team = await self.directory.require_manager(actor, int(_match(context, 1)))
+        await self.conversations.put(
+            actor.person_id, Conversation(SPRINT_FLOW, "goal", {"team_id": team.id})
+        )
+        await self.edit_or_reply(update, t(actor.language, "sprint.ask_goal", team=team.name))
+        return None
+
+    async def sprint_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        if state.step != "goal":
+            await self.reply(update, t(actor.language, "flow.use_buttons"))
+            return
+        await self._ask_sprint_length(update, actor, int(state.data["team_id"]), _text(update))
+
+    async def _ask_sprint_length(
+        self, update: Update, actor: Actor, team_id: int, raw_goal: str
+    ) -> None:
+        goal = clean_goal(raw_goal)
+        team = await self.directory.require_manager(actor, team_id)
+        await self.conversations.put(
+            actor.person_id, Conversation(SPRINT_FLOW, "length", {"team_id": team_id, "goal": goal})
+        )
+        lang = actor.language
+        buttons = [
+            (
+                t(lang, "sprint.weeks", weeks=w) + (" ✓" if w == DEFAULT_WEEKS else ""),
+                f"sp:len:{team_id}:{w}",
+            )
+            for w in WEEK_CHOICES
+        ]
+        await self.reply(
+            update,
+            t(lang, "sprint.ask_length", team=team.name, goal=goal),
+            keyboard([buttons[:2], buttons[2:], [(t(lang, "button.cancel"), "cancel")]]),
+        )
+
+    @with_actor
+    async def sprint_length(self, update: Update, context: Context, actor: Actor) -> str | None:
+        state = await self.conversations.get(actor.person_id)
+        team_id, weeks = int(_match(context, 1)), int(_match(context, 2))
+        if (
+            state is None
+            or state.flow != SPRINT_FLOW
+            or state.step != "length"
+            or state.data.get("team_id") != team_id
+        ):
+            raise ServiceError("flow.expired", command="/sprint")
+        sprint = await self.sprints.start(actor, team_id, str(state.data["goal"]), weeks)
+        await self.conversations.clear(actor.person_id)
+        await self.edit_or_reply(
+            update,
+            t(
+                actor.language,
+                "sprint.started",
+                number=sprint.number,
+                goal=sprint.goal,
+                end=format_date(actor.language, sprint.ends_at, self.zone),
+            ),
+        )
+        return None
+
+    @with_actor
+    async def confirm_close_sprint(
+        self, update: Update, context: Context, actor: Actor
+    ) -> str | None:
+        team = await self.directory.require_manager(actor, int(_match(context, 1)))
+        lang = actor.language
+        await self.edit_or_reply(
+            update,
+            t(lang, "sprint.confirm_close", team=team.name),
+            keyboard(
+                [
+                    [
+                        (t(lang, "sprint.button_close_yes"), f"sp:closeok:{team.id}"),
+                        (t(lang, "button.back"), f"sp:{team.id}"),
+                    ]
+                ]
+            ),
+        )
+        return None
+
+    @with_actor
+    async def close_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
+        sprint, run_id = await self.sprints.close(actor, int(_match(context, 1)))
+        await self.edit_or_reply(
+            update, t(actor.language, "sprint.closed", number=sprint.number, goal=sprint.goal)
+        )
+        if run_id is not None:
+            self._kick(context)
+        return None
+
+    # --- check-in settings ------------------------------------------------------------------------
+
+    @with_actor
+    async def checkin(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = context.args or []
+        now_requested = bool(args) and args[0].lower() in ("now", "nu")
+        team = await self._pick_team(
+            update, actor, "cs:now" if now_requested else "cs", manage=True
+        )
+        if team is None:
+            return None
+        if now_requested:
+            await self._open_now(update, context, actor, team.id)
+        else:
+            view = await self.settings.view(actor, team.id)
+            await self.reply(update, *settings_message(actor.language, view))
+        return None
+
+    async def _settings(self, update: Update, actor: Actor, team_id: int) -> None:
+        view = await self.settings.view(actor, team_id)
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+
+    @with_actor
+    async def show_settings(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self._settings(update, actor, int(_match(context, 1)))
+        return None
+
+    @with_actor
+    async def toggle_day(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.settings.toggle_weekday(
+            actor, int(_match(context, 1)), int(_match(context, 2))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def ask_time(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team_id = int(_match(context, 1))
+        await self.directory.require_manager(actor, team_id)
+        await self.conversations.put(
+            actor.person_id, Conversation(SETTINGS_FLOW, "time", {"team_id": team_id})
+        )
+        times = [
+            "07:30",
+            "08:30",
+            "09:00",
+            "09:30",
+            "10:00",
+            "12:00",
+            "13:00",
+            "16:00",
+            "17:00",
+            "19:00",
+            "20:00",
+            "21:00",
+        ]
+        buttons = [(value, f"cs:settime:{team_id}:{value}") for value in times]
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+        await self.edit_or_reply(
+            update,
+            t(actor.language, "settings.ask_time"),
+            keyboard([*rows, [(t(actor.language, "button.back"), f"cs:{team_id}")]]),
+        )
+        return None
+
+    @with_actor
+    async def set_time(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.conversations.clear(actor.person_id)
+        view = await self.settings.set_time(actor, int(_match(context, 1)), _match(context, 2))
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def ask_template(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team_id = int(_match(context, 1))
+        await self.directory.require_manager(actor, team_id)
+        await self.conversations.put(
+            actor.person_id, Conversation(SETTINGS_FLOW, "questions", {"team_id": team_id})
+        )
+        lang = actor.language
+        rows = [
+            [(t(lang, f"template.{name}"), f"cs:settpl:{team_id}:{name}")]
+            for name in TEMPLATE_NAMES
+            if name != "custom"
+        ]
+        await self.edit_or_reply(
+            update,
+            t(lang, "settings.ask_template"),
+            keyboard([*rows, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+        )
+        return None
+
+    @with_actor
+    async def set_template(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.conversations.clear(actor.person_id)
+        view = await self.settings.set_template(actor, int(_match(context, 1)), _match(context, 2))
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    async def settings_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        team_id = int(state.data["team_id"])
+        if state.step == "time":
+            view = await self.settings.set_time(actor, team_id, _text(update))
+        else:
+            view = await self.settings.set_custom_questions(actor, team_id, _text(update))
+        await self.conversations.clear(actor.person_id)
+        await self.reply(update, *settings_message(actor.language, view))
+
+    @with_actor
+    async def ask_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team_id = int(_match(context, 1))
+        await self.directory.require_manager(actor, team_id)
+        lang = actor.language
+        buttons = [
+            (
+                t(lang, "settings.hours", hours=m // 60) if m else t(lang, "settings.off"),
+                f"cs:setrem:{team_id}:{m}",
+            )
+            for m in REMINDER_CHOICES
+        ]
+        await self.edit_or_reply(
+            update,
+            t(lang, "settings.ask_reminder"),
+            keyboard([buttons, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+        )
+        return None
+
+    @with_actor
+    async def set_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.settings.set_reminder(
+            actor, int(_match(context, 1)), int(_match(context, 2))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def ask_close(self, update: Update, context: Context, actor: Actor) -> str | None:
+        team_id = int(_match(context, 1))
+        await self.directory.require_manager(actor, team_id)
+        lang = actor.language
+        buttons = [
+            (t(lang, "settings.hours", hours=m // 60), f"cs:setcls:{team_id}:{m}")
+            for m in CLOSE_CHOICES
+        ]
+        await self.edit_or_reply(
+            update,
+            t(lang, "settings.ask_close"),
+            keyboard([buttons, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+        )
+        return None
+
+    @with_actor
+    async def set_close(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.settings.set_close_after(
+            actor, int(_match(context, 1)), int(_match(context, 2))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def toggle(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.settings.toggle(actor, int(_match(context, 1)), _match(context, 2))
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def toggle_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.settings.toggle_skip_sprint(actor, int(_match(context, 1)))
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def open_now(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self._open_now(update, context, actor, int(_match(context, 1)))
+        return None
+
+    async def _open_now(self, update: Update, context: Context, actor: Actor, team_id: int) -> None:
+        await self.settings.open_now(actor, team_id)
+        team = await self.directory.require_manager(actor, team_id)
+        await self.edit_or_reply(update, t(actor.language, "checkin.opened_now", team=team.name))
+        self._kick(context)
+
+    def _kick(self, context: Context) -> None:
+        """Send the new questions now rather than at the next scheduled round."""
+        context.application.create_task(self.courier.cycle(context.bot), name="checkin-round")
+
+    # --- away, back, time zone --------------------------------------------------------------------
+
+    @with_actor
+    async def away(self, update: Update, context: Context, actor: Actor) -> str | None:
+        lang = actor.language
+        if not context.args:
+            buttons = [(t(lang, "away.days", days=d), f"aw:{d}") for d in AWAY_CHOICES]
+            await self.reply(update, t(lang, "away.ask"), keyboard([buttons]))
+            return None
+        today = datetime.now(self.zone).date()
+        until = parse_date(" ".join(context.args), today)
+        if until is None:
+            raise ServiceError("away.bad_date", given=" ".join(context.args)[:30])
+        if until < today:
+            raise ServiceError("away.in_past")
+        await self._set_away(update, actor, until)
+        return None
+
+    @with_actor
+    async def away_for(self, update: Update, context: Context, actor: Actor) -> str | None:
+        until = datetime.now(self.zone).date() + timedelta(days=int(_match(context, 1)) - 1)
+        await self._set_away(update, actor, until)
+        return None
+
+    async def _set_away(self, update: Update, actor: Actor, until: date) -> None:
+        # Away through the whole of the last day, in Amsterdam time.
+        end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=self.zone)
+        await self.checkins.set_away(actor, end)
+        await self.edit_or_reply(
+            update,
+            t(
+                actor.language,
+                "away.set",
+                until=format_date(actor.language, end - timedelta(seconds=1), self.zone),
+            ),
+        )
+
+    @with_actor
+    async def back(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.checkins.set_away(actor, None)
+        await self.reply(update, t(actor.language, "away.back"))
+        return None
+
+    @with_actor
+    async def timezone(self, update: Update, context: Context, actor: Actor) -> str | None:
+        lang = actor.language
+        if context.args:
+            await self._set_zone(update, actor, context.args[0])
+            return None
+        current = await self.directory.timezone_of(actor)
+        buttons = [[(zone, f"tz:{zone}")] for zone in COMMON_ZONES]
+        await self.reply(
+            update,
+            t(lang, "timezone.ask", zone=current or t(lang, "timezone.team_default")),
+            keyboard(buttons),
+        )
+        return None
+
+    @with_actor
+    async def pick_timezone(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self._set_zone(update, actor, _match(context, 1))
+        return None
+
+    async def _set_zone(self, update: Update, actor: Actor, raw: str) -> None:
+        try:
+            zone = ZoneInfo(raw.strip())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ServiceError("timezone.unknown", given=raw.strip()[:40]) from None
+        await self.directory.set_timezone(actor, zone.key)
+        await self.edit_or_reply(update, t(actor.language, "timezone.set", zone=zone.key))
+
+
+DATE_FORMS = (
+    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{2,4}))?$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+
+
+def parse_date(raw: str, today: date) -> date | None:
+    """'24-12', '24-12-2026', '24/12/26' or '2026-12-24'; without a year, the next such day."""
+    text = raw.strip()
+    for form in DATE_FORMS:
+        found = form.match(text)
+        if not found:
+            continue
+        year_text = found.group("y")
+        year = int(year_text) if year_text else today.year
+        if year < 100:
+            year += 2000
+        try:
+            result = date(year, int(found.group("m")), int(found.group("d")))
+        except ValueError:
+            return None
+        if not year_text and result < today:
+            result = result.replace(year=today.year + 1)
+        return result
+    return None
+
+
+def _attachment(message: Message) -> tuple[str, str] | None:
+    for kind in ATTACHMENT_KINDS:
+        item = getattr(message, kind, None)
+        if kind == "photo" and item:
+            return kind, item[-1].file_id
+        if item:
+            return kind, item.file_id
+    return None
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return message.text or "" if message is not None else ""
+
+
+def _match(context: Context, group: int) -> str:
+    if context.matches:
+        return context.matches[0].group(group)
+    raise ServiceError("error.button_expired")

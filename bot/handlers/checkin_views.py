@@ -1,0 +1,309 @@
+"""How check-in questions, recaps and settings look in Telegram (texts from the catalogs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.handlers.base import ButtonSpec, keyboard
+from bot.services.checkin_settings import ScheduleView
+from bot.services.checkins import ClosedRun, Recap, StepView
+from bot.services.common import Language
+from bot.services.schedule import parse_weekdays
+from bot.services.sprints import SprintOverview
+from bot.services.templates import LESSON, NEXT_STEP, Question, questions_for
+from bot.texts import Safe, t
+from bot.texts.formatting import format_date
+from storage.models import RunKind
+
+MOOD_FACES = {1: "😫", 2: "😕", 3: "😐", 4: "🙂", 5: "😄"}
+ACTION_CHOICES = ("done", "partly", "dropped")
+
+
+def question_text(language: Language, question: Question) -> str:
+    return question.text if question.text else t(language, question.key or "")
+
+
+def format_moment(language: Language, moment: datetime, zone: ZoneInfo) -> Safe:
+    local = moment.astimezone(zone)
+    return t(
+        language, "format.moment", date=format_date(language, moment, zone), time=f"{local:%H:%M}"
+    )
+
+
+def step_message(
+    language: Language, step: StepView, *, intro: bool = False, changing: bool = False
+) -> tuple[Safe, InlineKeyboardMarkup | None]:
+    parts: list[str] = []
+    if intro:
+        key = "checkin.intro_retro" if step.run_kind is RunKind.RETRO else "checkin.intro"
+        parts.append(t(language, key, team=step.team_name, total=step.total))
+        if step.sprint_goal:
+            parts.append(t(language, "checkin.goal", goal=step.sprint_goal))
+    counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
+    markup = None
+    if step.kind == "mood":
+        parts.append(f"{counter} {t(language, 'checkin.mood')}")
+        markup = keyboard(
+            [
+                [
+                    (f"{value} {face}", f"ci:m:{step.prompt_id}:{value}")
+                    for value, face in MOOD_FACES.items()
+                ]
+            ]
+        )
+    elif step.kind == "action":
+        parts.append(f"{counter} {t(language, 'checkin.action', action=step.action_text or '')}")
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(language, f"action.{choice}"),
+                        f"ci:a:{step.prompt_id}:{step.action_id}:{choice}",
+                    )
+                    for choice in ACTION_CHOICES
+                ]
+            ]
+        )
+    else:
+        assert step.question is not None
+        question = question_text(language, step.question)
+        parts.append(f"{counter} {t(language, 'checkin.question', question=question)}")
+        if step.question.role == LESSON:
+            parts.append(t(language, "checkin.lesson_hint"))
+        elif step.question.role == NEXT_STEP:
+            parts.append(t(language, "checkin.next_step_hint"))
+        if changing:
+            if step.current_answer:
+                parts.append(t(language, "checkin.current_answer", answer=step.current_answer))
+            parts.append(t(language, "checkin.send_new_answer"))
+        else:
+            parts.append(t(language, "checkin.skip_hint"))
+    return Safe("\n\n".join(parts)), markup
+
+
+def answered_line(language: Language, step: StepView, mood: int | None, choice: str | None) -> Safe:
+    """What a question message turns into once its button was pressed."""
+    counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
+    if mood is not None:
+        return Safe(
+            f"{counter} {t(language, 'checkin.mood_answered', mood=mood, face=MOOD_FACES[mood])}"
+        )
+    return Safe(
+        f"{counter} "
+        + t(
+            language,
+            "checkin.action_answered",
+            action=step.action_text or "",
+            choice=t(language, f"action.{choice}"),
+        )
+    )
+
+
+def recap_message(
+    language: Language, recap: Recap, zone: ZoneInfo
+) -> tuple[Safe, InlineKeyboardMarkup | None]:
+    lines = []
+    for item in recap.items:
+        step, answer = item.step, item.answer
+        if step["kind"] == "mood":
+            label = t(language, "recap.mood")
+            value = (
+                t(language, "recap.mood_value", mood=answer.mood)
+                if answer and answer.mood
+                else None
+            )
+        elif step["kind"] == "action":
+            label = t(language, "recap.action", action=step.get("text", ""))
+            value = t(language, f"action.{answer.text}") if answer and answer.text else None
+        else:
+            label = Safe(question_text(language, Question.from_json(step["q"])))
+            value = None
+            if answer is not None and answer.text:
+                value = Safe(answer.text)
+            if answer is not None and answer.attachment_kind:
+                note = t(language, f"attachment.{answer.attachment_kind}")
+                value = Safe(f"{value} {note}") if value else note
+        if answer is None or answer.skipped or value is None:
+            value = t(language, "recap.skipped")
+        lines.append(t(language, "recap.line", number=item.index + 1, label=label, value=value))
+    parts = [t(language, "recap.title", team=recap.team_name), Safe("\n".join(lines))]
+    markup = None
+    if recap.editable:
+        parts.append(
+            t(language, "recap.editable", until=format_moment(language, recap.closes_at, zone))
+        )
+        buttons: list[ButtonSpec] = [
+            (f"✏️ {i.index + 1}", f"ci:e:{recap.prompt_id}:{i.index}") for i in recap.items
+        ]
+        markup = keyboard([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
+    return Safe("\n\n".join(parts)), markup
+
+
+def closed_group_message(language: Language, closed: ClosedRun) -> Safe:
+    parts: list[str] = [
+        t(
+            language,
+            "closed.group",
+            team=closed.team_name,
+            answered=closed.answered,
+            prompted=closed.prompted,
+        )
+    ]
+    if closed.share_answers and closed.answers:
+        current = None
+        size = len(parts[0])
+        for label, person, answer in closed.answers:
+            lines = []
+            if label != current:
+                current = label
+                shown = t(language, label) if label.startswith("question.") else label
+                lines.append(f"<b>{t(language, 'closed.question', question=shown)}</b>")
+            lines.append(t(language, "closed.answer", person=person, answer=answer))
+            size += sum(len(line) + 1 for line in lines)
+            if size > 3800:  # Telegram's limit is 4096 characters
+                parts.append("…")
+                break
+            parts.extend(lines)
+    return Safe("\n".join(parts))
+
+
+def weekday_names(language: Language) -> list[str]:
+    return t(language, "format.weekdays").split(",")
+
+
+def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, InlineKeyboardMarkup]:
+    schedule, team_id = view.schedule, view.team.id
+    days = parse_weekdays(schedule.weekdays)
+    names = weekday_names(language)
+    next_slot = (
+        view.rule.next_slot(datetime.now(view.rule.zone)) if days and not schedule.paused else None
+    )
+    questions = questions_for(
+        schedule.template, list(schedule.custom_questions.get("questions", []))
+    )
+    lines: list[str] = [
+        t(language, "settings.title", team=view.team.name),
+        t(
+            language,
+            "settings.when",
+            days=", ".join(names[d] for d in sorted(days)) or t(language, "settings.no_days"),
+            time=schedule.time_of_day,
+            zone=schedule.timezone,
+        ),
+        t(language, "settings.next", moment=format_moment(language, next_slot, view.rule.zone))
+        if next_slot
+        else t(language, "settings.no_next"),
+        t(
+            language,
+            "settings.questions",
+            template=t(language, f"template.{schedule.template}"),
+            count=len(questions),
+        ),
+    ]
+    if schedule.paused:
+        lines.append(t(language, "settings.paused"))
+    if view.sprint is not None and schedule.skip_sprint_id == view.sprint.id:
+        lines.append(t(language, "settings.skipping_sprint"))
+    on_off = {True: t(language, "settings.on"), False: t(language, "settings.off")}
+    reminder = (
+        t(language, "settings.hours", hours=schedule.reminder_after_minutes // 60)
+        if schedule.reminder_after_minutes
+        else t(language, "settings.off")
+    )
+    rows: list[list[ButtonSpec]] = [
+        [(("✅" if d in days else "▫️") + names[d][:2], f"cs:wd:{team_id}:{d}") for d in range(7)],
+        [(t(language, "settings.button_time", time=schedule.time_of_day), f"cs:time:{team_id}")],
+        [
+            (
+                t(
+                    language,
+                    "settings.button_questions",
+                    template=t(language, f"template.{schedule.template}"),
+                ),
+                f"cs:tpl:{team_id}",
+            )
+        ],
+        [
+            (t(language, "settings.button_reminder", value=reminder), f"cs:rem:{team_id}"),
+            (
+                t(language, "settings.button_close", hours=schedule.close_after_minutes // 60),
+                f"cs:cls:{team_id}",
+            ),
+        ],
+        [
+            (
+                t(language, "settings.button_holidays", value=on_off[schedule.skip_holidays]),
+                f"cs:tg:{team_id}:skip_holidays",
+            )
+        ],
+        [
+            (
+                t(language, "settings.button_share", value=on_off[schedule.share_answers_in_group]),
+                f"cs:tg:{team_id}:share_answers_in_group",
+            )
+        ],
+        [
+            (
+                t(
+                    language,
+                    "settings.button_resume" if schedule.paused else "settings.button_pause",
+                ),
+                f"cs:tg:{team_id}:paused",
+            )
+        ],
+    ]
+    if view.sprint is not None:
+        skipping = schedule.skip_sprint_id == view.sprint.id
+        rows.append(
+            [
+                (
+                    t(language, "settings.button_unskip" if skipping else "settings.button_skip"),
+                    f"cs:skip:{team_id}",
+                )
+            ]
+        )
+    rows.append([(t(language, "settings.button_now"), f"cs:now:{team_id}")])
+    return Safe("\n".join(lines)), keyboard(rows)
+
+
+def sprint_message(
+    language: Language, overview: SprintOverview, zone: ZoneInfo
+) -> tuple[Safe, InlineKeyboardMarkup | None]:
+    team_id = overview.team.id
+    sprint = overview.sprint
+    if sprint is None:
+        text = t(language, "sprint.none", team=overview.team.name)
+        if overview.can_manage:
+            return text, keyboard([[(t(language, "sprint.button_start"), f"sp:new:{team_id}")]])
+        return text, None
+    parts = [
+        t(language, "sprint.title", number=sprint.number, team=overview.team.name),
+        t(language, "sprint.goal", goal=sprint.goal),
+        t(
+            language,
+            "sprint.days",
+            day=overview.day,
+            days=overview.days,
+            end=format_date(language, sprint.ends_at, zone),
+        ),
+        t(
+            language,
+            "sprint.participation",
+            checkins=overview.checkins,
+            answered=overview.answered,
+            prompted=overview.prompted,
+        ),
+    ]
+    if overview.away:
+        parts.append(t(language, "sprint.away", names=", ".join(overview.away)))
+    if overview.unreachable:
+        parts.append(t(language, "sprint.unreachable", names=", ".join(overview.unreachable)))
+    markup = (
+        keyboard([[(t(language, "sprint.button_close"), f"sp:close:{team_id}")]])
+        if overview.can_manage
+        else None
+    )
+    return Safe("\n".join(parts)), markup

@@ -1,0 +1,154 @@
+"""Sends what the check-in cycle has due: first questions, resumed questions, reminders and
+closing notices. Bulk messages are marked so the rate limiter lets interactive replies first."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from bot.handlers.checkin_views import closed_group_message, step_message
+from bot.services.checkins import CheckinService, ClosedRun, Delivery, Reminder
+from bot.services.common import Language
+from bot.services.sprints import SprintService
+from bot.texts import Safe, t
+
+logger = logging.getLogger(__name__)
+
+BULK: dict[str, Any] = {"priority": "bulk"}
+NETWORK_RETRIES = 3
+BATCH = 200
+
+
+@dataclass
+class CycleReport:
+    opened: int = 0
+    delivered: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    reminded: int = 0
+    closed: int = 0
+    sprints_closed: int = 0
+    skipped_busy: bool = False
+    failed_ids: set[int] = field(default_factory=set)
+
+
+class CheckinCourier:
+    def __init__(
+        self,
+        checkins: CheckinService,
+        sprints: SprintService,
+        zone: ZoneInfo,
+        group_language: Language,
+    ) -> None:
+        self._checkins = checkins
+        self._sprints = sprints
+        self._zone = zone
+        self._group_language = group_language
+        self._busy = asyncio.Lock()
+
+    async def cycle(self, bot: ExtBot[Any], now: datetime | None = None) -> CycleReport:
+        """One round: close overdue sprints, open and close runs, send what is due."""
+        report = CycleReport()
+        if self._busy.locked():
+            report.skipped_busy = True  # the previous round is still sending a wave
+            return report
+        async with self._busy:
+            report.sprints_closed = len(await self._sprints.close_overdue(now))
+            tick = await self._checkins.tick(now)
+            report.opened = len(tick.opened)
+            for closed in tick.closed:
+                await self._announce(bot, closed)
+                report.closed += 1
+            await self._send_deliveries(bot, now, report)
+            for reminder in await self._checkins.claim_reminders(now):
+                if await self._send(bot, reminder.telegram_user_id, *self._reminder(reminder)):
+                    report.reminded += 1
+        if report.opened or report.delivered or report.closed or report.unreachable:
+            logger.info(
+                "check-in round: %d opened, %d sent, %d unreachable, %d reminded, %d closed",
+                report.opened,
+                report.delivered,
+                report.unreachable,
+                report.reminded,
+                report.closed,
+            )
+        return report
+
+    async def _send_deliveries(
+        self, bot: ExtBot[Any], now: datetime | None, report: CycleReport
+    ) -> None:
+        while True:
+            batch = await self._checkins.claim_deliveries(now, BATCH)
+            if not batch:
+                return
+            results = await asyncio.gather(*(self._deliver(bot, d) for d in batch))
+            for delivery, outcome in zip(batch, results, strict=True):
+                if outcome == "failed":
+                    report.failed_ids.add(delivery.prompt_id)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            if all(outcome == "failed" for outcome in results):
+                return  # the network is down; the next round tries again
+
+    async def _deliver(self, bot: ExtBot[Any], delivery: Delivery) -> str:
+        text, markup = step_message(delivery.language, delivery.step, intro=delivery.first)
+        for attempt in range(NETWORK_RETRIES):
+            try:
+                await bot.send_message(
+                    delivery.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+                )
+            except Forbidden:
+                await self._checkins.unreachable(delivery.prompt_id)
+                return "unreachable"
+            except BadRequest as error:
+                if "chat not found" in str(error).lower():
+                    await self._checkins.unreachable(delivery.prompt_id)
+                    return "unreachable"
+                logger.error("Telegram refused a check-in question: %s", error)
+                await self._checkins.delivery_failed(delivery.prompt_id)
+                return "failed"
+            except (NetworkError, RetryAfter):
+                await asyncio.sleep(0.5 * 2**attempt)
+                continue
+            await self._checkins.delivered(delivery.prompt_id, delivery.step.index)
+            return "delivered"
+        await self._checkins.delivery_failed(delivery.prompt_id)
+        return "failed"
+
+    def _reminder(self, reminder: Reminder) -> tuple[Safe, InlineKeyboardMarkup | None]:
+        text, markup = step_message(reminder.language, reminder.step)
+        intro = t(reminder.language, "checkin.reminder", team=reminder.team_name)
+        return Safe(f"{intro}\n\n{text}"), markup
+
+    async def _announce(self, bot: ExtBot[Any], closed: ClosedRun) -> None:
+        if closed.group_chat_id is not None:
+            # Groups see one line of participation (answers only if the team opted in).
+            await self._send(
+                bot, closed.group_chat_id, closed_group_message(self._group_language, closed), None
+            )
+        if closed.unreachable:
+            for chat_id, language in closed.coordinators:
+                text = t(
+                    language,
+                    "closed.unreachable",
+                    team=closed.team_name,
+                    names=", ".join(closed.unreachable),
+                )
+                await self._send(bot, chat_id, text, None)
+
+    async def _send(
+        self, bot: ExtBot[Any], chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        try:
+            await bot.send_message(chat_id, text, reply_markup=markup, rate_limit_args=BULK)
+        except TelegramError as error:
+            logger.warning("could not send a check-in notice to %s: %s", chat_id, error)
+            return False
+        return True

@@ -1,0 +1,125 @@
+"""A coordinator's check-in settings: days, time, questions, reminders, pauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.checkins import CheckinService
+from bot.services.common import Actor, Clock, ServiceError
+from bot.services.directory import Directory
+from bot.services.schedule import WeeklyRule, format_weekdays, parse_time, parse_weekdays
+from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions
+from storage.models import CheckinSchedule, RunKind, Sprint, Team
+from storage.repositories import Sprints
+
+REMINDER_CHOICES = (0, 60, 120, 240, 480)
+CLOSE_CHOICES = (12 * 60, 24 * 60, 48 * 60, 72 * 60)
+TOGGLES = ("skip_holidays", "paused", "share_answers_in_group")
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    team: Team
+    schedule: CheckinSchedule
+    sprint: Sprint | None
+    rule: WeeklyRule
+
+
+class CheckinSettings:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        directory: Directory,
+        checkins: CheckinService,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._directory = directory
+        self._checkins = checkins
+
+    async def view(self, actor: Actor, team_id: int) -> ScheduleView:
+        team = await self._directory.require_manager(actor, team_id)
+        async with self._sessions.begin() as session:
+            schedule = await self._checkins.schedule_of(session, team_id)
+            sprint = await Sprints(session).open_for_team(team_id)
+            rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
+            return ScheduleView(team, schedule, sprint, rule)
+
+    async def _change(self, actor: Actor, team_id: int, field: str, value: object) -> ScheduleView:
+        await self._directory.require_manager(actor, team_id)
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            schedule = await self._checkins.schedule_of(session, team_id)
+            setattr(schedule, field, value)
+            schedule.updated_at = now
+            if field in ("weekdays", "time_of_day", "timezone"):
+                # A new rhythm starts now: earlier slots are neither opened nor counted missed.
+                schedule.active_from = now
+        return await self.view(actor, team_id)
+
+    async def toggle_weekday(self, actor: Actor, team_id: int, day: int) -> ScheduleView:
+        if day not in range(7):
+            raise ServiceError("error.button_expired")
+        current = (await self.view(actor, team_id)).schedule
+        days = set(parse_weekdays(current.weekdays)) ^ {day}
+        return await self._change(actor, team_id, "weekdays", format_weekdays(frozenset(days)))
+
+    async def set_time(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:
+        try:
+            moment = parse_time(raw)
+        except ValueError:
+            raise ServiceError("settings.bad_time", given=raw.strip()[:20]) from None
+        return await self._change(actor, team_id, "time_of_day", f"{moment:%H:%M}")
+
+    async def set_template(self, actor: Actor, team_id: int, name: str) -> ScheduleView:
+        if name not in TEMPLATE_NAMES:
+            raise ServiceError("error.button_expired")
+        return await self._change(actor, team_id, "template", name)
+
+    async def set_custom_questions(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:
+        questions = parse_custom_questions(raw)
+        if not questions:
+            raise ServiceError("settings.no_questions")
+        await self._change(
+            actor, team_id, "custom_questions", {"questions": [q.as_json() for q in questions]}
+        )
+        return await self._change(actor, team_id, "template", "custom")
+
+    async def toggle(self, actor: Actor, team_id: int, field: str) -> ScheduleView:
+        if field not in TOGGLES:
+            raise ServiceError("error.button_expired")
+        current = (await self.view(actor, team_id)).schedule
+        return await self._change(actor, team_id, field, not getattr(current, field))
+
+    async def toggle_skip_sprint(self, actor: Actor, team_id: int) -> ScheduleView:
+        view = await self.view(actor, team_id)
+        if view.sprint is None:
+            raise ServiceError("sprint.none_open")
+        skipping = view.schedule.skip_sprint_id == view.sprint.id
+        return await self._change(
+            actor, team_id, "skip_sprint_id", None if skipping else view.sprint.id
+        )
+
+    async def set_reminder(self, actor: Actor, team_id: int, minutes: int) -> ScheduleView:
+        if minutes not in REMINDER_CHOICES:
+            raise ServiceError("error.button_expired")
+        return await self._change(actor, team_id, "reminder_after_minutes", minutes)
+
+    async def set_close_after(self, actor: Actor, team_id: int, minutes: int) -> ScheduleView:
+        if minutes not in CLOSE_CHOICES:
+            raise ServiceError("error.button_expired")
+        return await self._change(actor, team_id, "close_after_minutes", minutes)
+
+    async def open_now(self, actor: Actor, team_id: int) -> int:
+        """`/checkin now`: a check-in for the team at once, outside the schedule."""
+        team = await self._directory.require_manager(actor, team_id)
+        now = self._clock()
+        run_id = await self._checkins.open_run(
+            team.id, RunKind.MANUAL, f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}", now, now
+        )
+        if run_id is None:
+            raise ServiceError("settings.already_opened")
+        return run_id

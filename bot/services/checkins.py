@@ -1,0 +1,746 @@
+"""The check-in cycle: opening runs on schedule, one question at a time per member, answers
+saved as they arrive, reminders, closing. Every step is a database row, so a restart (or a
+second instance) continues without losing or repeating anything."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.conversations import Conversation, Conversations
+from bot.services.directory import language_for
+from bot.services.schedule import WeeklyRule, dutch_holiday
+from bot.services.templates import LESSON, NEXT_STEP, RETRO, Question, questions_for
+from storage.models import (
+    Action,
+    ActionStatus,
+    CheckinAnswer,
+    CheckinPrompt,
+    CheckinRun,
+    CheckinSchedule,
+    Lesson,
+    PromptStatus,
+    Role,
+    RunKind,
+    RunStatus,
+)
+from storage.repositories import (
+    Actions,
+    Answers,
+    Lessons,
+    LinkedChats,
+    Memberships,
+    People,
+    Prompts,
+    Runs,
+    Schedules,
+    Sprints,
+    Teams,
+)
+
+logger = logging.getLogger(__name__)
+
+GRACE = timedelta(hours=6)  # a slot missed while the bot was down still opens within this window
+LOOKBACK = timedelta(days=8)  # how far back slots are considered at all
+STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a sender that died
+CHANGE_FLOW = "checkin_change"
+MOOD_RANGE = range(1, 6)
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One question for one person, with what is needed to show it."""
+
+    prompt_id: int
+    index: int
+    total: int
+    kind: str  # "mood", "action" or "text"
+    key: str
+    team_name: str
+    run_kind: RunKind
+    sprint_goal: str | None
+    question: Question | None = None
+    action_id: int | None = None
+    action_text: str | None = None
+    current_answer: str | None = None
+
+
+@dataclass(frozen=True)
+class RecapItem:
+    index: int
+    step: dict[str, Any]
+    answer: CheckinAnswer | None
+
+
+@dataclass(frozen=True)
+class Recap:
+    prompt_id: int
+    team_name: str
+    items: list[RecapItem]
+    editable: bool
+    closes_at: datetime
+
+
+Outcome = StepView | Recap
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A question to send to someone who has not got it yet (first question or resume)."""
+
+    prompt_id: int
+    telegram_user_id: int
+    language: Language
+    step: StepView
+    first: bool
+
+
+@dataclass(frozen=True)
+class Reminder:
+    prompt_id: int
+    telegram_user_id: int
+    language: Language
+    team_name: str
+    step: StepView
+
+
+@dataclass(frozen=True)
+class ClosedRun:
+    run_id: int
+    team_name: str
+    group_chat_id: int | None
+    prompted: int
+    answered: int
+    share_answers: bool
+    answers: list[tuple[str, str, str]]  # (question label key or text, person, answer)
+    unreachable: list[str]
+    coordinators: list[tuple[int, Language]]
+
+
+@dataclass
+class TickReport:
+    opened: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    closed: list[ClosedRun] = field(default_factory=list)
+
+
+def slot_key(slot: datetime) -> str:
+    return f"slot:{slot:%Y-%m-%dT%H:%MZ}"
+
+
+class CheckinService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        conversations: Conversations,
+        default_language: Language,
+        default_timezone: str,
+        admins: frozenset[int],
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._conversations = conversations
+        self._default_language = default_language
+        self._default_timezone = default_timezone
+        self._admins = admins
+
+    # --- schedules -------------------------------------------------------------------------------
+
+    def default_schedule(self, team_id: int, now: datetime) -> CheckinSchedule:
+        return CheckinSchedule(
+            team_id=team_id,
+            weekdays="0",
+            time_of_day="09:30",
+            timezone=self._default_timezone,
+            template="default",
+            custom_questions={"questions": []},
+            skip_holidays=True,
+            paused=False,
+            skip_sprint_id=None,
+            reminder_after_minutes=240,
+            close_after_minutes=24 * 60,
+            share_answers_in_group=False,
+            active_from=now,
+            updated_at=now,
+        )
+
+    async def schedule_of(self, session: AsyncSession, team_id: int) -> CheckinSchedule:
+        schedule = await Schedules(session).get(team_id)
+        if schedule is None:
+            schedule = await Schedules(session).add(self.default_schedule(team_id, self._clock()))
+        return schedule
+
+    async def ensure_schedules(self) -> None:
+        """Every team has a schedule row (new teams get the default: Monday 09:30)."""
+        async with self._sessions.begin() as session:
+            for team in await Teams(session).all():
+                await self.schedule_of(session, team.id)
+
+    # --- the tick: open, miss, skip, close -------------------------------------------------------
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        now = now or self._clock()
+        report = TickReport()
+        await self.ensure_schedules()
+        async with self._sessions.begin() as session:
+            await Prompts(session).release_stale_claims(now - STALE_CLAIM)
+        async with self._sessions() as session:
+            schedules = await Schedules(session).active()
+        for schedule in schedules:
+            await self._open_due_slots(schedule, now, report)
+        report.closed = await self._close_due_runs(now)
+        return report
+
+    async def _open_due_slots(
+        self, schedule: CheckinSchedule, now: datetime, report: TickReport
+    ) -> None:
+        rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
+        after = max(schedule.active_from, now - LOOKBACK)
+        slots = rule.slots_between(after - timedelta(microseconds=1), now)
+        if not slots:
+            return
+        async with self._sessions() as session:
+            existing = await Runs(session).slot_keys(schedule.team_id, [slot_key(s) for s in slots])
+        for slot in slots:
+            if slot_key(slot) in existing:
+                continue
+            local_day = slot.astimezone(rule.zone).date()
+            status, note = RunStatus.OPEN, None
+            holiday = dutch_holiday(local_day) if schedule.skip_holidays else None
+            if now - slot > GRACE:
+                status, note = RunStatus.MISSED, "bot was offline"
+            elif holiday:
+                status, note = RunStatus.SKIPPED, f"holiday: {holiday}"[:100]
+            run_id = await self.open_run(
+                schedule.team_id, RunKind.SCHEDULED, slot_key(slot), slot, now, status, note
+            )
+            if run_id is None:
+                continue  # another instance opened this slot first
+            {
+                RunStatus.OPEN: report.opened,
+                RunStatus.MISSED: report.missed,
+                RunStatus.SKIPPED: report.skipped,
+            }[status].append(run_id)
+
+    async def open_run(
+        self,
+        team_id: int,
+        kind: RunKind,
+        key: str,
+        scheduled_for: datetime,
+        now: datetime,
+        status: RunStatus = RunStatus.OPEN,
+        note: str | None = None,
+    ) -> int | None:
+        """Open (or record) a run and create one prompt per member. None if the key was taken."""
+        try:
+            async with self._sessions.begin() as session:
+                schedule = await self.schedule_of(session, team_id)
+                sprint = await Sprints(session).open_for_team(team_id)
+                if (
+                    status is RunStatus.OPEN
+                    and kind is RunKind.SCHEDULED
+                    and sprint is not None
+                    and schedule.skip_sprint_id == sprint.id
+                ):
+                    status, note = RunStatus.SKIPPED, "sprint skipped"
+                questions = (
+                    RETRO
+                    if kind is RunKind.RETRO
+                    else questions_for(
+                        schedule.template, list(schedule.custom_questions.get("questions", []))
+                    )
+                )
+                run = CheckinRun(
+                    team_id=team_id,
+                    sprint_id=sprint.id if sprint else None,
+                    kind=kind,
+                    slot_key=key,
+                    status=status,
+                    scheduled_for=scheduled_for,
+                    opened_at=now,
+                    closes_at=now + timedelta(minutes=schedule.close_after_minutes),
+                    closed_at=None if status is RunStatus.OPEN else now,
+                    note=note,
+                    questions={"questions": [q.as_json() for q in questions]},
+                    reminder_after_minutes=schedule.reminder_after_minutes,
+                    share_answers_in_group=schedule.share_answers_in_group,
+                )
+                session.add(run)
+                await session.flush()
+                if status is RunStatus.OPEN:
+                    await self._create_prompts(session, run, schedule, scheduled_for, now)
+                return run.id
+        except IntegrityError:
+            return None
+
+    async def _create_prompts(
+        self,
+        session: AsyncSession,
+        run: CheckinRun,
+        schedule: CheckinSchedule,
+        scheduled_for: datetime,
+        now: datetime,
+    ) -> None:
+        rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
+        questions = [Question.from_json(q) for q in run.questions["questions"]]
+        for person, _membership in await Memberships(session).active_members(run.team_id):
+            status = PromptStatus.PENDING
+            if person.unreachable_since is not None:
+                status = PromptStatus.UNREACHABLE
+            elif person.away_until is not None and person.away_until > scheduled_for:
+                status = PromptStatus.AWAY
+            due = now
+            if (
+                run.kind is RunKind.SCHEDULED
+                and person.timezone
+                and person.timezone != schedule.timezone
+            ):
+                # Same local day and time, in the member's own zone.
+                local_day = scheduled_for.astimezone(rule.zone).date()
+                own = WeeklyRule(rule.weekdays, rule.time_of_day, ZoneInfo(person.timezone))
+                due = max(now, own.slot_on(local_day))
+            actions = await Actions(session).open_for(person.id, run.team_id)
+            steps: list[dict[str, Any]] = [{"key": "mood", "kind": "mood"}]
+            steps += [
+                {"key": f"action:{a.id}", "kind": "action", "action_id": a.id, "text": a.text}
+                for a in actions
+            ]
+            steps += [
+                {"key": f"q:{i}", "kind": "text", "question": i} for i in range(len(questions))
+            ]
+            session.add(
+                CheckinPrompt(
+                    run_id=run.id,
+                    person_id=person.id,
+                    status=status,
+                    due_at=due,
+                    steps={"steps": steps},
+                    step=0,
+                    asked_step=-1,
+                    attempts=0,
+                )
+            )
+        await session.flush()
+
+    async def _close_due_runs(self, now: datetime) -> list[ClosedRun]:
+        closed = []
+        async with self._sessions() as session:
+            due = [run.id for run in await Runs(session).due_to_close(now)]
+        for run_id in due:
+            result = await self.close_run(run_id, now)
+            if result is not None:
+                closed.append(result)
+        return closed
+
+    async def close_run(self, run_id: int, now: datetime) -> ClosedRun | None:
+        async with self._sessions.begin() as session:
+            run = await Runs(session).get(run_id)
+            if run is None or run.status is not RunStatus.OPEN:
+                return None  # closed already (perhaps by another instance)
+            run.status, run.closed_at = RunStatus.CLOSED, now
+            team = await Teams(session).get(run.team_id)
+            assert team is not None
+            prompts = await Prompts(session).of_run(run.id)
+            people = {p.id: p for p, _ in await Memberships(session).active_members(team.id)}
+            for prompt in prompts:
+                if prompt.person_id not in people:
+                    person = await People(session).get(prompt.person_id)
+                    if person is not None:
+                        people[person.id] = person
+            prompted = [p for p in prompts if p.status in (PromptStatus.ACTIVE, PromptStatus.DONE)]
+            answered = [p for p in prompts if p.status is PromptStatus.DONE or p.step > 0]
+            unreachable = [
+                people[p.person_id].display_name
+                for p in prompts
+                if p.status is PromptStatus.UNREACHABLE and p.person_id in people
+            ]
+            group = await LinkedChats(session).by_team(team.id)
+            answers: list[tuple[str, str, str]] = []
+            if run.share_answers_in_group:
+                questions = run.questions["questions"]
+                for person, answer in await Answers(session).of_run(run.id):
+                    if answer.step_key.startswith("q:") and answer.text and not answer.skipped:
+                        question = questions[int(answer.step_key[2:])]
+                        label = question.get("text") or question.get("key") or ""
+                        answers.append((label, person.display_name, answer.text))
+            coordinators = [
+                (
+                    person.telegram_user_id,
+                    language_for(person.language, None, self._default_language),
+                )
+                for person, membership in await Memberships(session).active_members(team.id)
+                if membership.role is Role.COORDINATOR
+            ]
+            return ClosedRun(
+                run_id=run.id,
+                team_name=team.name,
+                group_chat_id=group.chat_id if group else None,
+                prompted=len(prompted),
+                answered=len(answered),
+                share_answers=run.share_answers_in_group,
+                answers=answers,
+                unreachable=unreachable,
+                coordinators=coordinators,
+            )
+
+    # --- delivering questions --------------------------------------------------------------------
+
+    async def claim_deliveries(
+        self, now: datetime | None = None, limit: int = 200
+    ) -> list[Delivery]:
+        """Take due first questions and lagging questions; the caller sends each exactly once
+        and reports back with `delivered`, `unreachable` or `delivery_failed`."""
+        now = now or self._clock()
+        async with self._sessions.begin() as session:
+            prompts = Prompts(session)
+            fresh = await prompts.claim_pending(now, limit)
+            resumed = await prompts.claim_resumes(now, now - STALE_CLAIM)
+        deliveries = []
+        async with self._sessions() as session:
+            for prompt_id in [*fresh, *resumed]:
+                prompt = await Prompts(session).get(prompt_id)
+                assert prompt is not None
+                person = await People(session).get(prompt.person_id)
+                assert person is not None
+                step = await self._step_view(session, prompt, prompt.step)
+                if step is None:
+                    continue
+                deliveries.append(
+                    Delivery(
+                        prompt_id=prompt.id,
+                        telegram_user_id=person.telegram_user_id,
+                        language=language_for(person.language, None, self._default_language),
+                        step=step,
+                        first=prompt_id in fresh,
+                    )
+                )
+        return deliveries
+
+    async def delivered(self, prompt_id: int, index: int, now: datetime | None = None) -> None:
+        now = now or self._clock()
+        async with self._sessions.begin() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is None:
+                return
+            if prompt.status is PromptStatus.SENDING:
+                prompt.status, prompt.sent_at = PromptStatus.ACTIVE, now
+            prompt.asked_step = max(prompt.asked_step, index)
+            prompt.claimed_at = None
+
+    async def unreachable(self, prompt_id: int, now: datetime | None = None) -> None:
+        """Telegram says the person blocked the bot: stop trying, tell the coordinator later."""
+        now = now or self._clock()
+        async with self._sessions.begin() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is None:
+                return
+            prompt.status, prompt.claimed_at = PromptStatus.UNREACHABLE, None
+            person = await People(session).get(prompt.person_id)
+            if person is not None and person.unreachable_since is None:
+                person.unreachable_since = now
+
+    async def delivery_failed(self, prompt_id: int) -> None:
+        """A network error: give the prompt back so the next round tries again."""
+        async with self._sessions.begin() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is None:
+                return
+            prompt.attempts += 1
+            prompt.claimed_at = None
+            if prompt.status is PromptStatus.SENDING:
+                prompt.status = PromptStatus.PENDING
+
+    async def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:
+        now = now or self._clock()
+        async with self._sessions.begin() as session:
+            ids = await Prompts(session).claim_reminders(now)
+        reminders = []
+        async with self._sessions() as session:
+            for prompt_id in ids:
+                prompt = await Prompts(session).get(prompt_id)
+                assert prompt is not None
+                person = await People(session).get(prompt.person_id)
+                step = await self._step_view(session, prompt, prompt.step)
+                if person is None or step is None:
+                    continue
+                reminders.append(
+                    Reminder(
+                        prompt_id=prompt_id,
+                        telegram_user_id=person.telegram_user_id,
+                        language=language_for(person.language, None, self._default_language),
+                        team_name=step.team_name,
+                        step=step,
+                    )
+                )
+        return reminders
+
+    # --- answering -------------------------------------------------------------------------------
+
+    async def answer_mood(self, actor: Actor, prompt_id: int, mood: int) -> Outcome:
+        if mood not in MOOD_RANGE:
+            raise ServiceError("checkin.mood_range")
+        return await self._answer(actor, prompt_id, "mood", mood=mood)
+
+    async def answer_action(
+        self, actor: Actor, prompt_id: int, action_id: int, status: ActionStatus
+    ) -> Outcome:
+        return await self._answer(actor, prompt_id, f"action:{action_id}", action_status=status)
+
+    async def current_step(self, actor: Actor) -> StepView | None:
+        """The question the person is on, in their oldest open check-in."""
+        async with self._sessions() as session:
+            for prompt in await Prompts(session).answering(actor.person_id):
+                step = await self._step_view(session, prompt, prompt.step)
+                if step is not None:
+                    return step
+        return None
+
+    async def answer_text(self, actor: Actor, text: str) -> Outcome | None:
+        """A typed reply: answers the current question (a digit 1–5 answers the mood)."""
+        step = await self.current_step(actor)
+        if step is None:
+            return None
+        if step.kind == "mood":
+            cleaned = text.strip()
+            if cleaned.isdigit() and int(cleaned) in MOOD_RANGE:
+                return await self.answer_mood(actor, step.prompt_id, int(cleaned))
+            raise ServiceError("checkin.use_buttons")
+        if step.kind == "action":
+            raise ServiceError("checkin.use_buttons")
+        return await self._answer(actor, step.prompt_id, step.key, text=text.strip())
+
+    async def answer_attachment(
+        self, actor: Actor, kind: str, file_id: str, caption: str | None
+    ) -> Outcome | None:
+        step = await self.current_step(actor)
+        if step is None:
+            return None
+        if step.kind != "text":
+            raise ServiceError("checkin.use_buttons")
+        return await self._answer(
+            actor,
+            step.prompt_id,
+            step.key,
+            text=caption.strip() if caption else None,
+            attachment=(kind, file_id),
+        )
+
+    async def skip(self, actor: Actor) -> Outcome | None:
+        step = await self.current_step(actor)
+        if step is None:
+            return None
+        return await self._answer(actor, step.prompt_id, step.key, skipped=True)
+
+    async def asked(self, prompt_id: int, index: int) -> None:
+        """The question at `index` reached the person."""
+        await self.delivered(prompt_id, index)
+
+    async def _answer(
+        self,
+        actor: Actor,
+        prompt_id: int,
+        key: str,
+        *,
+        text: str | None = None,
+        mood: int | None = None,
+        skipped: bool = False,
+        attachment: tuple[str, str] | None = None,
+        action_status: ActionStatus | None = None,
+    ) -> Outcome:
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            prompt, run = await self._own_prompt(session, actor, prompt_id)
+            if run.status is not RunStatus.OPEN:
+                raise ServiceError("checkin.closed")
+            steps = prompt.steps["steps"]
+            index = next((i for i, s in enumerate(steps) if s["key"] == key), None)
+            if index is None:
+                raise ServiceError("error.button_expired")
+            if index > prompt.step:
+                raise ServiceError("checkin.not_yet")
+            answer = await Answers(session).put(
+                prompt.id,
+                key,
+                now,
+                text=text if not skipped else None,
+                mood=mood,
+                skipped=skipped,
+                attachment_kind=attachment[0] if attachment else None,
+                attachment_file_id=attachment[1] if attachment else None,
+            )
+            step = steps[index]
+            if action_status is not None:
+                action = await Actions(session).get(int(step["action_id"]))
+                if action is not None and action.owner_id == actor.person_id:
+                    action.status, action.reviewed_at = action_status, now
+                answer.text = action_status.value
+            if step["kind"] == "text":
+                await self._record_lesson_or_action(session, run, prompt, step, answer, now)
+            if index == prompt.step:
+                prompt.step += 1
+            if prompt.step >= len(steps) and prompt.status is not PromptStatus.DONE:
+                prompt.status, prompt.completed_at = PromptStatus.DONE, now
+            if prompt.step >= len(steps):
+                return await self._recap(session, prompt, run)
+            view = await self._step_view(session, prompt, prompt.step)
+            assert view is not None
+            return view
+
+    async def _record_lesson_or_action(
+        self,
+        session: AsyncSession,
+        run: CheckinRun,
+        prompt: CheckinPrompt,
+        step: dict[str, Any],
+        answer: CheckinAnswer,
+        now: datetime,
+    ) -> None:
+        role = run.questions["questions"][int(step["question"])].get("role")
+        content = (answer.text or "").strip()
+        if role == LESSON:
+            lesson = await Lessons(session).from_answer(answer.id)
+            if lesson is None and content:
+                await Lessons(session).add(
+                    Lesson(
+                        team_id=run.team_id,
+                        sprint_id=run.sprint_id,
+                        author_id=prompt.person_id,
+                        source_answer_id=answer.id,
+                        text=content,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            elif lesson is not None and content:
+                lesson.text, lesson.updated_at = content, now
+        elif role == NEXT_STEP:
+            action = await Actions(session).from_answer(answer.id)
+            if action is None and content:
+                await Actions(session).add(
+                    Action(
+                        team_id=run.team_id,
+                        sprint_id=run.sprint_id,
+                        owner_id=prompt.person_id,
+                        source_answer_id=answer.id,
+                        text=content,
+                        status=ActionStatus.OPEN,
+                        created_at=now,
+                        reviewed_at=None,
+                    )
+                )
+            elif action is not None and content:
+                action.text = content
+
+    # --- changing an answer after the recap ------------------------------------------------------
+
+    async def begin_change(self, actor: Actor, prompt_id: int, index: int) -> StepView:
+        async with self._sessions() as session:
+            prompt, run = await self._own_prompt(session, actor, prompt_id)
+            if run.status is not RunStatus.OPEN:
+                raise ServiceError("checkin.closed")
+            if not 0 <= index < min(prompt.step, len(prompt.steps["steps"])):
+                raise ServiceError("error.button_expired")
+            view = await self._step_view(session, prompt, index)
+            assert view is not None
+        if view.kind == "text":
+            await self._conversations.put(
+                actor.person_id,
+                Conversation(CHANGE_FLOW, "text", {"prompt_id": prompt_id, "index": index}),
+            )
+        return view
+
+    async def finish_change(self, actor: Actor, state: Conversation, text: str) -> Outcome:
+        prompt_id, index = int(state.data["prompt_id"]), int(state.data["index"])
+        async with self._sessions() as session:
+            prompt, _run = await self._own_prompt(session, actor, prompt_id)
+            key = prompt.steps["steps"][index]["key"]
+        await self._conversations.clear(actor.person_id)
+        return await self._answer(actor, prompt_id, key, text=text.strip())
+
+    async def recap(self, actor: Actor, prompt_id: int) -> Recap:
+        async with self._sessions() as session:
+            prompt, run = await self._own_prompt(session, actor, prompt_id)
+            return await self._recap(session, prompt, run)
+
+    # --- away and back ---------------------------------------------------------------------------
+
+    async def set_away(self, actor: Actor, until: datetime | None) -> None:
+        async with self._sessions.begin() as session:
+            person = await People(session).get(actor.person_id)
+            assert person is not None
+            person.away_until = until
+            if until is not None:
+                # Questions already waiting to be sent are held back too.
+                for prompt in await Prompts(session).pending_of_person(person.id):
+                    prompt.status = PromptStatus.AWAY
+
+    # --- views -----------------------------------------------------------------------------------
+
+    async def _own_prompt(
+        self, session: AsyncSession, actor: Actor, prompt_id: int
+    ) -> tuple[CheckinPrompt, CheckinRun]:
+        prompt = await Prompts(session).get(prompt_id)
+        if prompt is None or prompt.person_id != actor.person_id:
+            raise ServiceError("error.button_expired")
+        run = await Runs(session).get(prompt.run_id)
+        assert run is not None
+        return prompt, run
+
+    async def _step_view(
+        self, session: AsyncSession, prompt: CheckinPrompt, index: int
+    ) -> StepView | None:
+        steps = prompt.steps["steps"]
+        if not 0 <= index < len(steps):
+            return None
+        run = await Runs(session).get(prompt.run_id)
+        assert run is not None
+        team = await Teams(session).get(run.team_id)
+        assert team is not None
+        sprint = await Sprints(session).get(run.sprint_id) if run.sprint_id else None
+        step = steps[index]
+        answers = await Answers(session).of_prompt(prompt.id)
+        current = answers.get(step["key"])
+        question = None
+        if step["kind"] == "text":
+            question = Question.from_json(run.questions["questions"][int(step["question"])])
+        return StepView(
+            prompt_id=prompt.id,
+            index=index,
+            total=len(steps),
+            kind=step["kind"],
+            key=step["key"],
+            team_name=team.name,
+            run_kind=run.kind,
+            sprint_goal=sprint.goal if sprint else None,
+            question=question,
+            action_id=step.get("action_id"),
+            action_text=step.get("text"),
+            current_answer=(current.text if current and not current.skipped else None),
+        )
+
+    async def _recap(self, session: AsyncSession, prompt: CheckinPrompt, run: CheckinRun) -> Recap:
+        team = await Teams(session).get(run.team_id)
+        assert team is not None
+        answers = await Answers(session).of_prompt(prompt.id)
+        items = []
+        for index, step in enumerate(prompt.steps["steps"]):
+            if step["kind"] == "text":
+                step = {**step, "q": run.questions["questions"][int(step["question"])]}
+            items.append(RecapItem(index, step, answers.get(step["key"])))
+        return Recap(
+            prompt_id=prompt.id,
+            team_name=team.name,
+            items=items,
+            editable=run.status is RunStatus.OPEN,
+            closes_at=run.closes_at,
+        )

@@ -1,0 +1,76 @@
+"""When check-ins fall: weekly slots at a local time of day, correct across DST changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+WEEKDAYS = range(7)  # 0 = Monday, as in `date.weekday()`
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    weekdays: frozenset[int]
+    time_of_day: time
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, weekdays: str, time_of_day: str, zone: str) -> WeeklyRule:
+        return cls(parse_weekdays(weekdays), parse_time(time_of_day), ZoneInfo(zone))
+
+    def slot_on(self, day: date) -> datetime:
+        """The slot's moment in UTC on a local calendar day (DST handled by zoneinfo)."""
+        return datetime.combine(day, self.time_of_day, tzinfo=self.zone).astimezone(UTC)
+
+    def slots_between(self, after: datetime, until: datetime) -> list[datetime]:
+        """Slots with after < slot <= until, oldest first."""
+        if not self.weekdays or until <= after:
+            return []
+        first_day = after.astimezone(self.zone).date()
+        last_day = until.astimezone(self.zone).date()
+        slots = []
+        day = first_day
+        while day <= last_day:
+            if day.weekday() in self.weekdays:
+                slot = self.slot_on(day)
+                if after < slot <= until:
+                    slots.append(slot)
+            day += timedelta(days=1)
+        return slots
+
+    def next_slot(self, now: datetime) -> datetime | None:
+        slots = self.slots_between(now, now + timedelta(days=8))
+        return slots[0] if slots else None
+
+
+def parse_weekdays(raw: str) -> frozenset[int]:
+    return frozenset(int(part) for part in raw.split(",") if part.strip() != "")
+
+
+def format_weekdays(days: frozenset[int]) -> str:
+    return ",".join(str(day) for day in sorted(days))
+
+
+def parse_time(raw: str) -> time:
+    """'9:30', '09:30' or '0930' → 09:30; raises ValueError for anything else."""
+    cleaned = raw.strip().replace(".", ":").replace("u", ":")
+    if ":" not in cleaned and cleaned.isdigit() and len(cleaned) in (3, 4):
+        cleaned = f"{cleaned[:-2]}:{cleaned[-2:]}"
+    hours, _, minutes = cleaned.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"not a time of day: {raw!r}")
+    return time(int(hours), int(minutes))
+
+
+@lru_cache(maxsize=8)
+def _dutch_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("NL", years=year, language="nl"))
+
+
+def dutch_holiday(day: date) -> str | None:
+    """The name of the Dutch public holiday on `day`, if it is one."""
+    return _dutch_holidays(day.year).get(day)

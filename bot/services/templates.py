@@ -1,0 +1,69 @@
+"""Check-in question templates. Built-in questions are catalog keys (asked in each member's own
+language); custom questions are the coordinator's own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LESSON = "lesson"
+NEXT_STEP = "next_step"
+MAX_CUSTOM_QUESTIONS = 10
+MAX_QUESTION_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str | None  # catalog key of a built-in question
+    text: str | None  # a coordinator's own question
+    role: str | None = None  # LESSON, NEXT_STEP or None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "text": self.text, "role": self.role}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Question:
+        return cls(data.get("key"), data.get("text"), data.get("role"))
+
+
+def _builtin(name: str, count: int, roles: dict[int, str]) -> tuple[Question, ...]:
+    return tuple(Question(f"question.{name}.{i}", None, roles.get(i)) for i in range(count))
+
+
+TEMPLATES: dict[str, tuple[Question, ...]] = {
+    "default": _builtin("default", 5, {3: LESSON, 4: NEXT_STEP}),
+    "start_stop_continue": _builtin("start_stop_continue", 3, {0: NEXT_STEP}),
+    "four_ls": _builtin("four_ls", 4, {1: LESSON}),
+    "mad_sad_glad": _builtin("mad_sad_glad", 3, {}),
+}
+RETRO = _builtin("retro", 5, {3: LESSON, 4: NEXT_STEP})
+TEMPLATE_NAMES = (*TEMPLATES, "custom")
+
+
+def questions_for(template: str, custom: list[dict[str, Any]]) -> tuple[Question, ...]:
+    if template == "custom" and custom:
+        return tuple(Question.from_json(item) for item in custom)
+    return TEMPLATES.get(template, TEMPLATES["default"])
+
+
+def parse_custom_questions(raw: str) -> list[Question]:
+    """One question per line; '(les)' marks the lesson question, '(actie)' the next step."""
+    questions = []
+    for line in raw.splitlines():
+        text = " ".join(line.split()).lstrip("-•*0123456789. ").strip()
+        if not text:
+            continue
+        role = None
+        lowered = text.lower()
+        for marker, marker_role in (
+            ("(les)", LESSON),
+            ("(lesson)", LESSON),
+            ("(actie)", NEXT_STEP),
+            ("(action)", NEXT_STEP),
+        ):
+            if lowered.endswith(marker):
+                text, role = text[: -len(marker)].strip(), marker_role
+                break
+        if text:
+            questions.append(Question(None, text[:MAX_QUESTION_LENGTH], role))
+    return questions[:MAX_CUSTOM_QUESTIONS]
