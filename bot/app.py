@@ -136,7 +136,9 @@ def build_application(
         await services.engine.dispose()
 
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await services.courier.cycle(context.bot)
+        # A wave can outlast the interval; run it beside the job so the scheduler never piles
+        # up (the courier skips a round while the previous one is still sending).
+        context.application.create_task(services.courier.cycle(context.bot), name="check-in round")
 
     builder = (
         ApplicationBuilder()

@@ -388,6 +388,7 @@ class Prompts:
             .where(
                 CheckinPrompt.status == PromptStatus.ACTIVE,
                 CheckinPrompt.asked_step < CheckinPrompt.step,
+                CheckinPrompt.due_at <= now,
                 CheckinRun.status == RunStatus.OPEN,
                 (CheckinPrompt.claimed_at.is_(None)) | (CheckinPrompt.claimed_at < stale_before),
             )

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import Services, build_application
 from bot.config import Settings
 from bot.fakes.telegram import (
     BotMessage,
@@ -40,13 +40,17 @@ class ChatHarness:
     ) -> AsyncIterator[ChatHarness]:
         """A started bot (schema migrated, menu set) on a fake Bot API; stopped afterwards."""
         telegram = telegram or FakeTelegram()
-        application = build_application(settings, clock=clock, request=FakeBotRequest(telegram))
+        application = build_application(
+            settings, clock=clock, request=FakeBotRequest(telegram), run_rounds=False
+        )
         async with application:
             if application.post_init is not None:
                 await application.post_init(application)
+            await application.start()  # no polling: updates are handed over by `deliver`
             try:
                 yield cls(application, telegram)
             finally:
+                await application.stop()
                 if application.post_shutdown is not None:
                     await application.post_shutdown(application)
 
@@ -78,6 +82,23 @@ class ChatHarness:
             self.telegram.callback_update(user, message, button.callback_data),
             f"{user.first_name} presses [{button.text}]",
         )
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    async def round(self) -> list[BotMessage]:
+        """One check-in round, as the scheduled job runs it; returns what was sent."""
+        start = len(self.telegram.outbox)
+        courier = self.services.courier
+        await courier.idle()  # a round started by a command finishes first
+        await courier.cycle(self.application.bot)
+        await courier.idle()
+        produced = self.telegram.outbox[start:]
+        for observer in self.observers:
+            observer("check-in round", produced)
+        return produced
 
     def messages_to(self, who: FakeUser | FakeGroup) -> list[BotMessage]:
         return list(self.telegram.messages.get(who.id, []))

@@ -3,12 +3,14 @@ answer buttons, typed answers and the recap."""
 
 from __future__ import annotations
 
+import logging
 import re
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
+from telegram.error import NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers.base import Context, HandlerGroup, keyboard, with_actor
@@ -31,6 +33,8 @@ from bot.services.templates import TEMPLATE_NAMES
 from bot.texts import t
 from bot.texts.formatting import format_date, short_label
 from storage.models import ActionStatus, Team
+
+logger = logging.getLogger(__name__)
 
 SPRINT_FLOW = "sprint"
 SETTINGS_FLOW = "checkin_settings"
@@ -118,7 +122,12 @@ class CheckinHandlers(HandlerGroup):
             await self.reply(update, text, markup)
             return
         text, markup = step_message(actor.language, outcome)
-        await self.reply(update, text, markup)
+        try:
+            await self.reply(update, text, markup)
+        except NetworkError:
+            # The answer is saved; the next check-in round sends this question again.
+            logger.warning("next check-in question not delivered; the round will resend it")
+            return
         await self.checkins.asked(outcome.prompt_id, outcome.index)
 
     async def answer_text(self, update: Update, context: Context, actor: Actor) -> bool:
@@ -202,10 +211,12 @@ class CheckinHandlers(HandlerGroup):
         mood: int | None = None,
         choice: str | None = None,
     ) -> None:
-        """Turn the pressed question into a line showing the answer, so old buttons disappear."""
+        """Add the answer to the pressed question and take its buttons away."""
         query = update.callback_query
-        if step is not None and query is not None and query.message is not None:
-            await query.edit_message_text(answered_line(actor.language, step, mood, choice))
+        if step is None or query is None or not isinstance(query.message, Message):
+            return
+        answered = answered_line(actor.language, step, mood, choice)
+        await query.edit_message_text(f"{query.message.text_html}\n\n✅ {answered}")
 
     @with_actor
     async def change(self, update: Update, context: Context, actor: Actor) -> str | None:

@@ -85,20 +85,14 @@ def step_message(
 
 
 def answered_line(language: Language, step: StepView, mood: int | None, choice: str | None) -> Safe:
-    """What a question message turns into once its button was pressed."""
-    counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
+    """The line added to a question once its button was pressed."""
     if mood is not None:
-        return Safe(
-            f"{counter} {t(language, 'checkin.mood_answered', mood=mood, face=MOOD_FACES[mood])}"
-        )
-    return Safe(
-        f"{counter} "
-        + t(
-            language,
-            "checkin.action_answered",
-            action=step.action_text or "",
-            choice=t(language, f"action.{choice}"),
-        )
+        return t(language, "checkin.mood_answered", mood=mood, face=MOOD_FACES[mood])
+    return t(
+        language,
+        "checkin.action_answered",
+        action=step.action_text or "",
+        choice=t(language, f"action.{choice}"),
     )
 
 

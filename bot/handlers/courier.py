@@ -11,7 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.handlers.checkin_views import closed_group_message, step_message
@@ -53,6 +60,11 @@ class CheckinCourier:
         self._zone = zone
         self._group_language = group_language
         self._busy = asyncio.Lock()
+
+    async def idle(self) -> None:
+        """Wait until no round is running."""
+        async with self._busy:
+            return
 
     async def cycle(self, bot: ExtBot[Any], now: datetime | None = None) -> CycleReport:
         """One round: close overdue sprints, open and close runs, send what is due."""
@@ -114,13 +126,21 @@ class CheckinCourier:
                 logger.error("Telegram refused a check-in question: %s", error)
                 await self._checkins.delivery_failed(delivery.prompt_id)
                 return "failed"
+            except TimedOut:
+                # Telegram may have the message already; sending again could repeat it. The
+                # reminder shows the question again should it really be lost.
+                logger.warning("check-in question to %s timed out", delivery.telegram_user_id)
+                break
             except (NetworkError, RetryAfter):
                 await asyncio.sleep(0.5 * 2**attempt)
                 continue
             await self._checkins.delivered(delivery.prompt_id, delivery.step.index)
             return "delivered"
-        await self._checkins.delivery_failed(delivery.prompt_id)
-        return "failed"
+        else:
+            await self._checkins.delivery_failed(delivery.prompt_id)
+            return "failed"
+        await self._checkins.delivered(delivery.prompt_id, delivery.step.index)
+        return "delivered"
 
     def _reminder(self, reminder: Reminder) -> tuple[Safe, InlineKeyboardMarkup | None]:
         text, markup = step_message(reminder.language, reminder.step)

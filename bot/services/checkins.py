@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)  # a slot missed while the bot was down still opens within this window
 LOOKBACK = timedelta(days=8)  # how far back slots are considered at all
 STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a sender that died
+RETRY_BACKOFF = timedelta(seconds=30)  # after a failed delivery; doubles per attempt
+RETRY_BACKOFF_MAX = timedelta(minutes=10)
 CHANGE_FLOW = "checkin_change"
 MOOD_RANGE = range(1, 6)
 
@@ -449,14 +451,16 @@ class CheckinService:
             if person is not None and person.unreachable_since is None:
                 person.unreachable_since = now
 
-    async def delivery_failed(self, prompt_id: int) -> None:
-        """A network error: give the prompt back so the next round tries again."""
+    async def delivery_failed(self, prompt_id: int, now: datetime | None = None) -> None:
+        """A network error: give the prompt back; a later round tries again, backing off."""
+        now = now or self._clock()
         async with self._sessions.begin() as session:
             prompt = await Prompts(session).get(prompt_id)
             if prompt is None:
                 return
             prompt.attempts += 1
             prompt.claimed_at = None
+            prompt.due_at = now + min(RETRY_BACKOFF * 2 ** (prompt.attempts - 1), RETRY_BACKOFF_MAX)
             if prompt.status is PromptStatus.SENDING:
                 prompt.status = PromptStatus.PENDING
 

@@ -1,0 +1,1 @@
+"""Benchmarks run by hand, e.g. `python -m benchmarks.wave`; not part of the test suite."""

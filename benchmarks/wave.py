@@ -1,0 +1,319 @@
+"""A broadcast wave against a local Bot API that enforces 30 messages per sliding second.
+
+    .venv/bin/python -m benchmarks.wave [--limiters priority,aio,aio-retry] [--bulk 600]
+
+Starts a small Bot-API-compatible server (aiohttp, 127.0.0.1, free port) in a child process, so
+its clock and event loop are not disturbed by the client. The server accepts at most 30
+sendMessage calls in any sliding 1 s window and answers 429 (retry after 1) otherwise.
+
+Against it a real `ExtBot` sends `--bulk` bulk messages to distinct chats, all started at once,
+while `--members` simulated members each send one interactive reply at a random moment during
+the wave. Printed per limiter: wave time, throughput (server-side, over the wave), 429s,
+delivery (every chat exactly once) and interactive latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import math
+import random
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiohttp import web
+from telegram.ext import AIORateLimiter, BaseRateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.ratelimit import PriorityRateLimiter
+
+TOKEN = "123456:BENCHMARK"
+SERVER_LIMIT = 30
+SERVER_WINDOW = 1.0
+MEMBER_CHAT_BASE = 1_000_000
+TOO_MANY: dict[str, Any] = {
+    "ok": False,
+    "error_code": 429,
+    "description": "Too Many Requests: retry after 1",
+    "parameters": {"retry_after": 1},
+}
+
+
+# --- the server (child process) -------------------------------------------------------------
+
+
+@dataclass
+class ServerState:
+    window: deque[float] = field(default_factory=deque)
+    accepted: list[tuple[int, float]] = field(default_factory=list)
+    rejected: int = 0
+
+
+def _ok(result: object) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def make_app(state: ServerState) -> web.Application:
+    async def method(request: web.Request) -> web.Response:
+        # The moment the request reaches us is what counts, as it would at Telegram.
+        now = time.monotonic()
+        name = request.match_info["method"]
+        if name == "getMe":
+            user = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+            return _ok(user)
+        if name != "sendMessage":
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        if request.content_type == "application/json":
+            params = dict(await request.json())
+        else:
+            params = dict(await request.post())
+        chat_id = int(str(params["chat_id"]))
+        while state.window and state.window[0] <= now - SERVER_WINDOW:
+            state.window.popleft()
+        if len(state.window) >= SERVER_LIMIT:
+            state.rejected += 1
+            return web.json_response(TOO_MANY, status=429)
+        state.window.append(now)
+        state.accepted.append((chat_id, now))
+        message = {
+            "message_id": len(state.accepted),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": str(params.get("text", "")),
+        }
+        return _ok(message)
+
+    async def stats(_request: web.Request) -> web.Response:
+        return web.json_response({"accepted": state.accepted, "rejected": state.rejected})
+
+    async def reset(_request: web.Request) -> web.Response:
+        state.window.clear()
+        state.accepted.clear()
+        state.rejected = 0
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", method)
+    app.router.add_get("/stats", stats)
+    app.router.add_post("/reset", reset)
+    return app
+
+
+async def serve() -> None:
+    """Run until stdin closes, so the server never outlives the benchmark that started it."""
+    runner = web.AppRunner(make_app(ServerState()), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    print(f"PORT {runner.addresses[0][1]}", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await runner.cleanup()
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+@dataclass
+class WaveResult:
+    name: str
+    wave_seconds: float
+    accepted: list[tuple[int, float]]
+    rejected: int
+    bulk_chats: int
+    bulk_failures: int
+    latencies: list[float]
+    member_failures: int
+    limiter_stats: str
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+async def run_wave(
+    name: str,
+    limiter: BaseRateLimiter[Any],
+    base_url: str,
+    control: httpx.AsyncClient,
+    *,
+    bulk: int,
+    members: int,
+    bulk_args: dict[str, Any] | None,
+    seed: int,
+) -> WaveResult:
+    await control.post("/reset")
+    rng = random.Random(seed)
+    expected = (bulk + members) / SERVER_LIMIT
+    moments = sorted(rng.uniform(0.05 * expected, 0.95 * expected) for _ in range(members))
+    latencies: list[float] = []
+    member_failures = 0
+    request = HTTPXRequest(connection_pool_size=64)
+    bot: ExtBot[Any] = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
+
+    async def member(index: int, at: float, started: float) -> None:
+        nonlocal member_failures
+        await asyncio.sleep(max(0.0, started + at - time.monotonic()))
+        sent = time.monotonic()
+        try:
+            await bot.send_message(MEMBER_CHAT_BASE + index, f"answer {index}")
+        except Exception:
+            member_failures += 1
+            return
+        latencies.append(time.monotonic() - sent)
+
+    async with bot:
+        started = time.monotonic()
+        sends = [
+            bot.send_message(chat, f"wave {chat}", rate_limit_args=bulk_args)
+            for chat in range(1, bulk + 1)
+        ]
+        answers = [member(index, at, started) for index, at in enumerate(moments)]
+        outcomes = await asyncio.gather(*sends, *answers, return_exceptions=True)
+        wave_seconds = time.monotonic() - started
+    stats = (await control.get("/stats")).json()
+    bulk_failures = sum(isinstance(outcome, BaseException) for outcome in outcomes[:bulk])
+    limiter_stats = repr(limiter.stats) if isinstance(limiter, PriorityRateLimiter) else "-"
+    return WaveResult(
+        name=name,
+        wave_seconds=wave_seconds,
+        accepted=[(int(chat), float(at)) for chat, at in stats["accepted"]],
+        rejected=int(stats["rejected"]),
+        bulk_chats=bulk,
+        bulk_failures=bulk_failures,
+        latencies=latencies,
+        member_failures=member_failures,
+        limiter_stats=limiter_stats,
+    )
+
+
+def report(result: WaveResult) -> bool:
+    """Print the figures; return False when something is badly wrong (a duplicate message)."""
+    bulk_times = [at for chat, at in result.accepted if chat < MEMBER_CHAT_BASE]
+    per_chat = Counter(chat for chat, _ in result.accepted)
+    bulk_ids = range(1, result.bulk_chats + 1)
+    exactly_once = sum(per_chat[chat] == 1 for chat in bulk_ids)
+    missing = sum(per_chat[chat] == 0 for chat in bulk_ids)
+    duplicated = sum(count > 1 for count in per_chat.values())
+    print(f"== {result.name} ==")
+    print(f"  wave time (client, all sends done)  {result.wave_seconds:7.2f} s")
+    if len(bulk_times) >= 2:
+        first, last = min(bulk_times), max(bulk_times)
+        span = last - first
+        in_span = sum(first <= at <= last for _, at in result.accepted)
+        # N sends spread over a span make N - 1 intervals.
+        rate = (in_span - 1) / span
+        bulk_rate = (len(bulk_times) - 1) / span
+        print(
+            f"  throughput (server, first..last bulk) {rate:7.2f} msg/s = "
+            f"{100 * rate / SERVER_LIMIT:5.1f} % of {SERVER_LIMIT}/s "
+            f"({in_span} sends in {span:.2f} s; bulk alone {bulk_rate:.2f} msg/s)"
+        )
+    print(f"  429 responses from the server       {result.rejected:7d}")
+    print(
+        f"  bulk chats with exactly one message {exactly_once:7d} / {result.bulk_chats}"
+        f"  (missing {missing}, chats with duplicates {duplicated}, "
+        f"failed bulk calls {result.bulk_failures})"
+    )
+    if result.latencies:
+        print(
+            "  interactive latency p50 / p95 / max "
+            f"{percentile(result.latencies, 0.5):.3f} / {percentile(result.latencies, 0.95):.3f}"
+            f" / {max(result.latencies):.3f} s  (n={len(result.latencies)}, "
+            f"failed {result.member_failures})"
+        )
+    else:
+        print(f"  interactive latency: no successful sends (failed {result.member_failures})")
+    print(f"  limiter stats {result.limiter_stats}")
+    return duplicated == 0
+
+
+LIMITERS: dict[str, tuple[str, Callable[[], BaseRateLimiter[Any]], dict[str, Any] | None]] = {
+    "priority": (
+        "PriorityRateLimiter()",
+        PriorityRateLimiter,
+        {"priority": "bulk"},
+    ),
+    # AIORateLimiter's rate_limit_args is an int (max retries), so it cannot be told "bulk".
+    "aio": ("AIORateLimiter()  [PTB default, max_retries=0]", AIORateLimiter, None),
+    "aio-retry": (
+        "AIORateLimiter(max_retries=3)  [retries 429s]",
+        lambda: AIORateLimiter(max_retries=3),
+        None,
+    ),
+}
+
+
+async def main(args: argparse.Namespace) -> int:
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.wave",
+        "--serve",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert server.stdin is not None
+    assert server.stdout is not None
+    try:
+        line = (await asyncio.wait_for(server.stdout.readline(), timeout=30)).decode()
+        if not line.startswith("PORT "):
+            print(f"server did not start: {line!r}", file=sys.stderr)
+            return 2
+        root = f"http://127.0.0.1:{int(line.split()[1])}"
+        print(
+            f"server {root}: {SERVER_LIMIT} sendMessage per sliding {SERVER_WINDOW:.0f} s; "
+            f"wave of {args.bulk} bulk sends + {args.members} interactive members\n"
+        )
+        healthy = True
+        async with httpx.AsyncClient(base_url=root) as control:
+            for key in args.limiters.split(","):
+                name, factory, bulk_args = LIMITERS[key]
+                result = await run_wave(
+                    name,
+                    factory(),
+                    f"{root}/bot",
+                    control,
+                    bulk=args.bulk,
+                    members=args.members,
+                    bulk_args=bulk_args,
+                    seed=args.seed,
+                )
+                healthy = report(result) and healthy
+                print()
+        return 0 if healthy else 1
+    finally:
+        server.stdin.close()
+        try:
+            await asyncio.wait_for(server.wait(), timeout=10)
+        except TimeoutError:
+            server.kill()
+            await server.wait()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--limiters", default="priority,aio,aio-retry", help=",".join(LIMITERS))
+    parser.add_argument("--bulk", type=int, default=600)
+    parser.add_argument("--members", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.serve:
+        asyncio.run(serve())
+        sys.exit(0)
+    # PTB logs every re-raised 429 with a traceback; the figures say enough.
+    logging.getLogger("telegram").setLevel(logging.CRITICAL)
+    sys.exit(asyncio.run(main(arguments)))
