@@ -1,28 +1,42 @@
-"""`steunpunt demo`: a scripted conversation against a simulated Telegram, printed as a chat log.
+"""`steunpunt demo`: a whole sprint cycle against a simulated Telegram, printed as a chat log.
 
-It runs the real bot (same handlers, services and database code) with the offline fake Bot API.
+It runs the real bot (same handlers, services, scheduler logic and database code) with the
+offline fake Bot API and a simulated clock, so two weeks pass in a second.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.config import Settings
+from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import BotMessage, FakeTelegram
+from storage.database import create_engine, create_session_factory
+from storage.models import Action, Lesson
 
 ADMIN_ID = 1001
+START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def _printer(emit: Callable[[str], object]) -> Callable[[str, list[BotMessage]], None]:
+def _printer(
+    emit: Callable[[str], object], clock: FakeClock, names: dict[int, str]
+) -> Callable[[str, list[BotMessage]], None]:
     def show(label: str, produced: list[BotMessage]) -> None:
-        emit(f"\n👤 {label}")
+        if label == "check-in round" and not produced:
+            return
+        moment = clock.now.astimezone(AMSTERDAM).strftime("%a %d %b %H:%M")
+        emit(f"\n[{moment}] 👤 {label}")
         for message in produced:
             text = message.text.replace("\n", "\n   ")
-            emit(f"🤖 → {message.chat_id}: {text}")
+            emit(f"🤖 → {names.get(message.chat_id, message.chat_id)}: {text}")
             if message.buttons:
                 emit("   " + " ".join(f"[{label}]" for label in message.button_texts()))
 
@@ -31,6 +45,7 @@ def _printer(emit: Callable[[str], object]) -> Callable[[str, list[BotMessage]],
 
 async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
     telegram = FakeTelegram()
+    clock = FakeClock(START)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=SecretStr("demo:offline"),
@@ -40,30 +55,82 @@ async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
     anna = telegram.user("Anna", "(steunpunt)", user_id=ADMIN_ID)
     mostafa = telegram.user("Mostafa")
     simon = telegram.user("Simon", language_code="en")
+    ellen = telegram.user("Ellen")
     group = telegram.group("Rattenaanpak Noord – groep")
+    names = {p.id: p.first_name for p in (anna, mostafa, simon, ellen)} | {group.id: group.title}
+    show = _printer(emit, clock, names)
 
-    emit("Steunpunt demo: onboarding a team, offline. Anna is a steunpunt admin.")
-    async with ChatHarness.running(settings, telegram) as bot:
-        bot.observers.append(_printer(emit))
-        await bot.send(anna, "/start")
+    emit("Steunpunt demo, offline: a team is set up, runs a sprint with weekly check-ins, and")
+    emit("closes it with a retrospective. Anna is a steunpunt admin; time is simulated.")
+    async with ChatHarness.running(settings, telegram, clock) as bot:
+        bot.observers.append(show)
+        emit("\n═══ Onboarding ═══")
         await bot.send(anna, "/newteam Rattenaanpak Noord")
         await bot.press(anna, "Initiatief")
         created = await bot.press(anna, "Noord")
-        code = re.search(r"start=([\w-]+)", created[-1].text)
-        assert code is not None
-        await bot.send(mostafa, f"/start {code.group(1)}")
-        await bot.send(simon, "/join")
-        await bot.send(simon, code.group(1))
+        found = re.search(r"start=([\w-]+)", created[-1].text)
+        assert found is not None
+        code = found.group(1)
+        await bot.send(mostafa, f"/start {code}")
+        await bot.send(simon, f"/start {code}")
+        await bot.send(ellen, "/join")
+        await bot.send(ellen, code)
         await bot.send(anna, "/team")
         await bot.press(anna, "⭐ Mostafa")
         await bot.send(mostafa, "/linkgroup", chat=group)
-        await bot.send(simon, "/invite")
-        await bot.send(simon, "/newteam Eigen club")
+        await bot.send(simon, "/newteam My own team")
 
-    emit("\n— The bot restarts here: a new process, the same database. —")
-    async with ChatHarness.running(settings, telegram) as bot:
-        bot.observers.append(_printer(emit))
-        await bot.send(mostafa, "/team")
-        await bot.send(mostafa, "/invite")
-        await bot.press(mostafa, "🚫")
-        await bot.send(telegram.user("Laat"), f"/start {code.group(1)}")
+        emit("\n═══ A sprint starts ═══")
+        await bot.send(mostafa, "/sprint")
+        await bot.press(mostafa, "🚀 Nieuwe sprint starten")
+        await bot.send(mostafa, "Minder ratten in het Noorderpark")
+        await bot.press(mostafa, "2 wk")
+        await bot.round()
+
+        emit("\n═══ Monday 09:30: the check-in goes out ═══")
+        clock.now = START + timedelta(minutes=30)
+        await bot.round()
+        await bot.press(simon, "4 ")
+        await bot.send(simon, "Mapped the rat holes with the neighbours")
+        await bot.send(simon, "Twelve people came")
+        await bot.send(mostafa, "/skip")
+        await bot.press(mostafa, "3 ")
+
+    emit("\n— The bot restarts here, in the middle of the check-in: same database. —")
+    async with ChatHarness.running(settings, telegram, clock) as bot:
+        bot.observers.append(show)
+        await bot.round()  # nothing is sent twice
+        await bot.send(simon, "The container permit takes weeks")
+        await bot.send(simon, "Call the gebiedsmakelaar before applying for a permit")
+        await bot.send(simon, "Meet the gebiedsmakelaar on Thursday")
+        await bot.send(mostafa, "Overleg met stadsdeel over het groen")
+
+        emit("\n═══ Four hours later: one reminder for who has not answered ═══")
+        clock.advance(timedelta(hours=4))
+        await bot.round()
+
+        emit("\n═══ Tuesday 09:30: the check-in closes ═══")
+        clock.advance(timedelta(hours=20))
+        await bot.round()
+
+        emit("\n═══ Next Monday: Simon is asked about his action ═══")
+        clock.now = START + timedelta(days=7, minutes=30)
+        await bot.round()
+        await bot.press(simon, "5 ")
+        await bot.press(simon, "Done")
+        await bot.send(mostafa, "/sprint")
+
+        emit("\n═══ Two weeks on: the sprint closes itself and the retro starts ═══")
+        clock.now = START + timedelta(days=14, minutes=1)
+        await bot.round()
+
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        lessons = list((await session.execute(select(Lesson))).scalars())
+        actions = list((await session.execute(select(Action))).scalars())
+    await engine.dispose()
+    emit("\n═══ Stored for summaries and exports ═══")
+    for lesson in lessons:
+        emit(f"les: {lesson.text}")
+    for action in actions:
+        emit(f"actie ({action.status.value}): {action.text}")

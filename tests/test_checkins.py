@@ -522,3 +522,55 @@ async def test_two_instances_fire_the_same_slot_at_once(
         assert intro_count(first, person) == 1, person.first_name
     runs = await rows(settings, CheckinRun)
     assert len(runs) == 1
+
+
+async def test_a_member_in_another_time_zone_gets_the_team_time_in_their_zone(
+    bot: ChatHarness, world: World, clock: FakeClock
+) -> None:
+    kate = world.members[1]
+    await bot.send(kate, "/timezone Europe/London")
+    assert bot.last_to(kate).text.startswith("Your time zone is now Europe/London.")
+    await bot.send(kate, "/timezone Mars/Olympus")
+    assert bot.last_to(kate).text.startswith("I do not know ‘Mars/Olympus’ as a time zone.")
+    clock.now = MONDAY_0930
+    sent = await bot.round()
+    assert kate.id not in [m.chat_id for m in sent]
+    clock.now = MONDAY_0930 + timedelta(hours=1)  # 09:30 in London
+    assert [m.chat_id for m in await bot.round()] == [kate.id]
+
+
+async def test_answers_reach_the_group_only_when_the_team_opts_in(
+    bot: ChatHarness, world: World, clock: FakeClock, telegram: FakeTelegram
+) -> None:
+    group = telegram.group("Rattenaanpak groep")
+    await bot.send(world.coordinator, "/linkgroup", chat=group)
+    await bot.send(world.coordinator, "/checkin")
+    await bot.press(world.coordinator, "👥 Antwoorden in groep: uit")
+    assert "👥 Antwoorden in groep: aan" in bot.last_to(world.coordinator).button_texts()
+    clock.now = MONDAY_0930
+    await bot.round()
+    await answer_all(bot, world.members[0])
+    clock.now = MONDAY_0930 + timedelta(hours=24)
+    await bot.round()
+    shared = bot.last_to(group).text
+    assert shared.startswith(
+        "📋 Check-in van Rattenaanpak Noord gesloten: 1 van 3 leden deden mee."
+    )
+    assert "Wat ging goed?\n• Simon: Veel mensen deden mee" in shared
+
+
+async def test_a_team_can_skip_one_sprint(
+    bot: ChatHarness, world: World, clock: FakeClock, settings: Settings
+) -> None:
+    await start_sprint(bot, world.coordinator, "Rustig aan", weeks="1 wk")
+    await bot.send(world.coordinator, "/checkin")
+    await bot.press(world.coordinator, "⏭ Deze sprint overslaan")
+    assert "Deze sprint worden geen check-ins gestuurd." in bot.last_to(world.coordinator).text
+    clock.now = MONDAY_0930
+    assert [m for m in await bot.round() if "Check-in" in m.text] == []
+    [run] = await rows(settings, CheckinRun)
+    assert (run.status, run.note) == (RunStatus.SKIPPED, "sprint skipped")
+    # The sprint ends after a week; its retro still comes, and the next sprint checks in again.
+    clock.now = MONDAY_0930 + timedelta(days=7)
+    sent = await bot.round()
+    assert any(m.text.startswith("🔁 De sprint van Rattenaanpak Noord is klaar") for m in sent)
