@@ -353,10 +353,40 @@ class Action(Base):
     reviewed_at: Mapped[datetime | None]
 
 
+class LessonVisibility(enum.StrEnum):
+    TEAM = "team"
+    CITY = "city"
+
+
+class LessonStatus(enum.StrEnum):
+    ACTIVE = "active"
+    HIDDEN = "hidden"  # by a steunpunt admin, with a reason shown to the author
+    MERGED = "merged"  # a duplicate; endorsements and adoptions moved to `merged_into_id`
+
+
+THEMES = (
+    "zeggenschap",
+    "routes",
+    "cultuur",
+    "randvoorwaarden",
+    "financiering",
+    "samenwerking",
+    "eigenaarschap",
+)
+
+
 class Lesson(Base):
-    """Something learned; the lessons log (consent, themes, search) builds on this record."""
+    """Something learned. Team-only until its author explicitly shares it with the city log."""
 
     __tablename__ = "lessons"
+    __table_args__ = (
+        # PostgreSQL searches with its own Dutch text search; SQLite uses `lesson_terms`.
+        Index(
+            "ix_lessons_search_dutch",
+            text("to_tsvector('dutch', search_text)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -366,5 +396,91 @@ class Lesson(Base):
         ForeignKey("checkin_answers.id", ondelete="SET NULL"), unique=True
     )
     text: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str | None] = mapped_column(Text)
+    visibility: Mapped[LessonVisibility] = mapped_column(
+        _str_enum(LessonVisibility, 10), default=LessonVisibility.TEAM
+    )
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[LessonStatus] = mapped_column(
+        _str_enum(LessonStatus, 10), default=LessonStatus.ACTIVE, index=True
+    )
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="SET NULL")
+    )
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    # When the author chose team / city / anonymous; None: not asked or not answered yet.
+    decided_at: Mapped[datetime | None]
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    term_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class LessonTheme(Base):
+    __tablename__ = "lesson_themes"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class LessonTag(Base):
+    __tablename__ = "lesson_tags"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class LessonTerm(Base):
+    """Stemmed words of a lesson (an inverted index) for search and similar-lesson hints."""
+
+    __tablename__ = "lesson_terms"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    count: Mapped[int]
+
+
+class Endorsement(Base):
+    """ "Herkenbaar": one per person per lesson."""
+
+    __tablename__ = "lesson_endorsements"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Adoption(Base):
+    """ "Wij probeerden dit": another team tried the lesson, with one line on how it went."""
+
+    __tablename__ = "lesson_adoptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SavedSearch(Base):
+    """A search a person ran, so its pages and filter buttons work across restarts."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(String(500))
+    filters: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.conversations import Conversation, Conversations
 from bot.services.directory import language_for
+from bot.services.lessons import index_lesson
 from bot.services.schedule import WeeklyRule, dutch_holiday
 from bot.services.templates import LESSON, NEXT_STEP, RETRO, Question, questions_for
 from storage.models import (
@@ -26,6 +27,8 @@ from storage.models import (
     CheckinRun,
     CheckinSchedule,
     Lesson,
+    LessonStatus,
+    LessonVisibility,
     PromptStatus,
     Role,
     RunKind,
@@ -614,19 +617,24 @@ class CheckinService:
         if role == LESSON:
             lesson = await Lessons(session).from_answer(answer.id)
             if lesson is None and content:
-                await Lessons(session).add(
+                lesson = await Lessons(session).add(
                     Lesson(
                         team_id=run.team_id,
                         sprint_id=run.sprint_id,
                         author_id=prompt.person_id,
                         source_answer_id=answer.id,
                         text=content,
+                        visibility=LessonVisibility.TEAM,  # until the author chooses
+                        anonymous=False,
+                        status=LessonStatus.ACTIVE,
                         created_at=now,
                         updated_at=now,
                     )
                 )
+                await index_lesson(session, lesson)
             elif lesson is not None and content:
                 lesson.text, lesson.updated_at = content, now
+                await index_lesson(session, lesson)
         elif role == NEXT_STEP:
             action = await Actions(session).from_answer(answer.id)
             if action is None and content:

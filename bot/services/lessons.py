@@ -1,0 +1,601 @@
+"""Lessons and the city knowledge log: capture with explicit consent, similar lessons from other
+teams, search, endorsements ("herkenbaar"), adoptions ("wij probeerden dit"), curation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.directory import Directory, language_for
+from bot.services.textsearch import parse_query, tags_in, terms
+from storage.models import (
+    THEMES,
+    Adoption,
+    CheckinAnswer,
+    Endorsement,
+    Lesson,
+    LessonStatus,
+    LessonTag,
+    LessonTheme,
+    LessonVisibility,
+    Person,
+    Role,
+    SavedSearch,
+    Stadsdeel,
+    Team,
+    TeamKind,
+)
+from storage.repositories import Memberships, People, Teams
+from storage.search import LessonIndex, SearchFilters
+
+PAGE_SIZE = 5
+SIMILAR_LIMIT = 3
+SIMILAR_MIN_SCORE = 0.08  # below this a "similar" lesson is mostly noise
+LESSON_MAX = 2000
+ADVICE_MAX = 500
+Choice = Literal["team", "city", "anonymous"]
+
+
+@dataclass(frozen=True)
+class LessonView:
+    id: int
+    text: str
+    advice: str | None
+    team_id: int
+    team_name: str
+    stadsdeel: Stadsdeel
+    kind: TeamKind
+    created_at: datetime
+    themes: list[str]
+    tags: list[str]
+    author_name: str | None  # None when anonymous: never shown, never sent
+    visibility: LessonVisibility
+    anonymous: bool
+    status: LessonStatus
+    decided: bool
+    endorsements: int
+    adoptions: int
+    endorsed_by_me: bool
+    is_author: bool
+    in_my_team: bool
+    hidden_reason: str | None
+
+
+@dataclass(frozen=True)
+class LessonCard:
+    lesson: LessonView
+    similar: list[LessonView]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    search_id: int
+    query: str
+    filters: dict[str, Any]
+    page: int
+    pages: int
+    total: int
+    results: list[LessonView]
+    loose: bool  # no lesson had all the words; these have some of them
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for someone else, sent by the handler in their language."""
+
+    telegram_user_id: int
+    language: Language
+    key: str
+    params: dict[str, object]
+
+
+def clean_text(raw: str, limit: int, empty_key: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise ServiceError(empty_key)
+    if len(text) > limit:
+        raise ServiceError("lesson.too_long", limit=limit)
+    return text
+
+
+async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
+    """Refresh a lesson's search terms and #tags after its text changed."""
+    body = " ".join(part for part in (lesson.text, lesson.advice or "") if part)
+    tags = [tag for tag in tags_in(body) if tag not in THEMES]
+    await session.execute(delete(LessonTag).where(LessonTag.lesson_id == lesson.id))
+    session.add_all(LessonTag(lesson_id=lesson.id, tag=tag[:64]) for tag in tags)
+    await LessonIndex(session).replace(lesson, dict(terms(body)), body)
+
+
+class LessonService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        directory: Directory,
+        default_language: Language,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._directory = directory
+        self._default_language = default_language
+
+    # --- writing a lesson ------------------------------------------------------------------------
+
+    async def write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
+        """`/lesson`: a new lesson, kept in the team until the author chooses otherwise."""
+        await self._require_member(actor, team_id)
+        text = clean_text(raw_text, LESSON_MAX, "lesson.empty")
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            lesson = Lesson(
+                team_id=team_id,
+                author_id=actor.person_id,
+                text=text,
+                visibility=LessonVisibility.TEAM,
+                anonymous=False,
+                status=LessonStatus.ACTIVE,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(lesson)
+            await session.flush()
+            await index_lesson(session, lesson)
+            lesson_id = lesson.id
+        return await self.card(actor, lesson_id)
+
+    async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
+        async with self._sessions() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            view = await self._view(session, actor, lesson)
+            similar_ids = await LessonIndex(session).similar(
+                dict(terms(lesson.text)), lesson.team_id, SIMILAR_LIMIT + 1
+            )
+            similar = []
+            for other_id, score in similar_ids:
+                other = await session.get(Lesson, other_id)
+                if other is not None and other.id != lesson.id and score >= SIMILAR_MIN_SCORE:
+                    similar.append(await self._view(session, actor, other))
+            return LessonCard(view, similar[:SIMILAR_LIMIT])
+
+    async def similar_to(self, text: str, exclude_team_id: int | None, limit: int = 3) -> list[int]:
+        """Ids of the shared lessons of other teams most like `text` (for hints and benchmarks)."""
+        async with self._sessions() as session:
+            found = await LessonIndex(session).similar(dict(terms(text)), exclude_team_id, limit)
+            return [lesson_id for lesson_id, score in found if score >= SIMILAR_MIN_SCORE]
+
+    async def toggle_theme(self, actor: Actor, lesson_id: int, theme: str) -> LessonCard:
+        if theme not in THEMES:
+            raise ServiceError("error.button_expired")
+        async with self._sessions.begin() as session:
+            await self._own(session, actor, lesson_id)
+            existing = await session.get(LessonTheme, (lesson_id, theme))
+            if existing is None:
+                session.add(LessonTheme(lesson_id=lesson_id, theme=theme))
+            else:
+                await session.delete(existing)
+        return await self.card(actor, lesson_id)
+
+    async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
+        advice = clean_text(raw, ADVICE_MAX, "lesson.advice_empty")
+        async with self._sessions.begin() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            lesson.advice, lesson.updated_at = advice, self._clock()
+            await index_lesson(session, lesson)
+        return await self.card(actor, lesson_id)
+
+    async def decide(self, actor: Actor, lesson_id: int, choice: Choice) -> LessonView:
+        """The author's explicit choice; nothing reaches the city log without it."""
+        async with self._sessions.begin() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            lesson.visibility = LessonVisibility.TEAM if choice == "team" else LessonVisibility.CITY
+            lesson.anonymous = choice == "anonymous"
+            lesson.decided_at = lesson.updated_at = self._clock()
+            return await self._view(session, actor, lesson)
+
+    async def undecided_from_answers(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:
+        """Lessons a check-in just produced that still wait for their author's choice."""
+        if not answer_ids:
+            return []
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Lesson.id).where(
+                    Lesson.source_answer_id.in_(answer_ids),
+                    Lesson.author_id == actor.person_id,
+                    Lesson.decided_at.is_(None),
+                )
+            )
+            ids = list(result.scalars())
+        return [await self.card(actor, lesson_id) for lesson_id in ids]
+
+    async def answers_of_prompt(self, prompt_id: int) -> list[int]:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(CheckinAnswer.id).where(CheckinAnswer.prompt_id == prompt_id)
+            )
+            return list(result.scalars())
+
+    # --- one's own and one's team's lessons ------------------------------------------------------
+
+    async def overview(
+        self, actor: Actor, limit: int = 10
+    ) -> tuple[list[LessonView], list[LessonView]]:
+        """The person's own lessons, and their teams' lessons by others (newest first)."""
+        async with self._sessions() as session:
+            own = await session.execute(
+                select(Lesson)
+                .where(Lesson.author_id == actor.person_id, Lesson.status != LessonStatus.MERGED)
+                .order_by(Lesson.created_at.desc(), Lesson.id.desc())
+                .limit(limit)
+            )
+            team_ids = [team.id for team, _ in await Memberships(session).teams_of(actor.person_id)]
+            others = await session.execute(
+                select(Lesson)
+                .where(
+                    Lesson.team_id.in_(team_ids),
+                    Lesson.author_id.is_distinct_from(actor.person_id),
+                    Lesson.status == LessonStatus.ACTIVE,
+                    Lesson.decided_at.is_not(None),
+                )
+                .order_by(Lesson.created_at.desc(), Lesson.id.desc())
+                .limit(limit)
+            )
+            return (
+                [await self._view(session, actor, lesson) for lesson in own.scalars()],
+                [await self._view(session, actor, lesson) for lesson in others.scalars()],
+            )
+
+    async def view(self, actor: Actor, lesson_id: int) -> LessonView:
+        async with self._sessions() as session:
+            lesson = await self._visible(session, actor, lesson_id)
+            return await self._view(session, actor, lesson)
+
+    async def delete(self, actor: Actor, lesson_id: int) -> None:
+        async with self._sessions.begin() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            await session.delete(lesson)
+
+    # --- the city log ----------------------------------------------------------------------------
+
+    async def search(self, actor: Actor, raw: str) -> SearchPage:
+        parsed = parse_query(raw)
+        filters: dict[str, Any] = {
+            "themes": list(parsed.themes),
+            "tags": list(parsed.tags),
+            "stadsdeel": parsed.stadsdeel.value if parsed.stadsdeel else None,
+            "kind": None,
+        }
+        async with self._sessions.begin() as session:
+            saved = SavedSearch(
+                person_id=actor.person_id,
+                query=parsed.text[:500],
+                filters=filters,
+                created_at=self._clock(),
+            )
+            session.add(saved)
+            await session.flush()
+            search_id = saved.id
+        return await self.page(actor, search_id, 0)
+
+    async def refine(self, actor: Actor, search_id: int, key: str, value: str | None) -> SearchPage:
+        """Change one filter of a saved search (None clears it) and show its first page."""
+        async with self._sessions.begin() as session:
+            saved = await self._saved(session, actor, search_id)
+            filters = dict(saved.filters)
+            if key == "theme":
+                filters["themes"] = [value] if value in THEMES else []
+            elif key == "stadsdeel":
+                filters["stadsdeel"] = Stadsdeel(value).value if value else None
+            elif key == "kind":
+                filters["kind"] = TeamKind(value).value if value else None
+            else:
+                raise ServiceError("error.button_expired")
+            saved.filters = filters
+        return await self.page(actor, search_id, 0)
+
+    async def page(self, actor: Actor, search_id: int, page: int) -> SearchPage:
+        async with self._sessions() as session:
+            saved = await self._saved(session, actor, search_id)
+            parsed = parse_query(saved.query)
+            filters = SearchFilters(
+                themes=tuple(saved.filters.get("themes") or ()),
+                tags=tuple(saved.filters.get("tags") or ()),
+                stadsdeel=Stadsdeel(saved.filters["stadsdeel"])
+                if saved.filters.get("stadsdeel")
+                else None,
+                kind=TeamKind(saved.filters["kind"]) if saved.filters.get("kind") else None,
+            )
+            index = LessonIndex(session)
+            dialect = session.get_bind().dialect.name
+            page = max(page, 0)
+            ids, total = await index.search(
+                dialect, parsed.text, parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE
+            )
+            loose = False
+            if total == 0 and len(parsed.terms) > 1:
+                ids, total = await index.search(
+                    dialect,
+                    parsed.text,
+                    parsed.terms,
+                    filters,
+                    PAGE_SIZE,
+                    page * PAGE_SIZE,
+                    require_all=False,
+                )
+                loose = total > 0
+            pages = max(1, -(-total // PAGE_SIZE))
+            results = []
+            for lesson_id in ids:
+                lesson = await session.get(Lesson, lesson_id)
+                if lesson is not None:
+                    results.append(await self._view(session, actor, lesson))
+            return SearchPage(
+                search_id, saved.query, dict(saved.filters), page, pages, total, results, loose
+            )
+
+    async def endorse(self, actor: Actor, lesson_id: int) -> tuple[bool, list[Notice]]:
+        """Toggle "herkenbaar". Returns whether it is now endorsed, and who to tell."""
+        async with self._sessions.begin() as session:
+            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            existing = await session.get(Endorsement, (lesson_id, actor.person_id))
+            if existing is not None:
+                await session.delete(existing)
+                return False, []
+            team = await self._team_of(session, actor)
+            session.add(
+                Endorsement(
+                    lesson_id=lesson_id,
+                    person_id=actor.person_id,
+                    team_id=team.id if team else None,
+                    created_at=self._clock(),
+                )
+            )
+            await session.flush()
+            count = await self._count(session, Endorsement, lesson_id)
+            notices = await self._tell_team(
+                session, lesson, "lesson.notice_endorsed", by_team=team, count=count
+            )
+            return True, notices
+
+    async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
+        line = clean_text(raw, ADVICE_MAX, "lesson.adopt_empty")
+        async with self._sessions.begin() as session:
+            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            team = await self._team_of(session, actor)
+            session.add(
+                Adoption(
+                    lesson_id=lesson_id,
+                    person_id=actor.person_id,
+                    team_id=team.id if team else None,
+                    text=line,
+                    created_at=self._clock(),
+                )
+            )
+            return await self._tell_team(
+                session, lesson, "lesson.notice_adopted", by_team=team, line=line
+            )
+
+    async def check_adoptable(self, actor: Actor, lesson_id: int) -> LessonView:
+        async with self._sessions() as session:
+            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            return await self._view(session, actor, lesson)
+
+    # --- curation by steunpunt admins ------------------------------------------------------------
+
+    async def hide(self, actor: Actor, lesson_id: int, raw_reason: str) -> list[Notice]:
+        if not actor.is_admin:
+            raise ServiceError("denied.admin_curate")
+        reason = clean_text(raw_reason, 500, "lesson.reason_empty")
+        async with self._sessions.begin() as session:
+            lesson = await session.get(Lesson, lesson_id)
+            if lesson is None:
+                raise ServiceError("lesson.unknown")
+            lesson.status, lesson.hidden_reason = LessonStatus.HIDDEN, reason
+            lesson.updated_at = self._clock()
+            author = await People(session).get(lesson.author_id) if lesson.author_id else None
+            if author is None:
+                return []
+            return [
+                self._notice(
+                    author, "lesson.notice_hidden", lesson=_excerpt(lesson.text), reason=reason
+                )
+            ]
+
+    async def merge(self, actor: Actor, keep_id: int, duplicate_id: int) -> LessonView:
+        """Fold a duplicate into the lesson that stays; endorsements and adoptions move along."""
+        if not actor.is_admin:
+            raise ServiceError("denied.admin_curate")
+        if keep_id == duplicate_id:
+            raise ServiceError("lesson.merge_same")
+        async with self._sessions.begin() as session:
+            keep = await session.get(Lesson, keep_id)
+            duplicate = await session.get(Lesson, duplicate_id)
+            if keep is None or duplicate is None:
+                raise ServiceError("lesson.unknown")
+            if keep.status is not LessonStatus.ACTIVE:
+                raise ServiceError("lesson.merge_inactive")
+            kept = {
+                row.person_id
+                for row in (
+                    await session.execute(
+                        select(Endorsement).where(Endorsement.lesson_id == keep_id)
+                    )
+                ).scalars()
+            }
+            moving = (
+                await session.execute(
+                    select(Endorsement).where(Endorsement.lesson_id == duplicate_id)
+                )
+            ).scalars()
+            for endorsement in list(moving):
+                if endorsement.person_id not in kept:
+                    session.add(
+                        Endorsement(
+                            lesson_id=keep_id,
+                            person_id=endorsement.person_id,
+                            team_id=endorsement.team_id,
+                            created_at=endorsement.created_at,
+                        )
+                    )
+                await session.delete(endorsement)
+            adoptions = await session.execute(
+                select(Adoption).where(Adoption.lesson_id == duplicate_id)
+            )
+            for adoption in adoptions.scalars():
+                adoption.lesson_id = keep_id
+            duplicate.status, duplicate.merged_into_id = LessonStatus.MERGED, keep_id
+            duplicate.updated_at = self._clock()
+            await session.flush()
+            return await self._view(session, actor, keep)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    async def _require_member(self, actor: Actor, team_id: int) -> None:
+        async with self._sessions() as session:
+            membership = await Memberships(session).get(team_id, actor.person_id)
+            if membership is None or membership.removed_at is not None:
+                raise ServiceError("lesson.not_member")
+
+    async def _own(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+        lesson = await session.get(Lesson, lesson_id)
+        if lesson is None:
+            raise ServiceError("lesson.unknown")
+        if lesson.author_id != actor.person_id:
+            raise ServiceError("lesson.not_author")
+        return lesson
+
+    async def _visible(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
+        lesson = await session.get(Lesson, lesson_id)
+        if lesson is None:
+            raise ServiceError("lesson.unknown")
+        if lesson.author_id == actor.person_id or actor.is_admin:
+            return lesson
+        shared = lesson.visibility is LessonVisibility.CITY and lesson.status is LessonStatus.ACTIVE
+        membership = await Memberships(session).get(lesson.team_id, actor.person_id)
+        in_team = membership is not None and membership.removed_at is None
+        if not (shared or (in_team and lesson.status is LessonStatus.ACTIVE)):
+            raise ServiceError("lesson.unknown")
+        return lesson
+
+    async def _shared_of_other_team(
+        self, session: AsyncSession, actor: Actor, lesson_id: int
+    ) -> Lesson:
+        lesson = await session.get(Lesson, lesson_id)
+        if (
+            lesson is None
+            or lesson.visibility is not LessonVisibility.CITY
+            or lesson.status is not LessonStatus.ACTIVE
+        ):
+            raise ServiceError("lesson.unknown")
+        membership = await Memberships(session).get(lesson.team_id, actor.person_id)
+        if membership is not None and membership.removed_at is None:
+            raise ServiceError("lesson.own_team")
+        return lesson
+
+    async def _saved(self, session: AsyncSession, actor: Actor, search_id: int) -> SavedSearch:
+        saved = await session.get(SavedSearch, search_id)
+        if saved is None or saved.person_id != actor.person_id:
+            raise ServiceError("error.button_expired")
+        return saved
+
+    async def _team_of(self, session: AsyncSession, actor: Actor) -> Team | None:
+        teams = await Memberships(session).teams_of(actor.person_id)
+        return teams[0][0] if teams else None
+
+    @staticmethod
+    async def _count(
+        session: AsyncSession, model: type[Endorsement] | type[Adoption], lesson_id: int
+    ) -> int:
+        result = await session.execute(
+            select(func.count()).select_from(model).where(model.lesson_id == lesson_id)
+        )
+        return int(result.scalar_one())
+
+    async def _tell_team(
+        self,
+        session: AsyncSession,
+        lesson: Lesson,
+        key: str,
+        by_team: Team | None,
+        **params: object,
+    ) -> list[Notice]:
+        """The lesson's coordinators (and its author) hear that their lesson travelled."""
+        people: dict[int, Person] = {
+            person.id: person
+            for person, membership in await Memberships(session).active_members(lesson.team_id)
+            if membership.role is Role.COORDINATOR
+        }
+        if lesson.author_id is not None and lesson.author_id not in people:
+            author = await People(session).get(lesson.author_id)
+            if author is not None:
+                people[author.id] = author
+        own_team = await Teams(session).get(lesson.team_id)
+        return [
+            self._notice(
+                person,
+                key,
+                team=by_team.name if by_team else None,
+                lesson=_excerpt(lesson.text),
+                own_team=own_team.name if own_team else "",
+                **params,
+            )
+            for person in people.values()
+        ]
+
+    def _notice(self, person: Person, key: str, **params: object) -> Notice:
+        return Notice(
+            person.telegram_user_id,
+            language_for(person.language, None, self._default_language),
+            key,
+            params,
+        )
+
+    async def _view(self, session: AsyncSession, actor: Actor, lesson: Lesson) -> LessonView:
+        team = await Teams(session).get(lesson.team_id)
+        assert team is not None
+        themes = (
+            await session.execute(
+                select(LessonTheme.theme).where(LessonTheme.lesson_id == lesson.id)
+            )
+        ).scalars()
+        tags = (
+            await session.execute(select(LessonTag.tag).where(LessonTag.lesson_id == lesson.id))
+        ).scalars()
+        author = None
+        if not lesson.anonymous and lesson.author_id is not None:
+            person = await People(session).get(lesson.author_id)
+            author = person.display_name if person else None
+        endorsed = await session.get(Endorsement, (lesson.id, actor.person_id)) is not None
+        membership = await Memberships(session).get(lesson.team_id, actor.person_id)
+        return LessonView(
+            id=lesson.id,
+            text=lesson.text,
+            advice=lesson.advice,
+            team_id=team.id,
+            team_name=team.name,
+            stadsdeel=team.stadsdeel,
+            kind=team.kind,
+            created_at=lesson.created_at,
+            themes=sorted(themes, key=THEMES.index),
+            tags=sorted(tags),
+            author_name=author,
+            visibility=lesson.visibility,
+            anonymous=lesson.anonymous,
+            status=lesson.status,
+            decided=lesson.decided_at is not None,
+            endorsements=await self._count(session, Endorsement, lesson.id),
+            adoptions=await self._count(session, Adoption, lesson.id),
+            endorsed_by_me=endorsed,
+            is_author=lesson.author_id == actor.person_id,
+            in_my_team=membership is not None and membership.removed_at is None,
+            hidden_reason=lesson.hidden_reason if lesson.author_id == actor.person_id else None,
+        )
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
