@@ -43,6 +43,8 @@ TOO_MANY: dict[str, Any] = {
     "description": "Too Many Requests: retry after 1",
     "parameters": {"retry_after": 1},
 }
+# Bookkeeping methods a full `Application` calls at start-up; answered with `true`.
+TRUE_METHODS = frozenset({"setMyCommands", "deleteWebhook", "answerCallbackQuery"})
 
 
 # --- the server (child process) -------------------------------------------------------------
@@ -53,6 +55,8 @@ class ServerState:
     window: deque[float] = field(default_factory=deque)
     accepted: list[tuple[int, float]] = field(default_factory=list)
     rejected: int = 0
+    # The same accepted sends with their text, for clients that need to know what was sent.
+    log: list[tuple[int, float, str]] = field(default_factory=list)
 
 
 def _ok(result: object) -> web.Response:
@@ -67,6 +71,8 @@ def make_app(state: ServerState) -> web.Application:
         if name == "getMe":
             user = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
             return _ok(user)
+        if name in TRUE_METHODS:
+            return _ok(True)
         if name != "sendMessage":
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
@@ -83,26 +89,37 @@ def make_app(state: ServerState) -> web.Application:
             return web.json_response(TOO_MANY, status=429)
         state.window.append(now)
         state.accepted.append((chat_id, now))
+        text = str(params.get("text", ""))
+        state.log.append((chat_id, now, text))
         message = {
             "message_id": len(state.accepted),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
-            "text": str(params.get("text", "")),
+            "text": text,
         }
         return _ok(message)
 
     async def stats(_request: web.Request) -> web.Response:
         return web.json_response({"accepted": state.accepted, "rejected": state.rejected})
 
+    async def log(request: web.Request) -> web.Response:
+        """Accepted sends with their text from index `since` on (times: time.monotonic())."""
+        since = int(request.query.get("since", "0"))
+        return web.json_response(
+            {"entries": state.log[since:], "next": len(state.log), "rejected": state.rejected}
+        )
+
     async def reset(_request: web.Request) -> web.Response:
         state.window.clear()
         state.accepted.clear()
+        state.log.clear()
         state.rejected = 0
         return web.json_response({"ok": True})
 
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", method)
     app.router.add_get("/stats", stats)
+    app.router.add_get("/log", log)
     app.router.add_post("/reset", reset)
     return app
 

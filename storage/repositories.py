@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -355,6 +355,40 @@ class Prompts:
             select(CheckinPrompt).where(CheckinPrompt.run_id == run_id).order_by(CheckinPrompt.id)
         )
         return list(result.scalars())
+
+    async def with_people(self, ids: list[int]) -> list[tuple[CheckinPrompt, Person]]:
+        if not ids:
+            return []
+        result = await self._session.execute(
+            select(CheckinPrompt, Person)
+            .join(Person, Person.id == CheckinPrompt.person_id)
+            .where(CheckinPrompt.id.in_(ids))
+            .order_by(CheckinPrompt.due_at, CheckinPrompt.id)
+        )
+        return [(prompt, person) for prompt, person in result]
+
+    async def mark_asked(self, prompt_id: int, index: int, now: datetime) -> None:
+        """Record that question `index` arrived; atomic, so concurrent writers never go back."""
+        await self._session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.id == prompt_id, CheckinPrompt.status == PromptStatus.SENDING)
+            .values(status=PromptStatus.ACTIVE, sent_at=now)
+        )
+        await self._session.execute(
+            update(CheckinPrompt)
+            .where(CheckinPrompt.id == prompt_id)
+            .values(
+                asked_step=case(
+                    (CheckinPrompt.asked_step < index, index), else_=CheckinPrompt.asked_step
+                ),
+                claimed_at=None,
+            )
+        )
+
+    async def release(self, prompt_id: int) -> None:
+        await self._session.execute(
+            update(CheckinPrompt).where(CheckinPrompt.id == prompt_id).values(claimed_at=None)
+        )
 
     async def claim_pending(self, now: datetime, limit: int) -> list[int]:
         """Atomically take up to `limit` due, unsent prompts; only the taker may send them."""

@@ -71,16 +71,20 @@ class HandlerGroup:
         key: str,
         **params: object,
     ) -> bool:
-        """Tell someone else something; a person who blocked the bot is skipped, not retried."""
+        """Tell someone else something from the catalog."""
+        return await self.notify_text(context, telegram_user_id, t(language, key, **params))
+
+    async def notify_text(self, context: Context, telegram_user_id: int, text: str) -> bool:
+        """Send to someone else; a person who blocked the bot is skipped, not retried."""
         try:
-            await context.bot.send_message(telegram_user_id, t(language, key, **params))
+            await context.bot.send_message(telegram_user_id, text)
         except Forbidden:
             logger.info(
-                "person %s has blocked the bot; notice %s not delivered", telegram_user_id, key
+                "person %s has blocked the bot; a notice was not delivered", telegram_user_id
             )
             return False
         except TelegramError:
-            logger.warning("notice %s to %s failed", key, telegram_user_id, exc_info=True)
+            logger.warning("a notice to %s failed", telegram_user_id, exc_info=True)
             return False
         return True
 

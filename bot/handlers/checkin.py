@@ -127,6 +127,7 @@ class CheckinHandlers(HandlerGroup):
         except NetworkError:
             # The answer is saved; the next check-in round sends this question again.
             logger.warning("next check-in question not delivered; the round will resend it")
+            await self.checkins.release(outcome.prompt_id)
             return
         await self.checkins.asked(outcome.prompt_id, outcome.index)
 

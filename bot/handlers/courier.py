@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 BULK: dict[str, Any] = {"priority": "bulk"}
 NETWORK_RETRIES = 3
-BATCH = 200
+BATCH = 100
+REFILL_BELOW = 60  # claim more once fewer questions than this are still on their way
 
 
 @dataclass
@@ -44,7 +45,6 @@ class CycleReport:
     closed: int = 0
     sprints_closed: int = 0
     skipped_busy: bool = False
-    failed_ids: set[int] = field(default_factory=set)
 
 
 class CheckinCourier:
@@ -97,17 +97,20 @@ class CheckinCourier:
     async def _send_deliveries(
         self, bot: ExtBot[Any], now: datetime | None, report: CycleReport
     ) -> None:
+        """Keep the rate limiter fed: claim the next batch while the last one is still going
+        out, so a wave never pauses between batches."""
+        in_flight: set[asyncio.Task[str]] = set()
         while True:
             batch = await self._checkins.claim_deliveries(now, BATCH)
-            if not batch:
+            for delivery in batch:
+                in_flight.add(asyncio.create_task(self._deliver(bot, delivery)))
+            while in_flight and (not batch or len(in_flight) >= REFILL_BELOW):
+                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    outcome = task.result()
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+            if not batch and not in_flight:
                 return
-            results = await asyncio.gather(*(self._deliver(bot, d) for d in batch))
-            for delivery, outcome in zip(batch, results, strict=True):
-                if outcome == "failed":
-                    report.failed_ids.add(delivery.prompt_id)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-            if all(outcome == "failed" for outcome in results):
-                return  # the network is down; the next round tries again
 
     async def _deliver(self, bot: ExtBot[Any], delivery: Delivery) -> str:
         text, markup = step_message(delivery.language, delivery.step, intro=delivery.first)

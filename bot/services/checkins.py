@@ -33,6 +33,8 @@ from storage.models import (
     Role,
     RunKind,
     RunStatus,
+    Sprint,
+    Team,
 )
 from storage.repositories import (
     Actions,
@@ -411,13 +413,10 @@ class CheckinService:
             fresh = await prompts.claim_pending(now, limit)
             resumed = await prompts.claim_resumes(now, now - STALE_CLAIM)
         deliveries = []
+        cache: dict[tuple[type, int], Any] = {}  # runs, teams and sprints repeat across a wave
         async with self._sessions() as session:
-            for prompt_id in [*fresh, *resumed]:
-                prompt = await Prompts(session).get(prompt_id)
-                assert prompt is not None
-                person = await People(session).get(prompt.person_id)
-                assert person is not None
-                step = await self._step_view(session, prompt, prompt.step)
+            for prompt, person in await Prompts(session).with_people([*fresh, *resumed]):
+                step = await self._step_view(session, prompt, prompt.step, cache)
                 if step is None:
                     continue
                 deliveries.append(
@@ -426,7 +425,7 @@ class CheckinService:
                         telegram_user_id=person.telegram_user_id,
                         language=language_for(person.language, None, self._default_language),
                         step=step,
-                        first=prompt_id in fresh,
+                        first=prompt.id in fresh,
                     )
                 )
         return deliveries
@@ -434,13 +433,12 @@ class CheckinService:
     async def delivered(self, prompt_id: int, index: int, now: datetime | None = None) -> None:
         now = now or self._clock()
         async with self._sessions.begin() as session:
-            prompt = await Prompts(session).get(prompt_id)
-            if prompt is None:
-                return
-            if prompt.status is PromptStatus.SENDING:
-                prompt.status, prompt.sent_at = PromptStatus.ACTIVE, now
-            prompt.asked_step = max(prompt.asked_step, index)
-            prompt.claimed_at = None
+            await Prompts(session).mark_asked(prompt_id, index, now)
+
+    async def release(self, prompt_id: int) -> None:
+        """The next question did not reach the person: let the next round send it."""
+        async with self._sessions.begin() as session:
+            await Prompts(session).release(prompt_id)
 
     async def unreachable(self, prompt_id: int, now: datetime | None = None) -> None:
         """Telegram says the person blocked the bot: stop trying, tell the coordinator later."""
@@ -595,6 +593,9 @@ class CheckinService:
                 await self._record_lesson_or_action(session, run, prompt, step, answer, now)
             if index == prompt.step:
                 prompt.step += 1
+                if prompt.step < len(steps):
+                    # The handler sends the next question; rounds keep their hands off it.
+                    prompt.claimed_at = now
             if prompt.step >= len(steps) and prompt.status is not PromptStatus.DONE:
                 prompt.status, prompt.completed_at = PromptStatus.DONE, now
             if prompt.step >= len(steps):
@@ -709,19 +710,29 @@ class CheckinService:
         return prompt, run
 
     async def _step_view(
-        self, session: AsyncSession, prompt: CheckinPrompt, index: int
+        self,
+        session: AsyncSession,
+        prompt: CheckinPrompt,
+        index: int,
+        cache: dict[tuple[type, int], Any] | None = None,
     ) -> StepView | None:
         steps = prompt.steps["steps"]
         if not 0 <= index < len(steps):
             return None
-        run = await Runs(session).get(prompt.run_id)
-        assert run is not None
-        team = await Teams(session).get(run.team_id)
-        assert team is not None
-        sprint = await Sprints(session).get(run.sprint_id) if run.sprint_id else None
+        cache = {} if cache is None else cache
+
+        async def cached(model: type[CheckinRun] | type[Team] | type[Sprint], key: int) -> Any:
+            if (model, key) not in cache:
+                cache[model, key] = await session.get(model, key)
+            return cache[model, key]
+
+        run: CheckinRun = await cached(CheckinRun, prompt.run_id)
+        team: Team = await cached(Team, run.team_id)
+        sprint: Sprint | None = await cached(Sprint, run.sprint_id) if run.sprint_id else None
         step = steps[index]
-        answers = await Answers(session).of_prompt(prompt.id)
-        current = answers.get(step["key"])
+        current = None
+        if index < prompt.step:  # answered before: shown when the answer is being changed
+            current = (await Answers(session).of_prompt(prompt.id)).get(step["key"])
         question = None
         if step["kind"] == "text":
             question = Question.from_json(run.questions["questions"][int(step["question"])])
