@@ -17,6 +17,7 @@ from bot.handlers.checkin import CheckinHandlers
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.errors import make_error_handler
 from bot.handlers.fallback import FallbackHandlers, TextFlows
+from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.checkin_settings import CheckinSettings
@@ -24,6 +25,7 @@ from bot.services.checkins import CheckinService
 from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
+from bot.services.lessons import LessonService
 from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
@@ -39,6 +41,9 @@ MENU_COMMANDS = (
     "sprint",
     "checkin",
     "skip",
+    "lesson",
+    "lessons",
+    "search",
     "away",
     "back",
     "team",
@@ -64,6 +69,7 @@ class Services:
     sprints: SprintService
     checkin_settings: CheckinSettings
     courier: CheckinCourier
+    lessons: LessonService
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
@@ -91,6 +97,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         courier=CheckinCourier(
             checkins, sprints, ZoneInfo(settings.steunpunt_timezone), settings.steunpunt_language
         ),
+        lessons=LessonService(sessions, clock, directory, settings.steunpunt_language),
     )
 
 
@@ -170,6 +177,14 @@ def build_application(
     )
     onboarding.register(application)
     onboarding.register_flows(flows)
+    lessons = LessonHandlers(
+        services.directory,
+        services.conversations,
+        services.lessons,
+        ZoneInfo(settings.steunpunt_timezone),
+    )
+    lessons.register(application)
+    lessons.register_flows(flows)
     checkin = CheckinHandlers(
         services.directory,
         services.conversations,
@@ -177,6 +192,7 @@ def build_application(
         services.sprints,
         services.checkin_settings,
         services.courier,
+        lessons,
         ZoneInfo(settings.steunpunt_timezone),
     )
     checkin.register(application)

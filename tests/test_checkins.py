@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
-from bot.fakes.telegram import FakeTelegram, FakeUser
+from bot.fakes.telegram import BotMessage, FakeTelegram, FakeUser
 from storage.database import create_engine, create_session_factory
 from storage.models import (
     Action,
@@ -88,6 +88,12 @@ async def answer_all(bot: ChatHarness, person: FakeUser, mood: int = 4) -> None:
         await bot.send(person, text)
 
 
+def recap_to(bot: ChatHarness, person: FakeUser) -> BotMessage:
+    return [
+        m for m in bot.messages_to(person) if m.text.startswith(("Dank je wel!", "Thank you!"))
+    ][-1]
+
+
 def intro_count(bot: ChatHarness, person: FakeUser) -> int:
     return sum(
         "Check-in van" in m.text or "Check-in for" in m.text for m in bot.messages_to(person)
@@ -129,9 +135,12 @@ async def test_a_whole_sprint(
     assert "bewaar ik als les van je team" in bot.last_to(simon).text
     await bot.send(simon, ANSWERS[3])
     assert "bij de volgende check-in vraag ik ernaar" in bot.last_to(simon).text
-    await bot.send(simon, ANSWERS[4])
-    recap = bot.last_to(simon)
+    replies = await bot.send(simon, ANSWERS[4])
+    recap, card = replies
     assert recap.text.startswith("Dank je wel! Dit heb ik bewaard voor Rattenaanpak Noord:")
+    # The lesson stays in the team until Simon chooses; the card asks him.
+    assert card.text.startswith("📘 Je les voor Rattenaanpak Noord:")
+    assert "🌍 Delen met steunpunt" in card.button_texts()
     assert "1. Energie: 4 van 5" in recap.text
     assert f"5. Wat heb je geleerd?: {ANSWERS[3]}" in recap.text
     assert recap.button_texts() == ["✏️ 1", "✏️ 2", "✏️ 3", "✏️ 4", "✏️ 5", "✏️ 6"]
@@ -140,7 +149,7 @@ async def test_a_whole_sprint(
     await bot.press(simon, "✏️ 3")
     assert "Je antwoord nu: Veel mensen deden mee" in bot.last_to(simon).text
     await bot.send(simon, "Veertig mensen deden mee!")
-    assert "3. Wat ging goed?: Veertig mensen deden mee!" in bot.last_to(simon).text
+    assert "3. Wat ging goed?: Veertig mensen deden mee!" in recap_to(bot, simon).text
 
     [lesson] = await rows(settings, Lesson)
     assert lesson.text == ANSWERS[3]
@@ -433,7 +442,7 @@ async def test_custom_questions_and_checkin_now(
     await bot.send(simon, "De buurvrouw van nummer 12")
     await bot.send(simon, "Iedereen wil meedoen als je het vraagt")
     await bot.send(simon, "Een buurtborrel plannen")
-    assert bot.last_to(simon).text.startswith("Dank je wel!")
+    assert recap_to(bot, simon).text.startswith("Dank je wel!")
     [lesson] = await rows(settings, Lesson)
     assert lesson.text == "Iedereen wil meedoen als je het vraagt"
     [action] = await rows(settings, Action)

@@ -23,6 +23,7 @@ from bot.handlers.checkin_views import (
 )
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
+from bot.handlers.lessons import LessonHandlers
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
 from bot.services.checkins import CHANGE_FLOW, CheckinService, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
@@ -58,6 +59,7 @@ class CheckinHandlers(HandlerGroup):
         sprints: SprintService,
         settings: CheckinSettings,
         courier: CheckinCourier,
+        lessons: LessonHandlers,
         zone: ZoneInfo,
     ) -> None:
         super().__init__(directory)
@@ -66,6 +68,7 @@ class CheckinHandlers(HandlerGroup):
         self.sprints = sprints
         self.settings = settings
         self.courier = courier
+        self.lessons = lessons
         self.zone = zone
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -120,6 +123,11 @@ class CheckinHandlers(HandlerGroup):
         if isinstance(outcome, Recap):
             text, markup = recap_message(actor.language, outcome, self.zone)
             await self.reply(update, text, markup)
+            # A lesson from the check-in stays in the team until its author chooses.
+            service = self.lessons.lessons
+            answers = await service.answers_of_prompt(outcome.prompt_id)
+            for card in await service.undecided_from_answers(actor, answers):
+                await self.lessons.show_card(update, actor, card)
             return
         text, markup = step_message(actor.language, outcome)
         try:

@@ -48,13 +48,16 @@ TEXTS: dict[str, str] = {
     "start.admin_no_team": "You are a steunpunt admin. Create a team with /newteam.",
     "help.title": "<b>What can I do for you?</b>",
     "help.admin": "As a steunpunt admin:\n/newteam name – create a new team\n"
-    "You can do everything a coordinator can, in every team.",
+    "You can do everything a coordinator can, in every team.\n/search – find lessons; 🙈 "
+    "hides one\n/merge KEEP DUPLICATE – merge duplicate lessons",
     "help.coordinator": "As a coordinator:\n/sprint – start a sprint, see progress, close it\n"
     "/checkin – days, time and questions of the check-in; /checkin now sends one at once\n"
     "/invite – your team's invite link\n"
     "/team – see members, appoint coordinators, remove members\n"
     "/linkgroup – send this in your team's Telegram group to link it",
     "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
+    "/lesson – record a lesson, /lessons – your lessons\n/search – search what other teams "
+    "learned\n"
     "/skip – skip a check-in question\n/away – no check-ins for a while, /back – again\n"
     "/timezone – your own time zone\n/team – who is in your team",
     "help.newcomer": "No team yet? Open your coordinator's invite link, or send /join with the "
@@ -312,4 +315,98 @@ TEXTS: dict[str, str] = {
     "timezone.set": "Your time zone is now {zone}. Check-ins arrive at the team's time in your "
     "zone.",
     "timezone.unknown": "I do not know ‘{given}’ as a time zone. Use a name like Europe/Amsterdam.",
+    # Lessons
+    "command.lesson": "Record a lesson",
+    "command.lessons": "Your lessons and your team's",
+    "command.search": "Search the city knowledge log",
+    "lesson.text": "<i>{text}</i>",
+    "lesson.advice": "💡 {advice}",
+    "lesson.meta": "{team} · {stadsdeel} · {date}",
+    "lesson.by": "by {name}",
+    "lesson.counts": "👍 {endorsements} · 🧪 {adoptions}",
+    "lesson.anonymous": "anonymous",
+    "lesson.someone": "Someone from the steunpunt",
+    "lesson.mark_hidden": "🙈 hidden by the steunpunt: {reason}",
+    "lesson.mark_undecided": "❔ not chosen yet (team only)",
+    "lesson.mark_team": "🔒",
+    "lesson.mark_city": "🌍",
+    "lesson.mark_anonymous": "🕶",
+    "lesson.card_title": "📘 Your lesson for <b>{team}</b>:",
+    "lesson.similar_title": "<b>Others learned too:</b>",
+    "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.card_ask": "Choose themes (none is fine too), then what happens to your lesson. Until "
+    "you choose, it stays within your team.",
+    "lesson.button_advice": "💡 Add advice",
+    "lesson.button_team": "🔒 Team only",
+    "lesson.button_city": "🌍 Share with steunpunt",
+    "lesson.button_anonymous": "🕶 Share anonymously",
+    "lesson.button_delete": "🗑 Delete",
+    "lesson.button_delete_yes": "Yes, delete",
+    "lesson.decided_team": "🔒 Kept as a lesson of your team. Only your team mates see it.",
+    "lesson.decided_city": "🌍 Shared with the city knowledge log, with your name. Other teams can "
+    "now find it with /search.",
+    "lesson.decided_anonymous": "🕶 Shared anonymously with the city knowledge log: other teams see "
+    "your team, never your name.",
+    "lesson.themes": "Themes: {themes}. Change or delete it via /lessons.",
+    "lesson.no_themes": "none",
+    "lesson.no_team": "Lessons belong to a team, and you are not in a team yet. Open your "
+    "coordinator's invite link.",
+    "lesson.pick_team": "Which team is this lesson for?",
+    "lesson.ask_text": "What did you learn? Write it in a few sentences (#tags welcome). Send "
+    "/cancel to stop.",
+    "lesson.ask_advice": "What advice do you give others? One or two sentences.",
+    "lesson.confirm_delete": "Really delete this lesson? Recognitions and reactions from other "
+    "teams go too.",
+    "lesson.deleted": "🗑 The lesson was deleted.",
+    "lesson.endorsed_toast": "Recognised! The team will hear about it.",
+    "lesson.unendorsed_toast": "Recognition withdrawn",
+    "lesson.ask_adoption": "You tried the lesson of <b>{team}</b>: <i>{lesson}</i>\nHow did it "
+    "go? One line is enough (or /cancel).",
+    "lesson.adopted": "Thank you! The team behind the lesson will hear how it went for you.",
+    "lesson.ask_hide_reason": "Why are you hiding this lesson? The author will see your reason.",
+    "lesson.hidden": "🙈 The lesson is hidden; the author got your reason.",
+    "lesson.merged": "🔗 Lesson #{duplicate} was merged into #{keep}: it now has "
+    "{endorsements} recognitions and {adoptions} reactions.",
+    "lesson.merge_usage": "Use: /merge KEEP DUPLICATE, for example /merge 12 34 (the numbers show "
+    "in search results as #12).",
+    "lesson.too_long": "That is too long (at most {limit} characters). Please shorten it.",
+    "lesson.empty": "A lesson needs text. What did you learn?",
+    "lesson.advice_empty": "Send your advice as text.",
+    "lesson.adopt_empty": "Send one line on how it went.",
+    "lesson.reason_empty": "Send a reason as text.",
+    "lesson.unknown": "That lesson does not exist (any more) or is not visible to you.",
+    "lesson.not_author": "Only the person who wrote the lesson can do this.",
+    "lesson.not_member": "You are not a member of that team.",
+    "lesson.own_team": "This is a lesson of your own team; recognitions and reactions are for "
+    "other teams.",
+    "lesson.merge_same": "A lesson cannot be merged with itself.",
+    "lesson.merge_inactive": "The lesson that stays must be visible (not hidden or merged).",
+    "lesson.notice_endorsed": "💬 {team} recognised your lesson:\n<i>{lesson}</i>\n\nThis "
+    "lesson of {own_team} has now been recognised {count}×. That is how what you learned "
+    "travels the city.",
+    "lesson.notice_adopted": "🧪 {team} tried your lesson:\n<i>{lesson}</i>\n\nHow it went: "
+    "“{line}”",
+    "lesson.notice_hidden": "🙈 The steunpunt has hidden your lesson:\n<i>{lesson}</i>\n\nReason: "
+    "{reason}\nYou still see it in /lessons.",
+    "denied.admin_curate": "Only steunpunt admins can hide or merge lessons.",
+    "lessons.none": "No lessons yet. Record one with /lesson, or answer the lesson question in a "
+    "check-in.",
+    "lessons.own": "<b>Your lessons</b> (🔒 team, 🌍 shared, 🕶 shared anonymously):",
+    "lessons.team": "<b>Lessons of your team</b>:",
+    "lessons.team_line": "• <i>{text}</i> — {name}",
+    "lessons.manage_hint": "Choose ⚙️ and a number to share, change sharing or delete.",
+    "search.ask": "What are you looking for? For example: permit, subsidie @noord, or "
+    "#financiering.",
+    "search.everything": "everything",
+    "search.header": "🔎 {total} lessons for “{query}”:",
+    "search.loose": "No lesson had all the words; these come closest.",
+    "search.nothing": "🔎 Nothing found yet for “{query}”.",
+    "search.hint": "Try fewer or other words, or filter by theme or borough.",
+    "search.button_theme": "🏷 Theme",
+    "search.button_stadsdeel": "📍 Borough",
+    "search.button_kind": "👥 Team kind",
+    "search.any": "All",
+    "search.choose_theme": "Which theme?",
+    "search.choose_stadsdeel": "Which borough?",
+    "search.choose_kind": "Which kind of team?",
 }

@@ -48,13 +48,16 @@ TEXTS: dict[str, str] = {
     "start.admin_no_team": "Je bent steunpunt-beheerder. Maak een team aan met /newteam.",
     "help.title": "<b>Wat kan ik voor je doen?</b>",
     "help.admin": "Als steunpunt-beheerder:\n/newteam naam – een nieuw team aanmaken\n"
-    "Je kunt bij elk team alles wat een coördinator kan.",
+    "Je kunt bij elk team alles wat een coördinator kan.\n/search – lessen zoeken; met 🙈 "
+    "verberg je er een\n/merge BEHOUDEN DUBBEL – dubbele lessen samenvoegen",
     "help.coordinator": "Als coördinator:\n/sprint – sprint starten, stand bekijken, afsluiten\n"
     "/checkin – dagen, tijd en vragen van de check-in; /checkin now stuurt er meteen een\n"
     "/invite – de uitnodigingslink voor je team\n"
     "/team – leden bekijken, coördinatoren aanstellen, leden verwijderen\n"
     "/linkgroup – stuur dit in de Telegram-groep van je team om die te koppelen",
     "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
+    "/lesson – een les vastleggen, /lessons – je lessen\n/search – zoeken in wat andere teams "
+    "leerden\n"
     "/skip – een check-in-vraag overslaan\n/away – even geen check-ins, /back – weer wel\n"
     "/timezone – je eigen tijdzone\n/team – wie zitten er in je team",
     "help.newcomer": "Nog geen team? Open de uitnodigingslink van je coördinator, of stuur "
@@ -313,4 +316,97 @@ TEXTS: dict[str, str] = {
     "timezone.set": "Je tijdzone is nu {zone}. Check-ins komen op de teamtijd in jouw zone.",
     "timezone.unknown": "‘{given}’ ken ik niet als tijdzone. Gebruik een naam als "
     "Europe/Amsterdam.",
+    # Lessons
+    "command.lesson": "Een les vastleggen",
+    "command.lessons": "Je lessen en die van je team",
+    "command.search": "Zoeken in het stedelijk steunpunt",
+    "lesson.text": "<i>{text}</i>",
+    "lesson.advice": "💡 {advice}",
+    "lesson.meta": "{team} · {stadsdeel} · {date}",
+    "lesson.by": "door {name}",
+    "lesson.counts": "👍 {endorsements} · 🧪 {adoptions}",
+    "lesson.anonymous": "anoniem",
+    "lesson.someone": "Iemand van het steunpunt",
+    "lesson.mark_hidden": "🙈 verborgen door het steunpunt: {reason}",
+    "lesson.mark_undecided": "❔ nog niet gekozen (alleen team)",
+    "lesson.mark_team": "🔒",
+    "lesson.mark_city": "🌍",
+    "lesson.mark_anonymous": "🕶",
+    "lesson.card_title": "📘 Je les voor <b>{team}</b>:",
+    "lesson.similar_title": "<b>Anderen leerden ook:</b>",
+    "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.card_ask": "Kies thema's (mag ook geen) en daarna wat er met je les gebeurt. Tot je "
+    "kiest, blijft hij binnen je team.",
+    "lesson.button_advice": "💡 Advies toevoegen",
+    "lesson.button_team": "🔒 Alleen team",
+    "lesson.button_city": "🌍 Delen met steunpunt",
+    "lesson.button_anonymous": "🕶 Anoniem delen",
+    "lesson.button_delete": "🗑 Verwijderen",
+    "lesson.button_delete_yes": "Ja, verwijderen",
+    "lesson.decided_team": "🔒 Bewaard als les van je team. Alleen je teamgenoten zien hem.",
+    "lesson.decided_city": "🌍 Gedeeld met het stedelijk steunpunt, met je naam. Andere teams "
+    "kunnen hem nu vinden met /search.",
+    "lesson.decided_anonymous": "🕶 Anoniem gedeeld met het stedelijk steunpunt: andere teams zien "
+    "je team, maar nooit je naam.",
+    "lesson.themes": "Thema's: {themes}. Wijzigen of verwijderen kan via /lessons.",
+    "lesson.no_themes": "geen",
+    "lesson.no_team": "Lessen horen bij een team, en je bent nog geen lid van een team. Open de "
+    "uitnodigingslink van je coördinator.",
+    "lesson.pick_team": "Voor welk team is deze les?",
+    "lesson.ask_text": "Wat heb je geleerd? Schrijf het in een paar zinnen (#tags mogen). Stoppen "
+    "kan met /cancel.",
+    "lesson.ask_advice": "Welk advies geef je anderen mee? Eén of twee zinnen.",
+    "lesson.confirm_delete": "Deze les echt verwijderen? Herkenningen en reacties van andere teams "
+    "verdwijnen dan ook.",
+    "lesson.deleted": "🗑 De les is verwijderd.",
+    "lesson.endorsed_toast": "Herkenbaar! Het team hoort het.",
+    "lesson.unendorsed_toast": "Herkenning ingetrokken",
+    "lesson.ask_adoption": "Jullie probeerden de les van <b>{team}</b>: <i>{lesson}</i>\nHoe ging "
+    "het? Eén regel is genoeg (of /cancel).",
+    "lesson.adopted": "Dank je! Het team achter de les hoort hoe het bij jullie ging.",
+    "lesson.ask_hide_reason": "Waarom verberg je deze les? De auteur krijgt je reden te zien.",
+    "lesson.hidden": "🙈 De les is verborgen; de auteur kreeg je reden.",
+    "lesson.merged": "🔗 Les #{duplicate} is samengevoegd met #{keep}: die heeft nu "
+    "{endorsements}× herkenbaar en {adoptions} reacties.",
+    "lesson.merge_usage": "Gebruik: /merge BEHOUDEN DUBBEL, bijvoorbeeld /merge 12 34 (de nummers "
+    "staan bij de zoekresultaten als #12).",
+    "lesson.too_long": "Dat is te lang (maximaal {limit} tekens). Kort het wat in.",
+    "lesson.empty": "Een les heeft tekst nodig. Wat heb je geleerd?",
+    "lesson.advice_empty": "Stuur je advies als tekst.",
+    "lesson.adopt_empty": "Stuur één regel over hoe het ging.",
+    "lesson.reason_empty": "Stuur een reden als tekst.",
+    "lesson.unknown": "Die les bestaat niet (meer) of is niet zichtbaar voor jou.",
+    "lesson.not_author": "Alleen wie de les schreef kan dit.",
+    "lesson.not_member": "Je bent geen lid van dat team.",
+    "lesson.own_team": "Dit is een les van je eigen team; herkenning en reacties zijn voor "
+    "andere teams.",
+    "lesson.merge_same": "Een les samenvoegen met zichzelf kan niet.",
+    "lesson.merge_inactive": "De les die blijft moet zichtbaar zijn (niet verborgen of "
+    "samengevoegd).",
+    "lesson.notice_endorsed": "💬 {team} vond jullie les herkenbaar:\n<i>{lesson}</i>\n\nDeze les "
+    "van {own_team} is nu {count}× herkenbaar bevonden. Zo reist wat jullie leerden door de stad.",
+    "lesson.notice_adopted": "🧪 {team} probeerde jullie les uit:\n<i>{lesson}</i>\n\nHoe het "
+    "ging: “{line}”",
+    "lesson.notice_hidden": "🙈 Het steunpunt heeft je les verborgen:\n<i>{lesson}</i>\n\nReden: "
+    "{reason}\nJe ziet hem nog in /lessons.",
+    "denied.admin_curate": "Alleen steunpunt-beheerders kunnen lessen verbergen of samenvoegen.",
+    "lessons.none": "Nog geen lessen. Leg er een vast met /lesson, of beantwoord de les-vraag in "
+    "een check-in.",
+    "lessons.own": "<b>Jouw lessen</b> (🔒 team, 🌍 gedeeld, 🕶 anoniem gedeeld):",
+    "lessons.team": "<b>Lessen van je team</b>:",
+    "lessons.team_line": "• <i>{text}</i> — {name}",
+    "lessons.manage_hint": "Kies ⚙️ en een nummer om te delen, anders te delen of te verwijderen.",
+    "search.ask": "Waar zoek je naar? Bijvoorbeeld: vergunning, subsidie @noord, of #financiering.",
+    "search.everything": "alles",
+    "search.header": "🔎 {total} lessen voor “{query}”:",
+    "search.loose": "Geen les had alle woorden; deze lijken er het meest op.",
+    "search.nothing": "🔎 Nog niets gevonden voor “{query}”.",
+    "search.hint": "Probeer minder of andere woorden, of filter op thema of stadsdeel.",
+    "search.button_theme": "🏷 Thema",
+    "search.button_stadsdeel": "📍 Stadsdeel",
+    "search.button_kind": "👥 Soort team",
+    "search.any": "Alle",
+    "search.choose_theme": "Welk thema?",
+    "search.choose_stadsdeel": "Welk stadsdeel?",
+    "search.choose_kind": "Welk soort team?",
 }

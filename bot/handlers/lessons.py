@@ -1,0 +1,349 @@
+"""Lessons and the city log in Telegram: /lesson, /lessons, /search, endorsing, adopting,
+and curation (/merge, hide) for steunpunt admins."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.handlers.base import Context, HandlerGroup, keyboard, with_actor
+from bot.handlers.fallback import TextFlows
+from bot.handlers.lesson_views import (
+    card_message,
+    decided_message,
+    filter_choices,
+    manage_message,
+    notice_text,
+    overview_message,
+    search_message,
+)
+from bot.services.common import Actor, ServiceError
+from bot.services.conversations import Conversation, Conversations
+from bot.services.directory import Directory
+from bot.services.lessons import LessonCard, LessonService, Notice, SearchPage
+from bot.texts import t
+from bot.texts.formatting import short_label
+from storage.models import THEMES
+
+LESSON_FLOW = "lesson"
+ADVICE_FLOW = "lesson_advice"
+ADOPT_FLOW = "adopt"
+HIDE_FLOW = "hide"
+SEARCH_FLOW = "search"
+
+
+class LessonHandlers(HandlerGroup):
+    def __init__(
+        self,
+        directory: Directory,
+        conversations: Conversations,
+        lessons: LessonService,
+        zone: ZoneInfo,
+    ) -> None:
+        super().__init__(directory)
+        self.conversations = conversations
+        self.lessons = lessons
+        self.zone = zone
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        for name, callback in (
+            ("lesson", self.lesson),
+            ("lessons", self.overview),
+            ("search", self.search),
+            ("merge", self.merge),
+        ):
+            application.add_handler(CommandHandler(name, callback, filters=private))
+        for pattern, callback in (
+            (r"^lt:(\d+)$", self.pick_team),
+            (r"^lc:th:(\d+):(\d)$", self.toggle_theme),
+            (r"^lc:adv:(\d+)$", self.ask_advice),
+            (r"^lc:d:(\d+):(team|city|anonymous)$", self.decide),
+            (r"^lm:(\d+)$", self.manage),
+            (r"^lm:del:(\d+)$", self.confirm_delete),
+            (r"^lm:delok:(\d+)$", self.delete),
+            (r"^sr:(\d+):(\d+)$", self.page),
+            (r"^sf:(\d+):(theme|stadsdeel|kind)$", self.choose_filter),
+            (r"^sv:(\d+):(theme|stadsdeel|kind):([\w-]+)$", self.set_filter),
+            (r"^le:(\d+):(\d+):(\d+)$", self.endorse),
+            (r"^la:(\d+)$", self.ask_adoption),
+            (r"^lh:(\d+)$", self.ask_hide_reason),
+        ):
+            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+
+    def register_flows(self, flows: TextFlows) -> None:
+        flows.add(LESSON_FLOW, self.lesson_text)
+        flows.add(ADVICE_FLOW, self.advice_text)
+        flows.add(ADOPT_FLOW, self.adoption_text)
+        flows.add(HIDE_FLOW, self.hide_text)
+        flows.add(SEARCH_FLOW, self.search_text)
+
+    async def send_notices(self, context: Context, notices: list[Notice]) -> None:
+        for notice in notices:
+            await self.notify_text(context, notice.telegram_user_id, notice_text(notice))
+
+    async def show_card(
+        self, update: Update, actor: Actor, card: LessonCard, *, edit: bool = False
+    ) -> None:
+        text, markup = card_message(actor.language, card)
+        if edit:
+            await self.edit_or_reply(update, text, markup)
+        else:
+            await self.reply(update, text, markup)
+
+    # --- writing a lesson ------------------------------------------------------------------------
+
+    @with_actor
+    async def lesson(self, update: Update, context: Context, actor: Actor) -> str | None:
+        text = " ".join(context.args or [])
+        teams = [
+            item.team for item in await self.directory.teams_of(actor) if item.role is not None
+        ]
+        if not teams:
+            raise ServiceError("lesson.no_team")
+        if len(teams) > 1:
+            await self.conversations.put(
+                actor.person_id, Conversation(LESSON_FLOW, "team", {"text": text})
+            )
+            rows = [[(short_label(team.name, 40), f"lt:{team.id}")] for team in teams]
+            await self.reply(update, t(actor.language, "lesson.pick_team"), keyboard(rows))
+            return None
+        await self._continue(update, actor, teams[0].id, text)
+        return None
+
+    async def _continue(self, update: Update, actor: Actor, team_id: int, text: str) -> None:
+        if text.strip():
+            await self.conversations.clear(actor.person_id)
+            card = await self.lessons.write(actor, team_id, text)
+            await self.show_card(update, actor, card)
+        else:
+            await self.conversations.put(
+                actor.person_id, Conversation(LESSON_FLOW, "text", {"team_id": team_id})
+            )
+            await self.edit_or_reply(update, t(actor.language, "lesson.ask_text"))
+
+    @with_actor
+    async def pick_team(self, update: Update, context: Context, actor: Actor) -> str | None:
+        state = await self.conversations.get(actor.person_id)
+        if state is None or state.flow != LESSON_FLOW or state.step != "team":
+            raise ServiceError("flow.expired", command="/lesson")
+        await self._continue(
+            update, actor, int(_match(context, 1)), str(state.data.get("text", ""))
+        )
+        return None
+
+    async def lesson_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        if state.step != "text":
+            await self.reply(update, t(actor.language, "flow.use_buttons"))
+            return
+        await self._continue(update, actor, int(state.data["team_id"]), _text(update))
+
+    @with_actor
+    async def toggle_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
+        index = int(_match(context, 2))
+        if index >= len(THEMES):
+            raise ServiceError("error.button_expired")
+        card = await self.lessons.toggle_theme(actor, int(_match(context, 1)), THEMES[index])
+        await self.show_card(update, actor, card, edit=True)
+        return None
+
+    @with_actor
+    async def ask_advice(self, update: Update, context: Context, actor: Actor) -> str | None:
+        lesson_id = int(_match(context, 1))
+        await self.lessons.card(actor, lesson_id)  # only the author may add advice
+        await self.conversations.put(
+            actor.person_id, Conversation(ADVICE_FLOW, "text", {"lesson_id": lesson_id})
+        )
+        await self.reply(update, t(actor.language, "lesson.ask_advice"))
+        return None
+
+    async def advice_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        card = await self.lessons.set_advice(actor, int(state.data["lesson_id"]), _text(update))
+        await self.conversations.clear(actor.person_id)
+        await self.show_card(update, actor, card)
+
+    @with_actor
+    async def decide(self, update: Update, context: Context, actor: Actor) -> str | None:
+        choice = _match(context, 2)
+        assert choice in ("team", "city", "anonymous")
+        view = await self.lessons.decide(actor, int(_match(context, 1)), choice)  # type: ignore[arg-type]
+        await self.edit_or_reply(update, decided_message(actor.language, view))
+        return None
+
+    # --- one's own lessons -----------------------------------------------------------------------
+
+    @with_actor
+    async def overview(self, update: Update, context: Context, actor: Actor) -> str | None:
+        own, team = await self.lessons.overview(actor)
+        await self.reply(update, *overview_message(actor.language, own, team, self.zone))
+        return None
+
+    @with_actor
+    async def manage(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.lessons.view(actor, int(_match(context, 1)))
+        if not view.is_author:
+            raise ServiceError("lesson.not_author")
+        await self.reply(update, *manage_message(actor.language, view, self.zone))
+        return None
+
+    @with_actor
+    async def confirm_delete(self, update: Update, context: Context, actor: Actor) -> str | None:
+        lesson_id = int(_match(context, 1))
+        lang = actor.language
+        await self.edit_or_reply(
+            update,
+            t(lang, "lesson.confirm_delete"),
+            keyboard(
+                [
+                    [
+                        (t(lang, "lesson.button_delete_yes"), f"lm:delok:{lesson_id}"),
+                        (t(lang, "button.back"), f"lm:{lesson_id}"),
+                    ]
+                ]
+            ),
+        )
+        return None
+
+    @with_actor
+    async def delete(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.lessons.delete(actor, int(_match(context, 1)))
+        await self.edit_or_reply(update, t(actor.language, "lesson.deleted"))
+        return None
+
+    # --- the city log ----------------------------------------------------------------------------
+
+    @with_actor
+    async def search(self, update: Update, context: Context, actor: Actor) -> str | None:
+        query = " ".join(context.args or [])
+        if not query.strip():
+            await self.conversations.put(actor.person_id, Conversation(SEARCH_FLOW, "query"))
+            await self.reply(update, t(actor.language, "search.ask"))
+            return None
+        await self._show_page(update, actor, await self.lessons.search(actor, query))
+        return None
+
+    async def search_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        await self.conversations.clear(actor.person_id)
+        await self._show_page(update, actor, await self.lessons.search(actor, _text(update)))
+
+    async def _show_page(
+        self, update: Update, actor: Actor, page: SearchPage, *, edit: bool = False
+    ) -> None:
+        text, markup = search_message(actor.language, page, self.zone, actor.is_admin)
+        if edit:
+            await self.edit_or_reply(update, text, markup)
+        else:
+            await self.reply(update, text, markup)
+
+    @with_actor
+    async def page(self, update: Update, context: Context, actor: Actor) -> str | None:
+        page = await self.lessons.page(actor, int(_match(context, 1)), int(_match(context, 2)))
+        await self._show_page(update, actor, page, edit=True)
+        return None
+
+    @with_actor
+    async def choose_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
+        await self.edit_or_reply(
+            update, *filter_choices(actor.language, int(_match(context, 1)), _match(context, 2))
+        )
+        return None
+
+    @with_actor
+    async def set_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
+        value = _match(context, 3)
+        page = await self.lessons.refine(
+            actor, int(_match(context, 1)), _match(context, 2), None if value == "-" else value
+        )
+        await self._show_page(update, actor, page, edit=True)
+        return None
+
+    @with_actor
+    async def endorse(self, update: Update, context: Context, actor: Actor) -> str | None:
+        search_id, page_number, lesson_id = (int(_match(context, i)) for i in (1, 2, 3))
+        endorsed, notices = await self.lessons.endorse(actor, lesson_id)
+        await self.send_notices(context, notices)
+        page = await self.lessons.page(actor, search_id, page_number)
+        await self._show_page(update, actor, page, edit=True)
+        return t(actor.language, "lesson.endorsed_toast" if endorsed else "lesson.unendorsed_toast")
+
+    @with_actor
+    async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:
+        view = await self.lessons.check_adoptable(actor, int(_match(context, 1)))
+        await self.conversations.put(
+            actor.person_id, Conversation(ADOPT_FLOW, "text", {"lesson_id": view.id})
+        )
+        await self.reply(
+            update,
+            t(actor.language, "lesson.ask_adoption", lesson=view.text[:200], team=view.team_name),
+        )
+        return None
+
+    async def adoption_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        notices = await self.lessons.adopt(actor, int(state.data["lesson_id"]), _text(update))
+        await self.conversations.clear(actor.person_id)
+        await self.send_notices(context, notices)
+        await self.reply(update, t(actor.language, "lesson.adopted"))
+
+    # --- curation --------------------------------------------------------------------------------
+
+    @with_actor
+    async def ask_hide_reason(self, update: Update, context: Context, actor: Actor) -> str | None:
+        if not actor.is_admin:
+            raise ServiceError("denied.admin_curate")
+        lesson_id = int(_match(context, 1))
+        await self.conversations.put(
+            actor.person_id, Conversation(HIDE_FLOW, "reason", {"lesson_id": lesson_id})
+        )
+        await self.reply(update, t(actor.language, "lesson.ask_hide_reason"))
+        return None
+
+    async def hide_text(
+        self, update: Update, context: Context, actor: Actor, state: Conversation
+    ) -> None:
+        notices = await self.lessons.hide(actor, int(state.data["lesson_id"]), _text(update))
+        await self.conversations.clear(actor.person_id)
+        await self.send_notices(context, notices)
+        await self.reply(update, t(actor.language, "lesson.hidden"))
+
+    @with_actor
+    async def merge(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = context.args or []
+        if not actor.is_admin:
+            raise ServiceError("denied.admin_curate")
+        if len(args) != 2 or not all(arg.lstrip("#").isdigit() for arg in args):
+            raise ServiceError("lesson.merge_usage")
+        keep, duplicate = (int(arg.lstrip("#")) for arg in args)
+        view = await self.lessons.merge(actor, keep, duplicate)
+        await self.reply(
+            update,
+            t(
+                actor.language,
+                "lesson.merged",
+                keep=keep,
+                duplicate=duplicate,
+                endorsements=view.endorsements,
+                adoptions=view.adoptions,
+            ),
+        )
+        return None
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return message.text or "" if message is not None else ""
+
+
+def _match(context: Context, group: int) -> str:
+    if context.matches:
+        return context.matches[0].group(group)
+    raise ServiceError("error.button_expired")
