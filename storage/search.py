@@ -33,6 +33,8 @@ class SearchFilters:
 
 
 AnySelect = Select[*tuple[Any, ...]]
+MAX_SIMILAR_TERMS = 8  # the rarest words of a text decide what it is like
+COMMON_SHARE = 0.05  # words in more than this share of lessons are left out of "similar"
 
 
 def _shared() -> list[ColumnElement[bool]]:
@@ -53,24 +55,21 @@ class LessonIndex:
         lesson.search_text = search_text
         await self._session.flush()
 
-    async def _idf(self, terms: Sequence[str]) -> dict[str, float]:
-        """Inverse document frequency over shared lessons: rare words weigh more."""
-        total = (
-            await self._session.execute(select(func.count(Lesson.id)).where(*_shared()))
-        ).scalar_one()
+    async def _frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many lessons there are, and in how many each term occurs. Counted over all
+        lessons (an index-only count), which ranks shared lessons just as well."""
+        total = (await self._session.execute(select(func.count()).select_from(Lesson))).scalar_one()
         rows = await self._session.execute(
-            select(LessonTerm.term, func.count(LessonTerm.lesson_id))
-            .join(Lesson, Lesson.id == LessonTerm.lesson_id)
-            .where(LessonTerm.term.in_(terms), *_shared())
+            select(LessonTerm.term, func.count())
+            .where(LessonTerm.term.in_(terms))
             .group_by(LessonTerm.term)
         )
-        frequency = {term: int(count) for term, count in rows.all()}
-        return {
-            term: math.log(
-                1 + (total - frequency.get(term, 0) + 0.5) / (frequency.get(term, 0) + 0.5)
-            )
-            for term in terms
-        }
+        return int(total), {term: int(count) for term, count in rows.all()}
+
+    async def _idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """Inverse document frequency: rare words weigh more."""
+        total, frequency = await self._frequencies(terms)
+        return {term: _idf(total, frequency.get(term, 0)) for term in terms}
 
     def _filtered(self, query: AnySelect, filters: SearchFilters) -> AnySelect:
         if filters.stadsdeel is not None:
@@ -94,23 +93,37 @@ class LessonIndex:
     async def similar(
         self, counts: dict[str, int], exclude_team_id: int | None, limit: int
     ) -> list[tuple[int, float]]:
-        """Shared lessons of other teams closest to a text (tf-idf cosine), best first."""
-        terms = list(counts)
+        """Shared lessons of other teams closest to a text (tf-idf cosine), best first.
+
+        Only the text's most telling words are looked up: words found in a large share of all
+        lessons say little about which lesson is alike, and make the lookup slow."""
+        if not counts:
+            return []
+        total, frequency = await self._frequencies(list(counts))
+        idf = {term: _idf(total, frequency.get(term, 0)) for term in counts}
+        telling = [t for t in counts if 0 < frequency.get(t, 0) <= max(COMMON_SHARE * total, 2)]
+        terms = sorted(telling, key=lambda t: -idf[t] * counts[t])[:MAX_SIMILAR_TERMS]
         if not terms:
             return []
-        idf = await self._idf(terms)
         weight = case({t: idf[t] * counts[t] for t in terms}, value=LessonTerm.term, else_=0.0)
-        score = func.sum(LessonTerm.count * weight) / func.sqrt(Lesson.term_count + 1.0)
+        # Sum the postings first (the term index drives), then look the few lessons up.
+        postings = (
+            select(LessonTerm.lesson_id, func.sum(LessonTerm.count * weight).label("raw"))
+            .where(LessonTerm.term.in_(terms))
+            .group_by(LessonTerm.lesson_id)
+            .subquery()
+        )
+        score = postings.c.raw / func.sqrt(Lesson.term_count + 1.0)
         query = (
-            select(LessonTerm.lesson_id, score.label("score"))
-            .join(Lesson, Lesson.id == LessonTerm.lesson_id)
-            .where(LessonTerm.term.in_(terms), *_shared())
-            .group_by(LessonTerm.lesson_id, Lesson.term_count)
+            select(postings.c.lesson_id, score.label("score"))
+            .join(Lesson, Lesson.id == postings.c.lesson_id)
+            .where(*_shared())
             .order_by(desc("score"))
             .limit(limit)
         )
         if exclude_team_id is not None:
             query = query.where(Lesson.team_id != exclude_team_id)
+        # Normalised by the whole text, so a text that shares one rare word scores low.
         norm = math.sqrt(sum((idf[t] * c) ** 2 for t, c in counts.items())) or 1.0
         return [(int(i), float(s) / norm) for i, s in (await self._session.execute(query)).all()]
 
@@ -144,20 +157,24 @@ class LessonIndex:
     async def _index_query(self, terms: Sequence[str], require_all: bool) -> AnySelect:
         idf = await self._idf(terms)
         weight = case({t: idf[t] for t in terms}, value=LessonTerm.term, else_=0.0)
-        # A saturating term frequency, lightly normalised by length (BM25 in spirit).
-        score = func.sum(weight * LessonTerm.count / (LessonTerm.count + 1.2)) / (
-            1.0 + Lesson.term_count / 60.0
-        )
-        query = (
-            select(Lesson.id, score.label("score"))
-            .join(LessonTerm, LessonTerm.lesson_id == Lesson.id)
-            .join(Team, Team.id == Lesson.team_id)
+        # A saturating term frequency (BM25 in spirit), summed per lesson from the term index.
+        postings = (
+            select(
+                LessonTerm.lesson_id,
+                func.sum(weight * LessonTerm.count / (LessonTerm.count + 1.2)).label("raw"),
+            )
             .where(LessonTerm.term.in_(terms))
-            .group_by(Lesson.id, Lesson.term_count, Lesson.created_at)
+            .group_by(LessonTerm.lesson_id)
         )
         if require_all:
-            query = query.having(func.count(LessonTerm.term) == len(terms))
-        return query
+            postings = postings.having(func.count(LessonTerm.term) == len(terms))
+        matched = postings.subquery()
+        score = matched.c.raw / (1.0 + Lesson.term_count / 60.0)  # lightly length-normalised
+        return (
+            select(Lesson.id, score.label("score"))
+            .join(matched, matched.c.lesson_id == Lesson.id)
+            .join(Team, Team.id == Lesson.team_id)
+        )
 
     def _postgres_query(self, text: str, terms: Sequence[str], require_all: bool) -> AnySelect:
         vector = func.to_tsvector("dutch", Lesson.search_text)
@@ -170,6 +187,10 @@ class LessonIndex:
             .join(Team, Team.id == Lesson.team_id)
             .where(vector.op("@@")(tsquery))
         )
+
+
+def _idf(total: int, frequency: int) -> float:
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
 def _plain_words(text: str) -> Iterable[str]:

@@ -35,7 +35,9 @@ from storage.search import LessonIndex, SearchFilters
 
 PAGE_SIZE = 5
 SIMILAR_LIMIT = 3
-SIMILAR_MIN_SCORE = 0.08  # below this a "similar" lesson is mostly noise
+SIMILAR_MIN_SCORE = (
+    0.09  # below this a "similar" lesson is mostly noise (see benchmarks/lessons.py)
+)
 LESSON_MAX = 2000
 ADVICE_MAX = 500
 Choice = Literal["team", "city", "anonymous"]
