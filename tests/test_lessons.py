@@ -104,7 +104,7 @@ async def test_a_lesson_travels_between_teams(
 
     # West searches with another word form and finds it.
     results = (await bot.send(city.west_member, "/search rat groen"))[-1]
-    assert results.text.startswith("🔎 1 lessen voor “rat groen”:")
+    assert results.text.startswith("🔎 1 les voor “rat groen”:")
     assert "Rattenaanpak Noord · Noord" in results.text
     assert "door Jesse" in results.text
     assert "#randvoorwaarden #ratten" in results.text
@@ -147,7 +147,7 @@ async def test_consent_paths_and_team_only_lessons(
     await bot.press(city.noord_member, "⚙️ 2")
     await bot.press(city.noord_member, "🕶 Anoniem delen")
     await bot.send(city.west_member, "/search vergaderen")
-    assert bot.last_to(city.west_member).text.startswith("🔎 1 lessen")
+    assert bot.last_to(city.west_member).text.startswith("🔎 1 les ")
 
 
 async def test_anonymous_lessons_never_reveal_their_author(
@@ -199,7 +199,7 @@ async def test_search_stems_filters_and_pages(
     # Filters, typed and by button.
     await bot.send(city.west_member, "/search vergunning #financiering")
     assert bot.last_to(city.west_member).text.startswith(
-        "🔎 1 lessen voor “vergunning #financiering”:"
+        "🔎 1 les voor “vergunning #financiering”:"
     )
     await bot.send(city.west_member, "/search vergunning @oost")
     assert "Gebiedsteam Oost" in bot.last_to(city.west_member).text

@@ -191,7 +191,10 @@ def search_message(
     if page.total == 0:
         parts = [t(language, "search.nothing", query=what)]
     else:
-        header = t(language, "search.header", total=page.total, query=what)
+        if page.total == 1:
+            header = t(language, "search.header_one", query=what)
+        else:
+            header = t(language, "search.header", total=page.total, query=what)
         if page.loose:
             header = Safe(header + "\n" + t(language, "search.loose"))
         parts = [header]

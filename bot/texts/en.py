@@ -399,6 +399,7 @@ TEXTS: dict[str, str] = {
     "#financiering.",
     "search.everything": "everything",
     "search.header": "🔎 {total} lessons for “{query}”:",
+    "search.header_one": "🔎 1 lesson for “{query}”:",
     "search.loose": "No lesson had all the words; these come closest.",
     "search.nothing": "🔎 Nothing found yet for “{query}”.",
     "search.hint": "Try fewer or other words, or filter by theme or borough.",

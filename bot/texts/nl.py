@@ -399,6 +399,7 @@ TEXTS: dict[str, str] = {
     "search.ask": "Waar zoek je naar? Bijvoorbeeld: vergunning, subsidie @noord, of #financiering.",
     "search.everything": "alles",
     "search.header": "🔎 {total} lessen voor “{query}”:",
+    "search.header_one": "🔎 1 les voor “{query}”:",
     "search.loose": "Geen les had alle woorden; deze lijken er het meest op.",
     "search.nothing": "🔎 Nog niets gevonden voor “{query}”.",
     "search.hint": "Probeer minder of andere woorden, of filter op thema of stadsdeel.",
