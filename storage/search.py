@@ -33,7 +33,7 @@ class SearchFilters:
 
 
 AnySelect = Select[*tuple[Any, ...]]
-MAX_SIMILAR_TERMS = 8  # the rarest words of a text decide what it is like
+MAX_SIMILAR_TERMS = 12  # the rarest words of a text decide what it is like
 COMMON_SHARE = 0.05  # words in more than this share of lessons are left out of "similar"
 
 
@@ -101,7 +101,7 @@ class LessonIndex:
             return []
         total, frequency = await self._frequencies(list(counts))
         idf = {term: _idf(total, frequency.get(term, 0)) for term in counts}
-        telling = [t for t in counts if 0 < frequency.get(t, 0) <= max(COMMON_SHARE * total, 2)]
+        telling = [t for t in counts if 0 < frequency.get(t, 0) <= max(COMMON_SHARE * total, 50)]
         terms = sorted(telling, key=lambda t: -idf[t] * counts[t])[:MAX_SIMILAR_TERMS]
         if not terms:
             return []
