@@ -101,8 +101,10 @@ async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
         bot.observers.append(show)
         await bot.round()  # nothing is sent twice
         await bot.send(simon, "The container permit takes weeks")
-        await bot.send(simon, "Call the gebiedsmakelaar before applying for a permit")
+        await bot.send(simon, "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt")
         await bot.send(simon, "Meet the gebiedsmakelaar on Thursday")
+        await bot.press(simon, "▫️ routes")
+        await bot.press(simon, "🌍 Share with steunpunt")
         await bot.send(mostafa, "Overleg met stadsdeel over het groen")
 
         emit("\n═══ Four hours later: one reminder for who has not answered ═══")
@@ -123,6 +125,26 @@ async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
         emit("\n═══ Two weeks on: the sprint closes itself and the retro starts ═══")
         clock.now = START + timedelta(days=14, minutes=1)
         await bot.round()
+
+        emit("\n═══ The lesson travels: Oost is about to hit the same wall, West searches ═══")
+        erica, koen = telegram.user("Erica"), telegram.user("Koen")
+        names |= {erica.id: "Erica", koen.id: "Koen"}
+        for person, team, kind, stadsdeel in (
+            (erica, "Gebiedsteam Oost", "Gebiedsteam", "Oost"),
+            (koen, "Energie Westerlicht", "Initiatief", "West"),
+        ):
+            await bot.send(anna, f"/newteam {team}")
+            await bot.press(anna, kind)
+            invite = await bot.press(anna, stadsdeel)
+            link = re.search(r"start=([\w-]+)", invite[-1].text)
+            assert link is not None
+            await bot.send(person, f"/start {link.group(1)}")
+        await bot.send(
+            erica, "/lesson Bel eerst de gebiedsmakelaar, dan gaat de vergunning sneller"
+        )
+        await bot.press(erica, "🔒 Alleen team")
+        await bot.send(koen, "/search gebiedsmakelaar")
+        await bot.press(koen, "1. 👍")
 
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
