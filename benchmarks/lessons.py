@@ -171,6 +171,10 @@ async def speed(world: World, data: dict[str, Any], size: int, queries: int, see
             words = base[: rng.randint(8, 25)] + rng.sample(vocabulary, 4)
             batch.append((rng.choice(team_ids), " ".join(words)))
         await world.share(batch)
+    # A live database keeps its planner statistics current (autovacuum on PostgreSQL); after a
+    # bulk load they must be gathered once, or the planner guesses and queries crawl.
+    async with world.engine.begin() as connection:
+        await connection.execute(text("ANALYZE"))
     print(
         f"  city log                            {size} shared lessons "
         f"(built in {time.perf_counter() - started:.1f} s)"

@@ -147,12 +147,19 @@ class LessonIndex:
                 Team, Team.id == Lesson.team_id
             )
         query = self._filtered(query.where(*_shared()), filters)
+        # One pass finds, ranks and counts (a window count), rather than matching twice.
+        ranked = query.add_columns(func.count().over().label("total")).order_by(
+            desc("score"), Lesson.created_at.desc(), Lesson.id.desc()
+        )
+        rows = (await self._session.execute(ranked.limit(limit).offset(offset))).all()
+        if rows:
+            return [int(row[0]) for row in rows], int(rows[0][-1])
+        if offset == 0:
+            return [], 0
         total = (
             await self._session.execute(select(func.count()).select_from(query.subquery()))
         ).scalar_one()
-        ranked = query.order_by(desc("score"), Lesson.created_at.desc(), Lesson.id.desc())
-        rows = await self._session.execute(ranked.limit(limit).offset(offset))
-        return [int(row[0]) for row in rows.all()], int(total)
+        return [], int(total)
 
     async def _index_query(self, terms: Sequence[str], require_all: bool) -> AnySelect:
         idf = await self._idf(terms)
