@@ -13,7 +13,7 @@ from telegram import Message, Update
 from telegram.error import NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, keyboard, with_actor
+from bot.handlers.base import Context, HandlerGroup, keyboard, matched, message_text, with_actor
 from bot.handlers.checkin_views import (
     answered_line,
     recap_message,
@@ -181,7 +181,7 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def pick_mood(self, update: Update, context: Context, actor: Actor) -> str | None:
-        prompt_id, mood = int(_match(context, 1)), int(_match(context, 2))
+        prompt_id, mood = int(matched(context, 1)), int(matched(context, 2))
         before = await self.checkins.current_step(actor)
         outcome = await self.checkins.answer_mood(actor, prompt_id, mood)
         step = (
@@ -194,9 +194,9 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def pick_action(self, update: Update, context: Context, actor: Actor) -> str | None:
         prompt_id, action_id, choice = (
-            int(_match(context, 1)),
-            int(_match(context, 2)),
-            _match(context, 3),
+            int(matched(context, 1)),
+            int(matched(context, 2)),
+            matched(context, 3),
         )
         before = await self.checkins.current_step(actor)
         outcome = await self.checkins.answer_action(
@@ -230,7 +230,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def change(self, update: Update, context: Context, actor: Actor) -> str | None:
         step = await self.checkins.begin_change(
-            actor, int(_match(context, 1)), int(_match(context, 2))
+            actor, int(matched(context, 1)), int(matched(context, 2))
         )
         text, markup = step_message(actor.language, step, changing=True)
         await self.reply(update, text, markup)
@@ -239,7 +239,7 @@ class CheckinHandlers(HandlerGroup):
     async def change_text(
         self, update: Update, context: Context, actor: Actor, state: Conversation
     ) -> None:
-        outcome = await self.checkins.finish_change(actor, state, _text(update))
+        outcome = await self.checkins.finish_change(actor, state, message_text(update))
         await self._show(update, context, actor, outcome)
 
     # --- sprints ----------------------------------------------------------------------------------
@@ -275,13 +275,13 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def show_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        overview = await self.sprints.overview(actor, int(_match(context, 1)))
+        overview = await self.sprints.overview(actor, int(matched(context, 1)))
         await self.edit_or_reply(update, *sprint_message(actor.language, overview, self.zone))
         return None
 
     @with_actor
     async def new_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team = await self.directory.require_manager(actor, int(_match(context, 1)))
+        team = await self.directory.require_manager(actor, int(matched(context, 1)))
         await self.conversations.put(
             actor.person_id, Conversation(SPRINT_FLOW, "goal", {"team_id": team.id})
         )
@@ -294,7 +294,9 @@ class CheckinHandlers(HandlerGroup):
         if state.step != "goal":
             await self.reply(update, t(actor.language, "flow.use_buttons"))
             return
-        await self._ask_sprint_length(update, actor, int(state.data["team_id"]), _text(update))
+        await self._ask_sprint_length(
+            update, actor, int(state.data["team_id"]), message_text(update)
+        )
 
     async def _ask_sprint_length(
         self, update: Update, actor: Actor, team_id: int, raw_goal: str
@@ -321,7 +323,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def sprint_length(self, update: Update, context: Context, actor: Actor) -> str | None:
         state = await self.conversations.get(actor.person_id)
-        team_id, weeks = int(_match(context, 1)), int(_match(context, 2))
+        team_id, weeks = int(matched(context, 1)), int(matched(context, 2))
         if (
             state is None
             or state.flow != SPRINT_FLOW
@@ -347,7 +349,7 @@ class CheckinHandlers(HandlerGroup):
     async def confirm_close_sprint(
         self, update: Update, context: Context, actor: Actor
     ) -> str | None:
-        team = await self.directory.require_manager(actor, int(_match(context, 1)))
+        team = await self.directory.require_manager(actor, int(matched(context, 1)))
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -365,7 +367,7 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def close_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        sprint, run_id = await self.sprints.close(actor, int(_match(context, 1)))
+        sprint, run_id = await self.sprints.close(actor, int(matched(context, 1)))
         await self.edit_or_reply(
             update, t(actor.language, "sprint.closed", number=sprint.number, goal=sprint.goal)
         )
@@ -397,20 +399,20 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def show_settings(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._settings(update, actor, int(_match(context, 1)))
+        await self._settings(update, actor, int(matched(context, 1)))
         return None
 
     @with_actor
     async def toggle_day(self, update: Update, context: Context, actor: Actor) -> str | None:
         view = await self.settings.toggle_weekday(
-            actor, int(_match(context, 1)), int(_match(context, 2))
+            actor, int(matched(context, 1)), int(matched(context, 2))
         )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_time(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(_match(context, 1))
+        team_id = int(matched(context, 1))
         await self.directory.require_manager(actor, team_id)
         await self.conversations.put(
             actor.person_id, Conversation(SETTINGS_FLOW, "time", {"team_id": team_id})
@@ -441,13 +443,13 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def set_time(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.conversations.clear(actor.person_id)
-        view = await self.settings.set_time(actor, int(_match(context, 1)), _match(context, 2))
+        view = await self.settings.set_time(actor, int(matched(context, 1)), matched(context, 2))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_template(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(_match(context, 1))
+        team_id = int(matched(context, 1))
         await self.directory.require_manager(actor, team_id)
         await self.conversations.put(
             actor.person_id, Conversation(SETTINGS_FLOW, "questions", {"team_id": team_id})
@@ -468,7 +470,9 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def set_template(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.conversations.clear(actor.person_id)
-        view = await self.settings.set_template(actor, int(_match(context, 1)), _match(context, 2))
+        view = await self.settings.set_template(
+            actor, int(matched(context, 1)), matched(context, 2)
+        )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
@@ -477,15 +481,15 @@ class CheckinHandlers(HandlerGroup):
     ) -> None:
         team_id = int(state.data["team_id"])
         if state.step == "time":
-            view = await self.settings.set_time(actor, team_id, _text(update))
+            view = await self.settings.set_time(actor, team_id, message_text(update))
         else:
-            view = await self.settings.set_custom_questions(actor, team_id, _text(update))
+            view = await self.settings.set_custom_questions(actor, team_id, message_text(update))
         await self.conversations.clear(actor.person_id)
         await self.reply(update, *settings_message(actor.language, view))
 
     @with_actor
     async def ask_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(_match(context, 1))
+        team_id = int(matched(context, 1))
         await self.directory.require_manager(actor, team_id)
         lang = actor.language
         buttons = [
@@ -505,14 +509,14 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def set_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
         view = await self.settings.set_reminder(
-            actor, int(_match(context, 1)), int(_match(context, 2))
+            actor, int(matched(context, 1)), int(matched(context, 2))
         )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_close(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(_match(context, 1))
+        team_id = int(matched(context, 1))
         await self.directory.require_manager(actor, team_id)
         lang = actor.language
         buttons = [
@@ -529,26 +533,26 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def set_close(self, update: Update, context: Context, actor: Actor) -> str | None:
         view = await self.settings.set_close_after(
-            actor, int(_match(context, 1)), int(_match(context, 2))
+            actor, int(matched(context, 1)), int(matched(context, 2))
         )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def toggle(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.toggle(actor, int(_match(context, 1)), _match(context, 2))
+        view = await self.settings.toggle(actor, int(matched(context, 1)), matched(context, 2))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def toggle_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.toggle_skip_sprint(actor, int(_match(context, 1)))
+        view = await self.settings.toggle_skip_sprint(actor, int(matched(context, 1)))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def open_now(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._open_now(update, context, actor, int(_match(context, 1)))
+        await self._open_now(update, context, actor, int(matched(context, 1)))
         return None
 
     async def _open_now(self, update: Update, context: Context, actor: Actor, team_id: int) -> None:
@@ -581,7 +585,7 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def away_for(self, update: Update, context: Context, actor: Actor) -> str | None:
-        until = datetime.now(self.zone).date() + timedelta(days=int(_match(context, 1)) - 1)
+        until = datetime.now(self.zone).date() + timedelta(days=int(matched(context, 1)) - 1)
         await self._set_away(update, actor, until)
         return None
 
@@ -621,7 +625,7 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def pick_timezone(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._set_zone(update, actor, _match(context, 1))
+        await self._set_zone(update, actor, matched(context, 1))
         return None
 
     async def _set_zone(self, update: Update, actor: Actor, raw: str) -> None:
@@ -668,14 +672,3 @@ def _attachment(message: Message) -> tuple[str, str] | None:
         if item:
             return kind, item.file_id
     return None
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return message.text or "" if message is not None else ""
-
-
-def _match(context: Context, group: int) -> str:
-    if context.matches:
-        return context.matches[0].group(group)
-    raise ServiceError("error.button_expired")

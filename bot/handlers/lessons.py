@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, keyboard, with_actor
+from bot.handlers.base import Context, HandlerGroup, keyboard, matched, message_text, with_actor
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import (
     card_message,
@@ -130,7 +130,7 @@ class LessonHandlers(HandlerGroup):
         if state is None or state.flow != LESSON_FLOW or state.step != "team":
             raise ServiceError("flow.expired", command="/lesson")
         await self._continue(
-            update, actor, int(_match(context, 1)), str(state.data.get("text", ""))
+            update, actor, int(matched(context, 1)), str(state.data.get("text", ""))
         )
         return None
 
@@ -140,20 +140,20 @@ class LessonHandlers(HandlerGroup):
         if state.step != "text":
             await self.reply(update, t(actor.language, "flow.use_buttons"))
             return
-        await self._continue(update, actor, int(state.data["team_id"]), _text(update))
+        await self._continue(update, actor, int(state.data["team_id"]), message_text(update))
 
     @with_actor
     async def toggle_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
-        index = int(_match(context, 2))
+        index = int(matched(context, 2))
         if index >= len(THEMES):
             raise ServiceError("error.button_expired")
-        card = await self.lessons.toggle_theme(actor, int(_match(context, 1)), THEMES[index])
+        card = await self.lessons.toggle_theme(actor, int(matched(context, 1)), THEMES[index])
         await self.show_card(update, actor, card, edit=True)
         return None
 
     @with_actor
     async def ask_advice(self, update: Update, context: Context, actor: Actor) -> str | None:
-        lesson_id = int(_match(context, 1))
+        lesson_id = int(matched(context, 1))
         await self.lessons.card(actor, lesson_id)  # only the author may add advice
         await self.conversations.put(
             actor.person_id, Conversation(ADVICE_FLOW, "text", {"lesson_id": lesson_id})
@@ -164,15 +164,17 @@ class LessonHandlers(HandlerGroup):
     async def advice_text(
         self, update: Update, context: Context, actor: Actor, state: Conversation
     ) -> None:
-        card = await self.lessons.set_advice(actor, int(state.data["lesson_id"]), _text(update))
+        card = await self.lessons.set_advice(
+            actor, int(state.data["lesson_id"]), message_text(update)
+        )
         await self.conversations.clear(actor.person_id)
         await self.show_card(update, actor, card)
 
     @with_actor
     async def decide(self, update: Update, context: Context, actor: Actor) -> str | None:
-        choice = _match(context, 2)
+        choice = matched(context, 2)
         assert choice in ("team", "city", "anonymous")
-        view = await self.lessons.decide(actor, int(_match(context, 1)), choice)  # type: ignore[arg-type]
+        view = await self.lessons.decide(actor, int(matched(context, 1)), choice)  # type: ignore[arg-type]
         await self.edit_or_reply(update, decided_message(actor.language, view))
         return None
 
@@ -186,7 +188,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def manage(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.lessons.view(actor, int(_match(context, 1)))
+        view = await self.lessons.view(actor, int(matched(context, 1)))
         if not view.is_author:
             raise ServiceError("lesson.not_author")
         await self.reply(update, *manage_message(actor.language, view, self.zone))
@@ -194,7 +196,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def confirm_delete(self, update: Update, context: Context, actor: Actor) -> str | None:
-        lesson_id = int(_match(context, 1))
+        lesson_id = int(matched(context, 1))
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -212,7 +214,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def delete(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.lessons.delete(actor, int(_match(context, 1)))
+        await self.lessons.delete(actor, int(matched(context, 1)))
         await self.edit_or_reply(update, t(actor.language, "lesson.deleted"))
         return None
 
@@ -232,7 +234,7 @@ class LessonHandlers(HandlerGroup):
         self, update: Update, context: Context, actor: Actor, state: Conversation
     ) -> None:
         await self.conversations.clear(actor.person_id)
-        await self._show_page(update, actor, await self.lessons.search(actor, _text(update)))
+        await self._show_page(update, actor, await self.lessons.search(actor, message_text(update)))
 
     async def _show_page(
         self, update: Update, actor: Actor, page: SearchPage, *, edit: bool = False
@@ -245,29 +247,29 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def page(self, update: Update, context: Context, actor: Actor) -> str | None:
-        page = await self.lessons.page(actor, int(_match(context, 1)), int(_match(context, 2)))
+        page = await self.lessons.page(actor, int(matched(context, 1)), int(matched(context, 2)))
         await self._show_page(update, actor, page, edit=True)
         return None
 
     @with_actor
     async def choose_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.edit_or_reply(
-            update, *filter_choices(actor.language, int(_match(context, 1)), _match(context, 2))
+            update, *filter_choices(actor.language, int(matched(context, 1)), matched(context, 2))
         )
         return None
 
     @with_actor
     async def set_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
-        value = _match(context, 3)
+        value = matched(context, 3)
         page = await self.lessons.refine(
-            actor, int(_match(context, 1)), _match(context, 2), None if value == "-" else value
+            actor, int(matched(context, 1)), matched(context, 2), None if value == "-" else value
         )
         await self._show_page(update, actor, page, edit=True)
         return None
 
     @with_actor
     async def endorse(self, update: Update, context: Context, actor: Actor) -> str | None:
-        search_id, page_number, lesson_id = (int(_match(context, i)) for i in (1, 2, 3))
+        search_id, page_number, lesson_id = (int(matched(context, i)) for i in (1, 2, 3))
         endorsed, notices = await self.lessons.endorse(actor, lesson_id)
         await self.send_notices(context, notices)
         page = await self.lessons.page(actor, search_id, page_number)
@@ -276,7 +278,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.lessons.check_adoptable(actor, int(_match(context, 1)))
+        view = await self.lessons.check_adoptable(actor, int(matched(context, 1)))
         await self.conversations.put(
             actor.person_id, Conversation(ADOPT_FLOW, "text", {"lesson_id": view.id})
         )
@@ -289,7 +291,9 @@ class LessonHandlers(HandlerGroup):
     async def adoption_text(
         self, update: Update, context: Context, actor: Actor, state: Conversation
     ) -> None:
-        notices = await self.lessons.adopt(actor, int(state.data["lesson_id"]), _text(update))
+        notices = await self.lessons.adopt(
+            actor, int(state.data["lesson_id"]), message_text(update)
+        )
         await self.conversations.clear(actor.person_id)
         await self.send_notices(context, notices)
         await self.reply(update, t(actor.language, "lesson.adopted"))
@@ -300,7 +304,7 @@ class LessonHandlers(HandlerGroup):
     async def ask_hide_reason(self, update: Update, context: Context, actor: Actor) -> str | None:
         if not actor.is_admin:
             raise ServiceError("denied.admin_curate")
-        lesson_id = int(_match(context, 1))
+        lesson_id = int(matched(context, 1))
         await self.conversations.put(
             actor.person_id, Conversation(HIDE_FLOW, "reason", {"lesson_id": lesson_id})
         )
@@ -310,7 +314,7 @@ class LessonHandlers(HandlerGroup):
     async def hide_text(
         self, update: Update, context: Context, actor: Actor, state: Conversation
     ) -> None:
-        notices = await self.lessons.hide(actor, int(state.data["lesson_id"]), _text(update))
+        notices = await self.lessons.hide(actor, int(state.data["lesson_id"]), message_text(update))
         await self.conversations.clear(actor.person_id)
         await self.send_notices(context, notices)
         await self.reply(update, t(actor.language, "lesson.hidden"))
@@ -336,14 +340,3 @@ class LessonHandlers(HandlerGroup):
             ),
         )
         return None
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return message.text or "" if message is not None else ""
-
-
-def _match(context: Context, group: int) -> str:
-    if context.matches:
-        return context.matches[0].group(group)
-    raise ServiceError("error.button_expired")

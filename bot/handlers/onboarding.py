@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, bullet_list, is_private, keyboard, with_actor
+from bot.handlers.base import (
+    Context,
+    HandlerGroup,
+    bullet_list,
+    is_private,
+    keyboard,
+    matched,
+    message_text,
+    with_actor,
+)
 from bot.handlers.fallback import TextFlows
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.conversations import Conversation, Conversations
@@ -154,7 +163,7 @@ class OnboardingHandlers(HandlerGroup):
     async def join_text(
         self, update: Update, context: Context, actor: Actor, _state: Conversation
     ) -> None:
-        await self._join(update, context, actor, _text(update))
+        await self._join(update, context, actor, message_text(update))
 
     async def _join(self, update: Update, context: Context, actor: Actor, code: str) -> None:
         result = await self.directory.join(actor, code)
@@ -188,7 +197,7 @@ class OnboardingHandlers(HandlerGroup):
         if state.step != ASK_NAME:
             await self.reply(update, t(actor.language, "flow.use_buttons"))
             return
-        step = await self.team_setup.give_name(actor, _text(update))
+        step = await self.team_setup.give_name(actor, message_text(update))
         await self._ask_next(update, actor, step)
 
     async def _ask_next(self, update: Update, actor: Actor, step: Conversation) -> None:
@@ -467,7 +476,7 @@ class OnboardingHandlers(HandlerGroup):
 
     @with_actor
     async def pick_language(self, update: Update, context: Context, actor: Actor) -> str | None:
-        chosen: Language = "en" if _match(context, 1) == "en" else "nl"
+        chosen: Language = "en" if matched(context, 1) == "en" else "nl"
         actor = await self.directory.set_language(actor, chosen)
         await self.edit_or_reply(update, t(actor.language, "language.set"))
         return None
@@ -480,19 +489,8 @@ class OnboardingHandlers(HandlerGroup):
         return None
 
 
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return message.text or "" if message is not None else ""
-
-
-def _match(context: Context, group: int) -> str:
-    if context.matches:
-        return context.matches[0].group(group)
-    raise ServiceError("error.button_expired")
-
-
 def _int(context: Context, group: int) -> int:
-    return int(_match(context, group))
+    return int(matched(context, group))
 
 
 ChoiceEnum = TypeVar("ChoiceEnum", TeamKind, Stadsdeel)
@@ -500,6 +498,6 @@ ChoiceEnum = TypeVar("ChoiceEnum", TeamKind, Stadsdeel)
 
 def _enum_choice(enum_class: type[ChoiceEnum], context: Context) -> ChoiceEnum:
     try:
-        return enum_class(_match(context, 1))
+        return enum_class(matched(context, 1))
     except ValueError:
         raise ServiceError("error.button_expired") from None
