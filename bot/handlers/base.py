@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory
@@ -40,9 +40,6 @@ class HandlerGroup:
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
-        raise NotImplementedError  # pragma: no cover - every group registers its own handlers
 
     async def reply(
         self,
