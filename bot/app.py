@@ -83,7 +83,6 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         conversations,
         settings.steunpunt_language,
         settings.steunpunt_timezone,
-        settings.steunpunt_admins,
     )
     sprints = SprintService(sessions, clock, directory, checkins)
     return Services(
@@ -94,9 +93,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         checkins=checkins,
         sprints=sprints,
         checkin_settings=CheckinSettings(sessions, clock, directory, checkins),
-        courier=CheckinCourier(
-            checkins, sprints, ZoneInfo(settings.steunpunt_timezone), settings.steunpunt_language
-        ),
+        courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
         lessons=LessonService(sessions, clock, directory, settings.steunpunt_language),
     )
 

@@ -310,13 +310,6 @@ class Runs:
         )
         return set(result.scalars())
 
-    async def open_runs(self, team_id: int | None = None) -> list[CheckinRun]:
-        query = select(CheckinRun).where(CheckinRun.status == RunStatus.OPEN)
-        if team_id is not None:
-            query = query.where(CheckinRun.team_id == team_id)
-        result = await self._session.execute(query.order_by(CheckinRun.opened_at))
-        return list(result.scalars())
-
     async def due_to_close(self, now: datetime) -> list[CheckinRun]:
         result = await self._session.execute(
             select(CheckinRun).where(
@@ -332,15 +325,6 @@ class Runs:
             .order_by(CheckinRun.opened_at)
         )
         return list(result.scalars())
-
-    async def latest_for_team(self, team_id: int) -> CheckinRun | None:
-        result = await self._session.execute(
-            select(CheckinRun)
-            .where(CheckinRun.team_id == team_id)
-            .order_by(CheckinRun.opened_at.desc(), CheckinRun.id.desc())
-            .limit(1)
-        )
-        return result.scalar_one_or_none()
 
 
 class Prompts:
@@ -502,22 +486,6 @@ class Prompts:
             .order_by(CheckinRun.opened_at, CheckinPrompt.id)
         )
         return list(result.scalars())
-
-    async def previous_for_person(
-        self, person_id: int, team_id: int, before_run_id: int
-    ) -> CheckinPrompt | None:
-        result = await self._session.execute(
-            select(CheckinPrompt)
-            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
-            .where(
-                CheckinPrompt.person_id == person_id,
-                CheckinRun.team_id == team_id,
-                CheckinRun.id < before_run_id,
-            )
-            .order_by(CheckinRun.id.desc())
-            .limit(1)
-        )
-        return result.scalar_one_or_none()
 
 
 class Answers:

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import (
@@ -52,12 +51,10 @@ class CheckinCourier:
         self,
         checkins: CheckinService,
         sprints: SprintService,
-        zone: ZoneInfo,
         group_language: Language,
     ) -> None:
         self._checkins = checkins
         self._sprints = sprints
-        self._zone = zone
         self._group_language = group_language
         self._busy = asyncio.Lock()
 

@@ -151,14 +151,12 @@ class CheckinService:
         conversations: Conversations,
         default_language: Language,
         default_timezone: str,
-        admins: frozenset[int],
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._conversations = conversations
         self._default_language = default_language
         self._default_timezone = default_timezone
-        self._admins = admins
 
     # --- schedules -------------------------------------------------------------------------------
 
@@ -679,11 +677,6 @@ class CheckinService:
             key = prompt.steps["steps"][index]["key"]
         await self._conversations.clear(actor.person_id)
         return await self._answer(actor, prompt_id, key, text=text.strip())
-
-    async def recap(self, actor: Actor, prompt_id: int) -> Recap:
-        async with self._sessions() as session:
-            prompt, run = await self._own_prompt(session, actor, prompt_id)
-            return await self._recap(session, prompt, run)
 
     # --- away and back ---------------------------------------------------------------------------
 

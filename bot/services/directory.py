@@ -196,10 +196,6 @@ class Directory:
         async with self._sessions() as session:
             return await self._managed_team(session, actor, team_id)
 
-    async def require_member(self, actor: Actor, team_id: int) -> Team:
-        """The team, if the person belongs to it (or is an admin); refuses otherwise."""
-        return (await self.roster(actor, team_id)).team
-
     def _require_admin(self, actor: Actor) -> None:
         if not actor.is_admin:
             raise ServiceError("denied.admin")
