@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import BotMessage, FakeTelegram, FakeUser
-from storage.database import create_engine, create_session_factory
 from storage.models import (
     Action,
     ActionStatus,
@@ -28,6 +26,7 @@ from storage.models import (
     RunStatus,
     Sprint,
 )
+from tests.support.db import rows
 from tests.support.flows import appoint, create_team, join
 
 MONDAY_0930 = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam (CET)
@@ -38,14 +37,6 @@ ANSWERS = [
     "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt",
     "Afspraak maken met de gebiedsmakelaar",
 ]
-
-
-async def rows(settings: Settings, model: type, *where: object) -> list:  # type: ignore[type-arg]
-    engine = create_engine(settings.database_url)
-    async with create_session_factory(engine)() as session:
-        result = list((await session.execute(select(model).where(*where))).scalars())  # type: ignore[arg-type]
-    await engine.dispose()
-    return result
 
 
 @dataclass

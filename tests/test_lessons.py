@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from bot.services.textsearch import parse_query, terms
-from storage.database import create_engine, create_session_factory
 from storage.models import (
     Adoption,
     Endorsement,
@@ -21,18 +19,11 @@ from storage.models import (
     LessonVisibility,
     Stadsdeel,
 )
+from tests.support.db import rows
 from tests.support.flows import create_team, join
 
 RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt #ratten"
 PERMIT = "Bel de gebiedsmakelaar voordat je vergunningen aanvraagt, dat scheelt weken"
-
-
-async def rows(settings: Settings, model: type, *where: object) -> list:  # type: ignore[type-arg]
-    engine = create_engine(settings.database_url)
-    async with create_session_factory(engine)() as session:
-        result = list((await session.execute(select(model).where(*where))).scalars())  # type: ignore[arg-type]
-    await engine.dispose()
-    return result
 
 
 @dataclass

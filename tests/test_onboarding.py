@@ -5,23 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
-from storage.database import create_engine, create_session_factory
 from storage.models import ConversationState, Invite, LinkedChat, Membership, Person, Role, Team
+from tests.support.db import rows
 from tests.support.flows import appoint, create_team, invite_code, join
-
-
-async def stored(settings: Settings, model: type, *where: object) -> list:  # type: ignore[type-arg]
-    engine = create_engine(settings.database_url)
-    async with create_session_factory(engine)() as session:
-        rows = list((await session.execute(select(model).where(*where))).scalars())  # type: ignore[arg-type]
-    await engine.dispose()
-    return rows
 
 
 async def forged_press(
@@ -59,12 +50,12 @@ async def test_admin_creates_team_and_member_joins_by_deep_link(
     assert welcome[0].chat_id == mostafa.id
     assert welcome[0].text.startswith("Welkom bij Rattenaanpak Noord (initiatief, Noord)!")
 
-    teams = await stored(settings, Team)
+    teams = await rows(settings, Team)
     assert [(t.name, t.kind.value, t.stadsdeel.value) for t in teams] == [
         ("Rattenaanpak Noord", "initiatief", "noord")
     ]
-    people = {p.id: p for p in await stored(settings, Person)}
-    members = await stored(settings, Membership)
+    people = {p.id: p for p in await rows(settings, Person)}
+    members = await rows(settings, Membership)
     assert [(people[m.person_id].display_name, m.role) for m in members] == [
         ("Mostafa El Idrissi", Role.MEMBER)
     ]
@@ -115,7 +106,7 @@ async def test_unknown_codes_get_a_kind_answer(
     person = telegram.user("Jesse")
     await bot.send(person, f"/join {code}".strip())
     assert bot.last_to(person).text.startswith(expected)
-    assert await stored(settings, Membership) == []
+    assert await rows(settings, Membership) == []
 
 
 async def test_revoked_and_expired_invites(
@@ -147,7 +138,7 @@ async def test_revoked_and_expired_invites(
     clock.advance(timedelta(days=31))
     await join(bot, late, fresh)
     assert bot.last_to(late).text.startswith("Deze uitnodiging voor Energie West is verlopen.")
-    assert await stored(settings, Membership) == []
+    assert await rows(settings, Membership) == []
     # /invite after expiry hands out a new, working link.
     await bot.send(admin, "/invite")
     await join(bot, late, invite_code(bot.last_to(admin)))
@@ -195,7 +186,7 @@ async def test_roles_are_enforced_for_every_command(
     assert bot.last_to(coordinator).text.startswith("Stuur /linkgroup in de Telegram-groep")
     await bot.send(coordinator, "/linkgroup", chat=group)
     assert bot.last_to(group).text.startswith("Deze groep is nu gekoppeld aan Noorderpark.")
-    assert [(c.chat_id, c.title) for c in await stored(settings, LinkedChat)] == [
+    assert [(c.chat_id, c.title) for c in await rows(settings, LinkedChat)] == [
         (group.id, "Noorderpark buurtgroep")
     ]
 
@@ -206,7 +197,7 @@ async def test_roles_are_enforced_for_every_command(
     )
     await forged_press(bot, telegram, stranger, coordinator, "🔄 Nieuwe link")
     assert bot.last_to(stranger).text.startswith("Dat kan alleen een coördinator van Noorderpark")
-    roles = {m.person_id: m.role for m in await stored(settings, Membership)}
+    roles = {m.person_id: m.role for m in await rows(settings, Membership)}
     assert sorted(roles.values()) == [Role.COORDINATOR, Role.MEMBER]
 
 
@@ -244,7 +235,7 @@ async def test_coordinator_appoints_and_removes(
     assert bot.last_to(mike).text.startswith("Henkjan removed you from Westerlicht.")
     await bot.send(mike, "/team")
     assert bot.last_to(mike).text.startswith("You are not in a team yet.")
-    removed = [m for m in await stored(settings, Membership) if m.removed_at is not None]
+    removed = [m for m in await rows(settings, Membership) if m.removed_at is not None]
     assert len(removed) == 1  # kept, not deleted
 
     # A removed member can come back with a fresh invite, as a plain member.
@@ -271,7 +262,7 @@ async def test_restart_between_steps_continues_where_the_person_was(
         await second.send(admin, "Zuidoost Samen")
         assert second.last_to(admin).text == "Wat voor team is Zuidoost Samen?"
         await second.press(admin, "Gebiedsteam")
-    states = await stored(settings, ConversationState)
+    states = await rows(settings, ConversationState)
     assert [(s.step, s.data) for s in states] == [
         ("stadsdeel", {"name": "Zuidoost Samen", "kind": "gebiedsteam"})
     ]
@@ -282,7 +273,7 @@ async def test_restart_between_steps_continues_where_the_person_was(
             "Team Zuidoost Samen (gebiedsteam, Zuidoost) is aangemaakt."
         )
         invite_code(replies[-1])
-    assert await stored(settings, ConversationState) == []
+    assert await rows(settings, ConversationState) == []
 
 
 async def test_two_teams_are_kept_apart(
@@ -350,7 +341,7 @@ async def test_cancel_leaves_a_flow_and_old_buttons_explain_themselves(
     await bot.send(admin, "/newteam Toch wel")
     await bot.press(admin, "Annuleren")
     assert bot.last_to(admin).text.startswith("Gestopt.")
-    assert await stored(settings, Team) == []
+    assert await rows(settings, Team) == []
 
 
 async def test_language_is_chosen_from_telegram_and_by_language(
@@ -370,7 +361,7 @@ async def test_language_is_chosen_from_telegram_and_by_language(
     assert bot.last_to(dutch).text == "Fine, I will speak English with you from now on."
     await bot.send(dutch, "/help")
     assert bot.last_to(dutch).text.startswith("What can I do for you?")
-    people = {p.display_name: p.language for p in await stored(settings, Person)}
+    people = {p.display_name: p.language for p in await rows(settings, Person)}
     assert people == {"Kate": "en", "Jörg": "nl", "Johanna": "en"}
 
 
@@ -481,7 +472,7 @@ async def test_linking_a_group_with_several_teams_and_relinking(
     assert bot.last_to(group).text.startswith("Deze groep is nu gekoppeld aan Team B.")
     await bot.send(admin, "/linkgroup", chat=group)
     await bot.press(admin, "Team A", chat=group)
-    links = await stored(settings, LinkedChat)
+    links = await rows(settings, LinkedChat)
     assert len(links) == 1  # moved, not duplicated
     await bot.send(admin, "/team")
     await bot.press(admin, "Team A")
@@ -492,7 +483,7 @@ async def test_invites_are_stored_with_creator_and_expiry(
     bot: ChatHarness, admin: FakeUser, settings: Settings, clock: FakeClock
 ) -> None:
     code = await create_team(bot, admin, "Opgave West")
-    [invite] = await stored(settings, Invite)
+    [invite] = await rows(settings, Invite)
     assert invite.code == code
     assert invite.expires_at == clock.now + timedelta(days=30)
     assert invite.revoked_at is None
