@@ -33,7 +33,7 @@ from sqlalchemy import text
 from bot.services.common import Actor
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService, index_lesson
-from storage.database import create_engine, create_session_factory
+from storage.database import Database, create_engine, create_session_factory
 from storage.migrate import upgrade_database
 from storage.models import Lesson, LessonStatus, LessonVisibility, Person, Stadsdeel, Team, TeamKind
 
@@ -61,8 +61,9 @@ class World:
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url)
         self.sessions = create_session_factory(self.engine)
-        directory = Directory(self.sessions, lambda: NOW, frozenset(), "nl")
-        self.lessons = LessonService(self.sessions, lambda: NOW, directory, "nl")
+        database = Database(self.engine)
+        directory = Directory(database, lambda: NOW, frozenset(), "nl")
+        self.lessons = LessonService(database, lambda: NOW, directory, "nl")
         self.teams: dict[str, int] = {}
         self.author_id = 0
 

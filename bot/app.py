@@ -29,7 +29,7 @@ from bot.services.lessons import LessonService
 from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
-from storage.database import create_engine, create_session_factory
+from storage.database import Database
 from storage.migrate import upgrade_database
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ ROUND_SECONDS = 10
 
 @dataclass
 class Services:
-    engine: AsyncEngine
+    database: Database
     directory: Directory
     conversations: Conversations
     team_setup: TeamSetup
@@ -71,30 +71,33 @@ class Services:
     courier: CheckinCourier
     lessons: LessonService
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.database.engine
+
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
-    engine = create_engine(settings.database_url)
-    sessions = create_session_factory(engine)
-    directory = Directory(sessions, clock, settings.steunpunt_admins, settings.steunpunt_language)
-    conversations = Conversations(sessions, clock)
+    database = Database.connect(settings.database_url)
+    directory = Directory(database, clock, settings.steunpunt_admins, settings.steunpunt_language)
+    conversations = Conversations(database, clock)
     checkins = CheckinService(
-        sessions,
+        database,
         clock,
         conversations,
         settings.steunpunt_language,
         settings.steunpunt_timezone,
     )
-    sprints = SprintService(sessions, clock, directory, checkins)
+    sprints = SprintService(database, clock, directory, checkins)
     return Services(
-        engine=engine,
+        database=database,
         directory=directory,
         conversations=conversations,
         team_setup=TeamSetup(directory, conversations),
         checkins=checkins,
         sprints=sprints,
-        checkin_settings=CheckinSettings(sessions, clock, directory, checkins),
+        checkin_settings=CheckinSettings(database, clock, directory, checkins),
         courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
-        lessons=LessonService(sessions, clock, directory, settings.steunpunt_language),
+        lessons=LessonService(database, clock, directory, settings.steunpunt_language),
     )
 
 
@@ -120,7 +123,7 @@ def build_application(
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         if migrate:
-            await upgrade_database(services.engine)
+            await upgrade_database(services.database.engine)
         await application.bot.set_my_commands(menu(settings.steunpunt_language))
         for language in ("nl", "en"):
             await application.bot.set_my_commands(menu(language), language_code=language)
@@ -137,7 +140,7 @@ def build_application(
         logger.info("Steunpunt is running as @%s", application.bot.username)
 
     async def post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
-        await services.engine.dispose()
+        await services.database.dispose()
 
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
@@ -168,6 +171,7 @@ def build_application(
     flows = TextFlows()
     onboarding = OnboardingHandlers(
         services.directory,
+        services.database,
         services.conversations,
         services.team_setup,
         ZoneInfo(settings.steunpunt_timezone),
@@ -176,6 +180,7 @@ def build_application(
     onboarding.register_flows(flows)
     lessons = LessonHandlers(
         services.directory,
+        services.database,
         services.conversations,
         services.lessons,
         ZoneInfo(settings.steunpunt_timezone),
@@ -184,6 +189,7 @@ def build_application(
     lessons.register_flows(flows)
     checkin = CheckinHandlers(
         services.directory,
+        services.database,
         services.conversations,
         services.checkins,
         services.sprints,
@@ -194,6 +200,8 @@ def build_application(
     )
     checkin.register(application)
     checkin.register_flows(flows)
-    FallbackHandlers(services.directory, services.conversations, flows).register(application)
+    FallbackHandlers(services.directory, services.database, services.conversations, flows).register(
+        application
+    )
     application.add_error_handler(make_error_handler(settings.steunpunt_language))  # type: ignore[arg-type]
     return application

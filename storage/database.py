@@ -1,7 +1,12 @@
-"""Engine and session factory for SQLite (default) and PostgreSQL."""
+"""Engine, session factory and the unit of work, for SQLite (default) and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -58,3 +63,54 @@ def create_engine(raw_url: str | URL, **kwargs: Any) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@dataclass(frozen=True)
+class _OpenUnit:
+    session: AsyncSession
+    task: asyncio.Task[Any] | None
+
+
+class Database:
+    """The engine and the unit of work.
+
+    A Telegram update is handled in one unit of work: the handler opens it, every service call
+    made while it is open joins its session and transaction, and the whole update commits (or
+    rolls back) at once. Work outside an update (a check-in round, the command line) opens a
+    unit per call. A unit belongs to the task that opened it, so a task started from inside a
+    handler (a check-in round kicked off by `/checkin now`) never borrows the handler's session.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = create_session_factory(engine)
+        self._open: ContextVar[_OpenUnit | None] = ContextVar(
+            f"unit-of-work-{id(self)}", default=None
+        )
+
+    @classmethod
+    def connect(cls, raw_url: str | URL, **kwargs: Any) -> Database:
+        return cls(create_engine(raw_url, **kwargs))
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """Join the unit of work this task has open, or open one that commits when it ends."""
+        task = asyncio.current_task()
+        current = self._open.get()
+        if current is not None and current.task is task:
+            yield current.session
+            return
+        async with self._sessions.begin() as session:
+            token = self._open.set(_OpenUnit(session, task))
+            try:
+                yield session
+            finally:
+                self._open.reset(token)
+
+    @property
+    def in_unit_of_work(self) -> bool:
+        current = self._open.get()
+        return current is not None and current.task is asyncio.current_task()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -6,11 +6,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Action,
     ActionStatus,
+    Base,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
@@ -29,6 +34,15 @@ from storage.models import (
     Team,
     TeamKind,
 )
+
+
+def insert_ignoring_conflicts(
+    session: AsyncSession, model: type[Base], values: dict[str, Any]
+) -> PostgresqlInsert | SqliteInsert:
+    """`INSERT … ON CONFLICT DO NOTHING` in the dialect of the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model).values(**values).on_conflict_do_nothing()
+    return sqlite_insert(model).values(**values).on_conflict_do_nothing()
 
 
 class People:
@@ -299,6 +313,16 @@ class Runs:
 
     async def get(self, run_id: int) -> CheckinRun | None:
         return await self._session.get(CheckinRun, run_id)
+
+    async def add_once(self, **values: Any) -> CheckinRun | None:
+        """Insert a run unless its (team, slot key) exists already; None then. An insert that
+        skips the conflict leaves the surrounding unit of work usable, where a failed insert
+        would spoil it."""
+        statement = insert_ignoring_conflicts(self._session, CheckinRun, values).returning(
+            CheckinRun.id
+        )
+        run_id = (await self._session.execute(statement)).scalar_one_or_none()
+        return None if run_id is None else await self._session.get(CheckinRun, run_id)
 
     async def slot_keys(self, team_id: int, keys: list[str]) -> set[str]:
         if not keys:

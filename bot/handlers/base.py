@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory
 from bot.texts import Safe, t
+from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -35,20 +38,94 @@ def is_private(update: Update) -> bool:
     return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 
 
+AfterSend = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message an update produces: sent once the update's unit of work has committed, so
+    nobody is told about a change that was then rolled back, and no transaction waits on
+    Telegram."""
+
+    chat_id: int | None  # None: edit the message whose button was pressed
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    notice: bool = False  # to someone else: a person who blocked the bot is skipped
+    delivered: AfterSend | None = None  # its own unit of work, after Telegram took the message
+    undelivered: AfterSend | None = None  # likewise, after a network error
+
+
+@dataclass
+class Outbox:
+    """What one update will send, in order, and what runs after it (e.g. a check-in round)."""
+
+    messages: list[Outgoing] = field(default_factory=list)
+    afterwards: list[AfterSend] = field(default_factory=list)
+
+    async def flush(self, update: Update, bot: Bot) -> None:
+        for message in self.messages:
+            await _send(update, bot, message)
+        for task in self.afterwards:
+            await task()
+
+
+async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
+    query = update.callback_query
+    try:
+        if message.chat_id is None and query is not None and query.message is not None:
+            await query.edit_message_text(message.text, reply_markup=message.markup)
+        elif message.chat_id is not None:
+            await bot.send_message(message.chat_id, message.text, reply_markup=message.markup)
+    except Forbidden:
+        if not message.notice:
+            raise
+        logger.info("person %s has blocked the bot; a notice was not delivered", message.chat_id)
+        return
+    except NetworkError:
+        if message.undelivered is None:
+            raise
+        await message.undelivered()
+        return
+    except TelegramError:
+        if not message.notice:
+            raise
+        logger.warning("a notice to %s failed", message.chat_id, exc_info=True)
+        return
+    if message.delivered is not None:
+        await message.delivered()
+
+
+_outbox: ContextVar[Outbox | None] = ContextVar("outbox", default=None)
+
+
 class HandlerGroup:
     """Base for a set of handlers sharing the long-lived services."""
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(self, directory: Directory, database: Database) -> None:
         self.directory = directory
+        self.database = database
+
+    @staticmethod
+    def _queue(message: Outgoing) -> None:
+        outbox = _outbox.get()
+        if outbox is None:
+            raise RuntimeError("handlers send only from inside @with_actor")
+        outbox.messages.append(message)
 
     async def reply(
         self,
         update: Update,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
+        *,
+        delivered: AfterSend | None = None,
+        undelivered: AfterSend | None = None,
     ) -> None:
+        """Answer in the chat the update came from (after the update's unit of work)."""
         if update.effective_chat is not None:
-            await update.effective_chat.send_message(text, reply_markup=markup)
+            self._queue(
+                Outgoing(update.effective_chat.id, text, markup, False, delivered, undelivered)
+            )
 
     async def edit_or_reply(
         self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
@@ -56,7 +133,7 @@ class HandlerGroup:
         """Replace the message whose button was pressed; else send a new message."""
         query = update.callback_query
         if query is not None and query.message is not None:
-            await query.edit_message_text(text, reply_markup=markup)
+            self._queue(Outgoing(None, text, markup))
         else:
             await self.reply(update, text, markup)
 
@@ -67,44 +144,54 @@ class HandlerGroup:
         language: Language,
         key: str,
         **params: object,
-    ) -> bool:
+    ) -> None:
         """Tell someone else something from the catalog."""
-        return await self.notify_text(context, telegram_user_id, t(language, key, **params))
+        await self.notify_text(context, telegram_user_id, t(language, key, **params))
 
-    async def notify_text(self, context: Context, telegram_user_id: int, text: str) -> bool:
+    async def notify_text(self, context: Context, telegram_user_id: int, text: str) -> None:
         """Send to someone else; a person who blocked the bot is skipped, not retried."""
-        try:
-            await context.bot.send_message(telegram_user_id, text)
-        except Forbidden:
-            logger.info(
-                "person %s has blocked the bot; a notice was not delivered", telegram_user_id
-            )
-            return False
-        except TelegramError:
-            logger.warning("a notice to %s failed", telegram_user_id, exc_info=True)
-            return False
-        return True
+        self._queue(Outgoing(telegram_user_id, text, notice=True))
+
+    def afterwards(self, task: AfterSend) -> None:
+        """Run `task` once the update has committed and its messages are sent."""
+        outbox = _outbox.get()
+        if outbox is None:
+            raise RuntimeError("handlers schedule work only from inside @with_actor")
+        outbox.afterwards.append(task)
 
 
 def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
-    """Identify the person, run the handler, turn refusals into a kind message, and always
-    answer a pressed button (a returned string becomes the button's toast)."""
+    """Handle an update as one unit of work: identify the person, run the handler, commit; then
+    send what it produced. A refusal rolls the unit back and becomes a kind message, and a
+    pressed button is always answered (a returned string becomes the button's toast)."""
 
     @functools.wraps(method)
     async def wrapper(self: H, update: Update, context: Context) -> None:
         user = update.effective_user
         if user is None or user.is_bot:
             return
-        actor = await self.directory.identify(
-            user.id, user.full_name, user.username, user.language_code
-        )
         query = update.callback_query
         toast: str | None = None
+        actor: Actor | None = None
+        outbox = Outbox()
+        token = _outbox.set(outbox)
         try:
-            toast = await method(self, update, context, actor)
-        except ServiceError as refusal:
-            text = t(actor.language, refusal.key, **refusal.params)
-            await self.reply(update, text)
+            try:
+                async with self.database.unit_of_work():
+                    actor = await self.directory.identify(
+                        user.id, user.full_name, user.username, user.language_code
+                    )
+                    toast = await method(self, update, context, actor)
+            except ServiceError as refusal:
+                if actor is None:
+                    raise
+                outbox.messages.clear()
+                outbox.afterwards.clear()
+                await self.reply(update, t(actor.language, refusal.key, **refusal.params))
+        finally:
+            _outbox.reset(token)
+        try:
+            await outbox.flush(update, context.bot)
         finally:
             if query is not None:
                 try:

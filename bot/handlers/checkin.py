@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
-from telegram.error import NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers.base import Context, HandlerGroup, keyboard, matched, message_text, with_actor
@@ -33,6 +32,7 @@ from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService, cle
 from bot.services.templates import TEMPLATE_NAMES
 from bot.texts import t
 from bot.texts.formatting import format_date, short_label
+from storage.database import Database
 from storage.models import ActionStatus, Team
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class CheckinHandlers(HandlerGroup):
     def __init__(
         self,
         directory: Directory,
+        database: Database,
         conversations: Conversations,
         checkins: CheckinService,
         sprints: SprintService,
@@ -62,7 +63,7 @@ class CheckinHandlers(HandlerGroup):
         lessons: LessonHandlers,
         zone: ZoneInfo,
     ) -> None:
-        super().__init__(directory)
+        super().__init__(directory, database)
         self.conversations = conversations
         self.checkins = checkins
         self.sprints = sprints
@@ -130,14 +131,16 @@ class CheckinHandlers(HandlerGroup):
                 await self.lessons.show_card(update, actor, card)
             return
         text, markup = step_message(actor.language, outcome)
-        try:
-            await self.reply(update, text, markup)
-        except NetworkError:
+
+        async def delivered() -> None:
+            await self.checkins.asked(outcome.prompt_id, outcome.index)
+
+        async def undelivered() -> None:
             # The answer is saved; the next check-in round sends this question again.
             logger.warning("next check-in question not delivered; the round will resend it")
             await self.checkins.release(outcome.prompt_id)
-            return
-        await self.checkins.asked(outcome.prompt_id, outcome.index)
+
+        await self.reply(update, text, markup, delivered=delivered, undelivered=undelivered)
 
     async def answer_text(self, update: Update, context: Context, actor: Actor) -> bool:
         message = update.effective_message
@@ -225,7 +228,7 @@ class CheckinHandlers(HandlerGroup):
         if step is None or query is None or not isinstance(query.message, Message):
             return
         answered = answered_line(actor.language, step, mood, choice)
-        await query.edit_message_text(f"{query.message.text_html}\n\n✅ {answered}")
+        await self.edit_or_reply(update, f"{query.message.text_html}\n\n✅ {answered}")
 
     @with_actor
     async def change(self, update: Update, context: Context, actor: Actor) -> str | None:
@@ -562,8 +565,13 @@ class CheckinHandlers(HandlerGroup):
         self._kick(context)
 
     def _kick(self, context: Context) -> None:
-        """Send the new questions now rather than at the next scheduled round."""
-        context.application.create_task(self.courier.cycle(context.bot), name="checkin-round")
+        """Send the new questions now rather than at the next scheduled round (once the new
+        check-in is committed, so the round sees it)."""
+
+        async def start_round() -> None:
+            context.application.create_task(self.courier.cycle(context.bot), name="checkin-round")
+
+        self.afterwards(start_round)
 
     # --- away, back, time zone --------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from bot.services.common import Actor
 from bot.services.conversations import Conversation, Conversations
 from bot.services.directory import Directory
 from bot.texts import t
+from storage.database import Database
 
 TextFlow = Callable[[Update, Context, Actor, Conversation], Awaitable[None]]
 # Takes a message outside any flow (e.g. a check-in answer); False: "not for me".
@@ -40,9 +41,13 @@ class TextFlows:
 
 class FallbackHandlers(HandlerGroup):
     def __init__(
-        self, directory: Directory, conversations: Conversations, flows: TextFlows
+        self,
+        directory: Directory,
+        database: Database,
+        conversations: Conversations,
+        flows: TextFlows,
     ) -> None:
-        super().__init__(directory)
+        super().__init__(directory, database)
         self.conversations = conversations
         self.flows = flows
 

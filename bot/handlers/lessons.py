@@ -25,6 +25,7 @@ from bot.services.directory import Directory
 from bot.services.lessons import LessonCard, LessonService, Notice, SearchPage
 from bot.texts import t
 from bot.texts.formatting import short_label
+from storage.database import Database
 from storage.models import THEMES
 
 LESSON_FLOW = "lesson"
@@ -38,11 +39,12 @@ class LessonHandlers(HandlerGroup):
     def __init__(
         self,
         directory: Directory,
+        database: Database,
         conversations: Conversations,
         lessons: LessonService,
         zone: ZoneInfo,
     ) -> None:
-        super().__init__(directory)
+        super().__init__(directory, database)
         self.conversations = conversations
         self.lessons = lessons
         self.zone = zone

@@ -27,6 +27,7 @@ from bot.services.directory import Directory, Roster
 from bot.services.team_setup import ASK_KIND, ASK_NAME, ASK_STADSDEEL, TeamSetup
 from bot.texts import Safe, t
 from bot.texts.formatting import format_date, short_label
+from storage.database import Database
 from storage.models import Invite, Role, Stadsdeel, Team, TeamKind
 
 logger = logging.getLogger(__name__)
@@ -51,11 +52,12 @@ class OnboardingHandlers(HandlerGroup):
     def __init__(
         self,
         directory: Directory,
+        database: Database,
         conversations: Conversations,
         team_setup: TeamSetup,
         zone: ZoneInfo,
     ) -> None:
-        super().__init__(directory)
+        super().__init__(directory, database)
         self.conversations = conversations
         self.team_setup = team_setup
         self.zone = zone

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.directory import Directory
 from bot.services.schedule import WeeklyRule, format_weekdays, parse_time, parse_weekdays
 from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions
+from storage.database import Database
 from storage.models import CheckinSchedule, RunKind, Sprint, Team
 from storage.repositories import Sprints
 
@@ -30,19 +29,19 @@ class ScheduleView:
 class CheckinSettings:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         clock: Clock,
         directory: Directory,
         checkins: CheckinService,
     ) -> None:
-        self._sessions = sessions
+        self._db = database
         self._clock = clock
         self._directory = directory
         self._checkins = checkins
 
     async def view(self, actor: Actor, team_id: int) -> ScheduleView:
         team = await self._directory.require_manager(actor, team_id)
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             schedule = await self._checkins.schedule_of(session, team_id)
             sprint = await Sprints(session).open_for_team(team_id)
             rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
@@ -51,7 +50,7 @@ class CheckinSettings:
     async def _change(self, actor: Actor, team_id: int, field: str, value: object) -> ScheduleView:
         await self._directory.require_manager(actor, team_id)
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             schedule = await self._checkins.schedule_of(session, team_id)
             setattr(schedule, field, value)
             schedule.updated_at = now

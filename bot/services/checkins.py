@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.conversations import Conversation, Conversations
@@ -19,6 +18,7 @@ from bot.services.directory import language_for
 from bot.services.lessons import index_lesson
 from bot.services.schedule import WeeklyRule, dutch_holiday
 from bot.services.templates import LESSON, NEXT_STEP, RETRO, Question, questions_for
+from storage.database import Database
 from storage.models import (
     Action,
     ActionStatus,
@@ -146,13 +146,13 @@ def slot_key(slot: datetime) -> str:
 class CheckinService:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         clock: Clock,
         conversations: Conversations,
         default_language: Language,
         default_timezone: str,
     ) -> None:
-        self._sessions = sessions
+        self._db = database
         self._clock = clock
         self._conversations = conversations
         self._default_language = default_language
@@ -186,7 +186,7 @@ class CheckinService:
 
     async def ensure_schedules(self) -> None:
         """Every team has a schedule row (new teams get the default: Monday 09:30)."""
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             for team in await Teams(session).all():
                 await self.schedule_of(session, team.id)
 
@@ -196,9 +196,9 @@ class CheckinService:
         now = now or self._clock()
         report = TickReport()
         await self.ensure_schedules()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             await Prompts(session).release_stale_claims(now - STALE_CLAIM)
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             schedules = await Schedules(session).active()
         for schedule in schedules:
             await self._open_due_slots(schedule, now, report)
@@ -213,7 +213,7 @@ class CheckinService:
         slots = rule.slots_between(after - timedelta(microseconds=1), now)
         if not slots:
             return
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             existing = await Runs(session).slot_keys(schedule.team_id, [slot_key(s) for s in slots])
         for slot in slots:
             if slot_key(slot) in existing:
@@ -246,47 +246,45 @@ class CheckinService:
         status: RunStatus = RunStatus.OPEN,
         note: str | None = None,
     ) -> int | None:
-        """Open (or record) a run and create one prompt per member. None if the key was taken."""
-        try:
-            async with self._sessions.begin() as session:
-                schedule = await self.schedule_of(session, team_id)
-                sprint = await Sprints(session).open_for_team(team_id)
-                if (
-                    status is RunStatus.OPEN
-                    and kind is RunKind.SCHEDULED
-                    and sprint is not None
-                    and schedule.skip_sprint_id == sprint.id
-                ):
-                    status, note = RunStatus.SKIPPED, "sprint skipped"
-                questions = (
-                    RETRO
-                    if kind is RunKind.RETRO
-                    else questions_for(
-                        schedule.template, list(schedule.custom_questions.get("questions", []))
-                    )
+        """Open (or record) a run and create one prompt per member. None if the key was taken
+        (by a double tap, or by another instance opening the same slot)."""
+        async with self._db.unit_of_work() as session:
+            schedule = await self.schedule_of(session, team_id)
+            sprint = await Sprints(session).open_for_team(team_id)
+            if (
+                status is RunStatus.OPEN
+                and kind is RunKind.SCHEDULED
+                and sprint is not None
+                and schedule.skip_sprint_id == sprint.id
+            ):
+                status, note = RunStatus.SKIPPED, "sprint skipped"
+            questions = (
+                RETRO
+                if kind is RunKind.RETRO
+                else questions_for(
+                    schedule.template, list(schedule.custom_questions.get("questions", []))
                 )
-                run = CheckinRun(
-                    team_id=team_id,
-                    sprint_id=sprint.id if sprint else None,
-                    kind=kind,
-                    slot_key=key,
-                    status=status,
-                    scheduled_for=scheduled_for,
-                    opened_at=now,
-                    closes_at=now + timedelta(minutes=schedule.close_after_minutes),
-                    closed_at=None if status is RunStatus.OPEN else now,
-                    note=note,
-                    questions={"questions": [q.as_json() for q in questions]},
-                    reminder_after_minutes=schedule.reminder_after_minutes,
-                    share_answers_in_group=schedule.share_answers_in_group,
-                )
-                session.add(run)
-                await session.flush()
-                if status is RunStatus.OPEN:
-                    await self._create_prompts(session, run, schedule, scheduled_for, now)
-                return run.id
-        except IntegrityError:
-            return None
+            )
+            run = await Runs(session).add_once(
+                team_id=team_id,
+                sprint_id=sprint.id if sprint else None,
+                kind=kind,
+                slot_key=key,
+                status=status,
+                scheduled_for=scheduled_for,
+                opened_at=now,
+                closes_at=now + timedelta(minutes=schedule.close_after_minutes),
+                closed_at=None if status is RunStatus.OPEN else now,
+                note=note,
+                questions={"questions": [q.as_json() for q in questions]},
+                reminder_after_minutes=schedule.reminder_after_minutes,
+                share_answers_in_group=schedule.share_answers_in_group,
+            )
+            if run is None:
+                return None
+            if status is RunStatus.OPEN:
+                await self._create_prompts(session, run, schedule, scheduled_for, now)
+            return run.id
 
     async def _create_prompts(
         self,
@@ -339,7 +337,7 @@ class CheckinService:
 
     async def _close_due_runs(self, now: datetime) -> list[ClosedRun]:
         closed = []
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             due = [run.id for run in await Runs(session).due_to_close(now)]
         for run_id in due:
             result = await self.close_run(run_id, now)
@@ -348,7 +346,7 @@ class CheckinService:
         return closed
 
     async def close_run(self, run_id: int, now: datetime) -> ClosedRun | None:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             run = await Runs(session).get(run_id)
             if run is None or run.status is not RunStatus.OPEN:
                 return None  # closed already (perhaps by another instance)
@@ -406,13 +404,13 @@ class CheckinService:
         """Take due first questions and lagging questions; the caller sends each exactly once
         and reports back with `delivered`, `unreachable` or `delivery_failed`."""
         now = now or self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             prompts = Prompts(session)
             fresh = await prompts.claim_pending(now, limit)
             resumed = await prompts.claim_resumes(now, now - STALE_CLAIM)
         deliveries = []
         cache: dict[tuple[type, int], Any] = {}  # runs, teams and sprints repeat across a wave
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             for prompt, person in await Prompts(session).with_people([*fresh, *resumed]):
                 step = await self._step_view(session, prompt, prompt.step, cache)
                 if step is None:
@@ -430,18 +428,18 @@ class CheckinService:
 
     async def delivered(self, prompt_id: int, index: int, now: datetime | None = None) -> None:
         now = now or self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             await Prompts(session).mark_asked(prompt_id, index, now)
 
     async def release(self, prompt_id: int) -> None:
         """The next question did not reach the person: let the next round send it."""
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             await Prompts(session).release(prompt_id)
 
     async def unreachable(self, prompt_id: int, now: datetime | None = None) -> None:
         """Telegram says the person blocked the bot: stop trying, tell the coordinator later."""
         now = now or self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             prompt = await Prompts(session).get(prompt_id)
             if prompt is None:
                 return
@@ -453,7 +451,7 @@ class CheckinService:
     async def delivery_failed(self, prompt_id: int, now: datetime | None = None) -> None:
         """A network error: give the prompt back; a later round tries again, backing off."""
         now = now or self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             prompt = await Prompts(session).get(prompt_id)
             if prompt is None:
                 return
@@ -465,10 +463,10 @@ class CheckinService:
 
     async def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:
         now = now or self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             ids = await Prompts(session).claim_reminders(now)
         reminders = []
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             for prompt_id in ids:
                 prompt = await Prompts(session).get(prompt_id)
                 assert prompt is not None
@@ -501,7 +499,7 @@ class CheckinService:
 
     async def current_step(self, actor: Actor) -> StepView | None:
         """The question the person is on, in their oldest open check-in."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             for prompt in await Prompts(session).answering(actor.person_id):
                 step = await self._step_view(session, prompt, prompt.step)
                 if step is not None:
@@ -561,7 +559,7 @@ class CheckinService:
         action_status: ActionStatus | None = None,
     ) -> Outcome:
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
             if run.status is not RunStatus.OPEN:
                 raise ServiceError("checkin.closed")
@@ -655,7 +653,7 @@ class CheckinService:
     # --- changing an answer after the recap ------------------------------------------------------
 
     async def begin_change(self, actor: Actor, prompt_id: int, index: int) -> StepView:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
             if run.status is not RunStatus.OPEN:
                 raise ServiceError("checkin.closed")
@@ -672,7 +670,7 @@ class CheckinService:
 
     async def finish_change(self, actor: Actor, state: Conversation, text: str) -> Outcome:
         prompt_id, index = int(state.data["prompt_id"]), int(state.data["index"])
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             prompt, _run = await self._own_prompt(session, actor, prompt_id)
             key = prompt.steps["steps"][index]["key"]
         await self._conversations.clear(actor.person_id)
@@ -681,7 +679,7 @@ class CheckinService:
     # --- away and back ---------------------------------------------------------------------------
 
     async def set_away(self, actor: Actor, until: datetime | None) -> None:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             person = await People(session).get(actor.person_id)
             assert person is not None
             person.away_until = until

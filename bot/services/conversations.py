@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.services.common import Clock
+from storage.database import Database
 from storage.repositories import ConversationStates
 
 
@@ -19,21 +18,21 @@ class Conversation:
 
 
 class Conversations:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions = sessions
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._db = database
         self._clock = clock
 
     async def get(self, person_id: int) -> Conversation | None:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             state = await ConversationStates(session).get(person_id)
             return None if state is None else Conversation(state.flow, state.step, dict(state.data))
 
     async def put(self, person_id: int, conversation: Conversation) -> None:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             await ConversationStates(session).put(
                 person_id, conversation.flow, conversation.step, conversation.data, self._clock()
             )
 
     async def clear(self, person_id: int) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             return await ConversationStates(session).clear(person_id)

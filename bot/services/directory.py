@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
+from storage.database import Database
 from storage.models import Invite, Membership, Person, Role, Stadsdeel, Team, TeamKind
 from storage.repositories import Invites, LinkedChats, Memberships, People, Teams
 
@@ -67,12 +68,12 @@ def clean_team_name(raw: str) -> str:
 class Directory:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         clock: Clock,
         admins: frozenset[int],
         default_language: Language,
     ) -> None:
-        self._sessions = sessions
+        self._db = database
         self._clock = clock
         self._admins = admins
         self._default_language = default_language
@@ -100,7 +101,7 @@ class Directory:
     ) -> Actor:
         """The person behind an update; new people start in their Telegram app's language."""
         starting_language = language_for(None, telegram_language, self._default_language)
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             person = await People(session).upsert(
                 telegram_user_id, display_name[:200], username, starting_language, self._clock()
             )
@@ -109,17 +110,17 @@ class Directory:
             return self._actor(person)
 
     async def set_timezone(self, actor: Actor, zone: str | None) -> None:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             person = await self._person(session, actor.person_id)
             person.timezone = zone
             person.updated_at = self._clock()
 
     async def timezone_of(self, actor: Actor) -> str | None:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             return (await self._person(session, actor.person_id)).timezone
 
     async def set_language(self, actor: Actor, language: Language) -> Actor:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             person = await self._person(session, actor.person_id)
             person.language = language
             person.updated_at = self._clock()
@@ -137,7 +138,7 @@ class Directory:
     async def check_new_team_name(self, actor: Actor, raw_name: str) -> str:
         self._require_admin(actor)
         name = clean_team_name(raw_name)
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             if await Teams(session).by_name(name) is not None:
                 raise ServiceError("newteam.name_taken", name=name)
         return name
@@ -149,7 +150,7 @@ class Directory:
         name = clean_team_name(raw_name)
         now = self._clock()
         try:
-            async with self._sessions.begin() as session:
+            async with self._db.unit_of_work() as session:
                 if await Teams(session).by_name(name) is not None:
                     raise ServiceError("newteam.name_taken", name=name)
                 team = await Teams(session).add(name, kind, stadsdeel, actor.person_id, now)
@@ -162,7 +163,7 @@ class Directory:
 
     async def teams_of(self, actor: Actor) -> list[TeamRole]:
         """Teams the person belongs to; for an admin, every team."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             own = {
                 team.id: TeamRole(team, role)
                 for team, role in await Memberships(session).teams_of(actor.person_id)
@@ -173,7 +174,7 @@ class Directory:
 
     async def managed_teams(self, actor: Actor) -> list[Team]:
         """Teams the person may run: as coordinator, or all teams for an admin."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             return await self._managed_in(session, actor)
 
     async def _managed_team(self, session: AsyncSession, actor: Actor, team_id: int) -> Team:
@@ -193,7 +194,7 @@ class Directory:
 
     async def require_manager(self, actor: Actor, team_id: int) -> Team:
         """The team, if the person may run it (coordinator or admin); refuses otherwise."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             return await self._managed_team(session, actor, team_id)
 
     def _require_admin(self, actor: Actor) -> None:
@@ -201,7 +202,7 @@ class Directory:
             raise ServiceError("denied.admin")
 
     async def roster(self, actor: Actor, team_id: int) -> Roster:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             team = await Teams(session).get(team_id)
             if team is None:
                 raise ServiceError("error.team_unknown")
@@ -217,7 +218,7 @@ class Directory:
             return Roster(team, members, can_manage, None if group is None else group.title)
 
     async def appoint_coordinator(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             membership, person = await self._active_membership(session, team, person_id)
             if membership.role is Role.COORDINATOR:
@@ -226,7 +227,7 @@ class Directory:
             return MemberChange(team, person)
 
     async def remove_member(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             if person_id == actor.person_id:
                 raise ServiceError("team.cannot_remove_self")
@@ -236,7 +237,7 @@ class Directory:
 
     async def member_of(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         """Look up one member of a team the actor runs (for a confirmation question)."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             _, person = await self._active_membership(session, team, person_id)
             return MemberChange(team, person)
@@ -256,7 +257,7 @@ class Directory:
     async def current_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
         """The team's usable invite, creating one if there is none (or it expired)."""
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             invite = await Invites(session).usable_for_team(team_id, now)
             if invite is None:
@@ -267,7 +268,7 @@ class Directory:
 
     async def renew_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             await Invites(session).revoke_all_for_team(team_id, now)
             invite = await Invites(session).add(
@@ -276,7 +277,7 @@ class Directory:
             return team, invite
 
     async def revoke_invites(self, actor: Actor, team_id: int) -> Team:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             await Invites(session).revoke_all_for_team(team_id, self._clock())
             return team
@@ -284,7 +285,7 @@ class Directory:
     async def join(self, actor: Actor, raw_code: str) -> JoinResult:
         code = raw_code.strip()
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             invite = await Invites(session).by_code(code) if code else None
             if invite is None:
                 raise ServiceError("join.unknown_code")
@@ -315,7 +316,7 @@ class Directory:
     # --- linked groups ----------------------------------------------------------------------
 
     async def link_group(self, actor: Actor, team_id: int, chat_id: int, title: str) -> Team:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             team = await self._managed_team(session, actor, team_id)
             linked_chats = LinkedChats(session)
             existing = await linked_chats.by_chat(chat_id)
@@ -338,7 +339,7 @@ class Directory:
         ]
 
     async def linked_team_of_chat(self, chat_id: int) -> Team | None:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             linked = await LinkedChats(session).by_chat(chat_id)
             return None if linked is None else await Teams(session).get(linked.team_id)
 

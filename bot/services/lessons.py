@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.directory import Directory, language_for
 from bot.services.textsearch import parse_query, tags_in, terms
+from storage.database import Database
 from storage.models import (
     THEMES,
     Adoption,
@@ -117,12 +118,12 @@ async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
 class LessonService:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         clock: Clock,
         directory: Directory,
         default_language: Language,
     ) -> None:
-        self._sessions = sessions
+        self._db = database
         self._clock = clock
         self._directory = directory
         self._default_language = default_language
@@ -134,7 +135,7 @@ class LessonService:
         await self._require_member(actor, team_id)
         text = clean_text(raw_text, LESSON_MAX, "lesson.empty")
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = Lesson(
                 team_id=team_id,
                 author_id=actor.person_id,
@@ -152,7 +153,7 @@ class LessonService:
         return await self.card(actor, lesson_id)
 
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             view = await self._view(session, actor, lesson)
             similar_ids = await LessonIndex(session).similar(
@@ -167,14 +168,14 @@ class LessonService:
 
     async def similar_to(self, text: str, exclude_team_id: int | None, limit: int = 3) -> list[int]:
         """Ids of the shared lessons of other teams most like `text` (for hints and benchmarks)."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             found = await LessonIndex(session).similar(dict(terms(text)), exclude_team_id, limit)
             return [lesson_id for lesson_id, score in found if score >= SIMILAR_MIN_SCORE]
 
     async def toggle_theme(self, actor: Actor, lesson_id: int, theme: str) -> LessonCard:
         if theme not in THEMES:
             raise ServiceError("error.button_expired")
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             await self._own(session, actor, lesson_id)
             existing = await session.get(LessonTheme, (lesson_id, theme))
             if existing is None:
@@ -185,7 +186,7 @@ class LessonService:
 
     async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
         advice = clean_text(raw, ADVICE_MAX, "lesson.advice_empty")
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             lesson.advice, lesson.updated_at = advice, self._clock()
             await index_lesson(session, lesson)
@@ -193,7 +194,7 @@ class LessonService:
 
     async def decide(self, actor: Actor, lesson_id: int, choice: Choice) -> LessonView:
         """The author's explicit choice; nothing reaches the city log without it."""
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             lesson.visibility = LessonVisibility.TEAM if choice == "team" else LessonVisibility.CITY
             lesson.anonymous = choice == "anonymous"
@@ -204,7 +205,7 @@ class LessonService:
         """Lessons a check-in just produced that still wait for their author's choice."""
         if not answer_ids:
             return []
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             result = await session.execute(
                 select(Lesson.id).where(
                     Lesson.source_answer_id.in_(answer_ids),
@@ -216,7 +217,7 @@ class LessonService:
         return [await self.card(actor, lesson_id) for lesson_id in ids]
 
     async def answers_of_prompt(self, prompt_id: int) -> list[int]:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             result = await session.execute(
                 select(CheckinAnswer.id).where(CheckinAnswer.prompt_id == prompt_id)
             )
@@ -228,7 +229,7 @@ class LessonService:
         self, actor: Actor, limit: int = 10
     ) -> tuple[list[LessonView], list[LessonView]]:
         """The person's own lessons, and their teams' lessons by others (newest first)."""
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             own = await session.execute(
                 select(Lesson)
                 .where(Lesson.author_id == actor.person_id, Lesson.status != LessonStatus.MERGED)
@@ -253,12 +254,12 @@ class LessonService:
             )
 
     async def view(self, actor: Actor, lesson_id: int) -> LessonView:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._visible(session, actor, lesson_id)
             return await self._view(session, actor, lesson)
 
     async def delete(self, actor: Actor, lesson_id: int) -> None:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             await session.delete(lesson)
 
@@ -272,7 +273,7 @@ class LessonService:
             "stadsdeel": parsed.stadsdeel.value if parsed.stadsdeel else None,
             "kind": None,
         }
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             saved = SavedSearch(
                 person_id=actor.person_id,
                 query=parsed.text[:500],
@@ -286,7 +287,7 @@ class LessonService:
 
     async def refine(self, actor: Actor, search_id: int, key: str, value: str | None) -> SearchPage:
         """Change one filter of a saved search (None clears it) and show its first page."""
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             saved = await self._saved(session, actor, search_id)
             filters = dict(saved.filters)
             if key == "theme":
@@ -301,7 +302,7 @@ class LessonService:
         return await self.page(actor, search_id, 0)
 
     async def page(self, actor: Actor, search_id: int, page: int) -> SearchPage:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             saved = await self._saved(session, actor, search_id)
             parsed = parse_query(saved.query)
             filters = SearchFilters(
@@ -342,7 +343,7 @@ class LessonService:
 
     async def endorse(self, actor: Actor, lesson_id: int) -> tuple[bool, list[Notice]]:
         """Toggle "herkenbaar". Returns whether it is now endorsed, and who to tell."""
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             existing = await session.get(Endorsement, (lesson_id, actor.person_id))
             if existing is not None:
@@ -366,7 +367,7 @@ class LessonService:
 
     async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
         line = clean_text(raw, ADVICE_MAX, "lesson.adopt_empty")
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             team = await self._team_of(session, actor)
             session.add(
@@ -383,7 +384,7 @@ class LessonService:
             )
 
     async def check_adoptable(self, actor: Actor, lesson_id: int) -> LessonView:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             return await self._view(session, actor, lesson)
 
@@ -393,7 +394,7 @@ class LessonService:
         if not actor.is_admin:
             raise ServiceError("denied.admin_curate")
         reason = clean_text(raw_reason, 500, "lesson.reason_empty")
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             lesson = await session.get(Lesson, lesson_id)
             if lesson is None:
                 raise ServiceError("lesson.unknown")
@@ -414,7 +415,7 @@ class LessonService:
             raise ServiceError("denied.admin_curate")
         if keep_id == duplicate_id:
             raise ServiceError("lesson.merge_same")
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             keep = await session.get(Lesson, keep_id)
             duplicate = await session.get(Lesson, duplicate_id)
             if keep is None or duplicate is None:
@@ -458,7 +459,7 @@ class LessonService:
     # --- helpers ---------------------------------------------------------------------------------
 
     async def _require_member(self, actor: Actor, team_id: int) -> None:
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             membership = await Memberships(session).get(team_id, actor.person_id)
             if membership is None or membership.removed_at is not None:
                 raise ServiceError("lesson.not_member")

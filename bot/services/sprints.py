@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.directory import Directory
+from storage.database import Database
 from storage.models import PromptStatus, RunKind, RunStatus, Sprint, Team
 from storage.repositories import Memberships, Prompts, Runs, Sprints, Teams
 
@@ -45,12 +45,12 @@ def clean_goal(raw: str) -> str:
 class SprintService:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         clock: Clock,
         directory: Directory,
         checkins: CheckinService,
     ) -> None:
-        self._sessions = sessions
+        self._db = database
         self._clock = clock
         self._directory = directory
         self._checkins = checkins
@@ -62,7 +62,7 @@ class SprintService:
             raise ServiceError("sprint.bad_weeks")
         now = self._clock()
         try:
-            async with self._sessions.begin() as session:
+            async with self._db.unit_of_work() as session:
                 sprints = Sprints(session)
                 if await sprints.open_for_team(team_id) is not None:
                     raise ServiceError("sprint.already_open")
@@ -82,7 +82,7 @@ class SprintService:
     async def overview(self, actor: Actor, team_id: int) -> SprintOverview:
         roster = await self._directory.roster(actor, team_id)
         now = self._clock()
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             sprint = await Sprints(session).open_for_team(team_id)
             people = {
                 p.id: p.display_name for p, _ in await Memberships(session).active_members(team_id)
@@ -125,7 +125,7 @@ class SprintService:
 
     async def close(self, actor: Actor, team_id: int) -> tuple[Sprint, int | None]:
         await self._directory.require_manager(actor, team_id)
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             sprint = await Sprints(session).open_for_team(team_id)
         if sprint is None:
             raise ServiceError("sprint.none_open")
@@ -134,7 +134,7 @@ class SprintService:
     async def close_overdue(self, now: datetime | None = None) -> list[int]:
         """Sprints past their end date close by themselves, with the same retro."""
         now = now or self._clock()
-        async with self._sessions() as session:
+        async with self._db.unit_of_work() as session:
             overdue = [sprint.id for sprint in await Sprints(session).overdue(now)]
         closed = []
         for sprint_id in overdue:
@@ -146,7 +146,7 @@ class SprintService:
     async def _close(
         self, sprint_id: int, by: int | None, now: datetime
     ) -> tuple[Sprint, int | None]:
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             sprint = await Sprints(session).get(sprint_id)
             if sprint is None:
                 raise ServiceError("sprint.none_open")
@@ -159,7 +159,7 @@ class SprintService:
         run_id = await self._checkins.open_run(
             sprint.team_id, RunKind.RETRO, f"retro:{sprint.id}", now, now
         )
-        async with self._sessions.begin() as session:
+        async with self._db.unit_of_work() as session:
             fresh = await Sprints(session).get(sprint_id)
             assert fresh is not None
             if fresh.closed_at is None:
