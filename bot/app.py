@@ -80,10 +80,12 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     database = Database.connect(settings.database_url)
     directory = Directory(database, clock, settings.steunpunt_admins, settings.steunpunt_language)
     conversations = Conversations(database, clock)
+    lessons = LessonService(database, clock, directory, settings.steunpunt_language)
     checkins = CheckinService(
         database,
         clock,
         conversations,
+        lessons,
         settings.steunpunt_language,
         settings.steunpunt_timezone,
     )
@@ -97,7 +99,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         sprints=sprints,
         checkin_settings=CheckinSettings(database, clock, directory, checkins),
         courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
-        lessons=LessonService(database, clock, directory, settings.steunpunt_language),
+        lessons=lessons,
     )
 
 
@@ -195,7 +197,6 @@ def build_application(
         services.sprints,
         services.checkin_settings,
         services.courier,
-        lessons,
         ZoneInfo(settings.steunpunt_timezone),
     )
     checkin.register(application)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -22,7 +22,6 @@ from storage.models import (
     CheckinSchedule,
     ConversationState,
     Invite,
-    Lesson,
     LinkedChat,
     Membership,
     Person,
@@ -376,16 +375,18 @@ class Prompts:
         return [(prompt, person) for prompt, person in result]
 
     async def mark_asked(self, prompt_id: int, index: int, now: datetime) -> None:
-        """Record that question `index` arrived; atomic, so concurrent writers never go back."""
-        await self._session.execute(
-            update(CheckinPrompt)
-            .where(CheckinPrompt.id == prompt_id, CheckinPrompt.status == PromptStatus.SENDING)
-            .values(status=PromptStatus.ACTIVE, sent_at=now)
-        )
+        """Record that question `index` arrived; one atomic statement, so concurrent writers
+        never go back (a first question also makes the prompt active and dates it)."""
+        sending = CheckinPrompt.status == PromptStatus.SENDING
         await self._session.execute(
             update(CheckinPrompt)
             .where(CheckinPrompt.id == prompt_id)
             .values(
+                status=case(
+                    (sending, literal(PromptStatus.ACTIVE, CheckinPrompt.status.type)),
+                    else_=CheckinPrompt.status,
+                ),
+                sent_at=case((sending, now), else_=CheckinPrompt.sent_at),
                 asked_step=case(
                     (CheckinPrompt.asked_step < index, index), else_=CheckinPrompt.asked_step
                 ),
@@ -498,10 +499,13 @@ class Prompts:
         return list(result.scalars())
 
     async def answering(self, person_id: int) -> list[CheckinPrompt]:
-        """The person's active prompts in open runs, oldest run first."""
+        """The person's active prompts in open runs, oldest run first. Their runs, teams and
+        sprints come along in the same query (into the session), for showing the question."""
         result = await self._session.execute(
-            select(CheckinPrompt)
+            select(CheckinPrompt, CheckinRun, Team, Sprint)
             .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+            .join(Team, Team.id == CheckinRun.team_id)
+            .outerjoin(Sprint, Sprint.id == CheckinRun.sprint_id)
             .where(
                 CheckinPrompt.person_id == person_id,
                 CheckinPrompt.status == PromptStatus.ACTIVE,
@@ -509,7 +513,7 @@ class Prompts:
             )
             .order_by(CheckinRun.opened_at, CheckinPrompt.id)
         )
-        return list(result.scalars())
+        return [prompt for prompt, _run, _team, _sprint in result]
 
 
 class Answers:
@@ -544,21 +548,30 @@ class Answers:
         attachment_kind: str | None = None,
         attachment_file_id: str | None = None,
     ) -> CheckinAnswer:
-        """Store an answer, replacing an earlier answer to the same question."""
-        result = await self._session.execute(
-            select(CheckinAnswer).where(
-                CheckinAnswer.prompt_id == prompt_id, CheckinAnswer.step_key == step_key
-            )
+        """Store an answer, replacing an earlier answer to the same question. One
+        statement (an upsert), so two quick taps never store two answers."""
+        changes = {
+            "text": text,
+            "mood": mood,
+            "skipped": skipped,
+            "attachment_kind": attachment_kind,
+            "attachment_file_id": attachment_file_id,
+            "updated_at": now,
+        }
+        values = {"prompt_id": prompt_id, "step_key": step_key, "answered_at": now, **changes}
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(CheckinAnswer)
+            .values(**values)
+            .on_conflict_do_update(index_elements=["prompt_id", "step_key"], set_=changes)
+            .returning(CheckinAnswer)
         )
-        answer = result.scalar_one_or_none()
-        if answer is None:
-            answer = CheckinAnswer(prompt_id=prompt_id, step_key=step_key, answered_at=now)
-            self._session.add(answer)
-        answer.text, answer.mood, answer.skipped = text, mood, skipped
-        answer.attachment_kind, answer.attachment_file_id = attachment_kind, attachment_file_id
-        answer.updated_at = now
-        await self._session.flush()
-        return answer
+        # populate_existing: a copy of this answer already in the session gets the new values.
+        result = await self._session.scalars(
+            statement, execution_options={"populate_existing": True}
+        )
+        return result.one()
 
 
 class Actions:
@@ -580,6 +593,16 @@ class Actions:
         )
         return list(result.scalars())
 
+    async def review(
+        self, action_id: int, owner_id: int, status: ActionStatus, now: datetime
+    ) -> None:
+        """The owner says how an action went (done, partly, dropped)."""
+        await self._session.execute(
+            update(Action)
+            .where(Action.id == action_id, Action.owner_id == owner_id)
+            .values(status=status, reviewed_at=now)
+        )
+
     async def from_answer(self, answer_id: int) -> Action | None:
         result = await self._session.execute(
             select(Action).where(Action.source_answer_id == answer_id)
@@ -590,19 +613,3 @@ class Actions:
         self._session.add(action)
         await self._session.flush()
         return action
-
-
-class Lessons:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def from_answer(self, answer_id: int) -> Lesson | None:
-        result = await self._session.execute(
-            select(Lesson).where(Lesson.source_answer_id == answer_id)
-        )
-        return result.scalar_one_or_none()
-
-    async def add(self, lesson: Lesson) -> Lesson:
-        self._session.add(lesson)
-        await self._session.flush()
-        return lesson

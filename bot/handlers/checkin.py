@@ -22,14 +22,14 @@ from bot.handlers.checkin_views import (
 )
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
-from bot.handlers.lessons import LessonHandlers
+from bot.handlers.lesson_views import card_message
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
 from bot.services.checkins import CHANGE_FLOW, CheckinService, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import Conversation, Conversations
 from bot.services.directory import Directory
 from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService, clean_goal
-from bot.services.templates import TEMPLATE_NAMES
+from bot.services.templates import TEMPLATE_NAMES, StepKind
 from bot.texts import t
 from bot.texts.formatting import format_date, short_label
 from storage.database import Database
@@ -60,7 +60,6 @@ class CheckinHandlers(HandlerGroup):
         sprints: SprintService,
         settings: CheckinSettings,
         courier: CheckinCourier,
-        lessons: LessonHandlers,
         zone: ZoneInfo,
     ) -> None:
         super().__init__(directory, database)
@@ -69,7 +68,6 @@ class CheckinHandlers(HandlerGroup):
         self.sprints = sprints
         self.settings = settings
         self.courier = courier
-        self.lessons = lessons
         self.zone = zone
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -124,11 +122,8 @@ class CheckinHandlers(HandlerGroup):
         if isinstance(outcome, Recap):
             text, markup = recap_message(actor.language, outcome, self.zone)
             await self.reply(update, text, markup)
-            # A lesson from the check-in stays in the team until its author chooses.
-            service = self.lessons.lessons
-            answers = await service.answers_of_prompt(outcome.prompt_id)
-            for card in await service.undecided_from_answers(actor, answers):
-                await self.lessons.show_card(update, actor, card)
+            for card in outcome.lesson_cards:
+                await self.reply(update, *card_message(actor.language, card))
             return
         text, markup = step_message(actor.language, outcome)
 
@@ -188,7 +183,9 @@ class CheckinHandlers(HandlerGroup):
         before = await self.checkins.current_step(actor)
         outcome = await self.checkins.answer_mood(actor, prompt_id, mood)
         step = (
-            before if before and before.prompt_id == prompt_id and before.kind == "mood" else None
+            before
+            if before and before.prompt_id == prompt_id and before.kind is StepKind.MOOD
+            else None
         )
         await self._edit_answered(update, actor, step, mood=mood)
         await self._show(update, context, actor, outcome)

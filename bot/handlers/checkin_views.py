@@ -13,7 +13,14 @@ from bot.services.checkins import ClosedRun, Recap, StepView
 from bot.services.common import Language
 from bot.services.schedule import parse_weekdays
 from bot.services.sprints import SprintOverview
-from bot.services.templates import LESSON, NEXT_STEP, Question, questions_for
+from bot.services.templates import (
+    LESSON,
+    NEXT_STEP,
+    Question,
+    StepKind,
+    questions_for,
+    questions_from_json,
+)
 from bot.texts import Safe, t
 from bot.texts.formatting import format_date
 from storage.models import RunKind
@@ -44,7 +51,7 @@ def step_message(
             parts.append(t(language, "checkin.goal", goal=step.sprint_goal))
     counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
     markup = None
-    if step.kind == "mood":
+    if step.kind is StepKind.MOOD:
         parts.append(f"{counter} {t(language, 'checkin.mood')}")
         markup = keyboard(
             [
@@ -54,7 +61,7 @@ def step_message(
                 ]
             ]
         )
-    elif step.kind == "action":
+    elif step.kind is StepKind.ACTION:
         parts.append(f"{counter} {t(language, 'checkin.action', action=step.action_text or '')}")
         markup = keyboard(
             [
@@ -102,18 +109,19 @@ def recap_message(
     lines = []
     for item in recap.items:
         step, answer = item.step, item.answer
-        if step["kind"] == "mood":
+        if step.kind is StepKind.MOOD:
             label = t(language, "recap.mood")
             value = (
                 t(language, "recap.mood_value", mood=answer.mood)
                 if answer and answer.mood
                 else None
             )
-        elif step["kind"] == "action":
-            label = t(language, "recap.action", action=step.get("text", ""))
+        elif step.kind is StepKind.ACTION:
+            label = t(language, "recap.action", action=step.action_text or "")
             value = t(language, f"action.{answer.text}") if answer and answer.text else None
         else:
-            label = Safe(question_text(language, Question.from_json(step["q"])))
+            assert item.question is not None
+            label = Safe(question_text(language, item.question))
             value = None
             if answer is not None and answer.text:
                 value = Safe(answer.text)
@@ -175,9 +183,7 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
     next_slot = (
         view.rule.next_slot(datetime.now(view.rule.zone)) if days and not schedule.paused else None
     )
-    questions = questions_for(
-        schedule.template, list(schedule.custom_questions.get("questions", []))
-    )
+    questions = questions_for(schedule.template, questions_from_json(schedule.custom_questions))
     lines: list[str] = [
         t(language, "settings.title", team=view.team.name),
         t(

@@ -8,7 +8,7 @@ from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.directory import Directory
 from bot.services.schedule import WeeklyRule, format_weekdays, parse_time, parse_weekdays
-from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions
+from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions, questions_as_json
 from storage.database import Database
 from storage.models import CheckinSchedule, RunKind, Sprint, Team
 from storage.repositories import Sprints
@@ -82,9 +82,7 @@ class CheckinSettings:
         questions = parse_custom_questions(raw)
         if not questions:
             raise ServiceError("settings.no_questions")
-        await self._change(
-            actor, team_id, "custom_questions", {"questions": [q.as_json() for q in questions]}
-        )
+        await self._change(actor, team_id, "custom_questions", questions_as_json(questions))
         return await self._change(actor, team_id, "template", "custom")
 
     async def toggle(self, actor: Actor, team_id: int, field: str) -> ScheduleView:

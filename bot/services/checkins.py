@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +14,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.conversations import Conversation, Conversations
 from bot.services.directory import language_for
-from bot.services.lessons import index_lesson
+from bot.services.lessons import LessonCard, LessonService
 from bot.services.schedule import WeeklyRule, dutch_holiday
-from bot.services.templates import LESSON, NEXT_STEP, RETRO, Question, questions_for
+from bot.services.templates import (
+    LESSON,
+    NEXT_STEP,
+    RETRO,
+    Question,
+    Step,
+    StepKind,
+    questions_as_json,
+    questions_for,
+    questions_from_json,
+    steps_as_json,
+    steps_from_json,
+)
 from storage.database import Database
 from storage.models import (
     Action,
@@ -26,9 +37,6 @@ from storage.models import (
     CheckinPrompt,
     CheckinRun,
     CheckinSchedule,
-    Lesson,
-    LessonStatus,
-    LessonVisibility,
     PromptStatus,
     Role,
     RunKind,
@@ -39,7 +47,6 @@ from storage.models import (
 from storage.repositories import (
     Actions,
     Answers,
-    Lessons,
     LinkedChats,
     Memberships,
     People,
@@ -68,7 +75,7 @@ class StepView:
     prompt_id: int
     index: int
     total: int
-    kind: str  # "mood", "action" or "text"
+    kind: StepKind
     key: str
     team_name: str
     run_kind: RunKind
@@ -82,7 +89,8 @@ class StepView:
 @dataclass(frozen=True)
 class RecapItem:
     index: int
-    step: dict[str, Any]
+    step: Step
+    question: Question | None  # for a text step
     answer: CheckinAnswer | None
 
 
@@ -93,6 +101,7 @@ class Recap:
     items: list[RecapItem]
     editable: bool
     closes_at: datetime
+    lesson_cards: list[LessonCard]  # check-in lessons still waiting for their author's choice
 
 
 Outcome = StepView | Recap
@@ -149,12 +158,14 @@ class CheckinService:
         database: Database,
         clock: Clock,
         conversations: Conversations,
+        lessons: LessonService,
         default_language: Language,
         default_timezone: str,
     ) -> None:
         self._db = database
         self._clock = clock
         self._conversations = conversations
+        self._lessons = lessons
         self._default_language = default_language
         self._default_timezone = default_timezone
 
@@ -167,7 +178,7 @@ class CheckinService:
             time_of_day="09:30",
             timezone=self._default_timezone,
             template="default",
-            custom_questions={"questions": []},
+            custom_questions=questions_as_json([]),
             skip_holidays=True,
             paused=False,
             skip_sprint_id=None,
@@ -262,7 +273,7 @@ class CheckinService:
                 RETRO
                 if kind is RunKind.RETRO
                 else questions_for(
-                    schedule.template, list(schedule.custom_questions.get("questions", []))
+                    schedule.template, questions_from_json(schedule.custom_questions)
                 )
             )
             run = await Runs(session).add_once(
@@ -276,7 +287,7 @@ class CheckinService:
                 closes_at=now + timedelta(minutes=schedule.close_after_minutes),
                 closed_at=None if status is RunStatus.OPEN else now,
                 note=note,
-                questions={"questions": [q.as_json() for q in questions]},
+                questions=questions_as_json(questions),
                 reminder_after_minutes=schedule.reminder_after_minutes,
                 share_answers_in_group=schedule.share_answers_in_group,
             )
@@ -295,7 +306,7 @@ class CheckinService:
         now: datetime,
     ) -> None:
         rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
-        questions = [Question.from_json(q) for q in run.questions["questions"]]
+        questions = questions_from_json(run.questions)
         for person, _membership in await Memberships(session).active_members(run.team_id):
             status = PromptStatus.PENDING
             if person.unreachable_since is not None:
@@ -313,13 +324,10 @@ class CheckinService:
                 own = WeeklyRule(rule.weekdays, rule.time_of_day, ZoneInfo(person.timezone))
                 due = max(now, own.slot_on(local_day))
             actions = await Actions(session).open_for(person.id, run.team_id)
-            steps: list[dict[str, Any]] = [{"key": "mood", "kind": "mood"}]
-            steps += [
-                {"key": f"action:{a.id}", "kind": "action", "action_id": a.id, "text": a.text}
-                for a in actions
-            ]
-            steps += [
-                {"key": f"q:{i}", "kind": "text", "question": i} for i in range(len(questions))
+            steps = [
+                Step.mood(),
+                *(Step.action(action.id, action.text) for action in actions),
+                *(Step.question(index) for index in range(len(questions))),
             ]
             session.add(
                 CheckinPrompt(
@@ -327,7 +335,7 @@ class CheckinService:
                     person_id=person.id,
                     status=status,
                     due_at=due,
-                    steps={"steps": steps},
+                    steps=steps_as_json(steps),
                     step=0,
                     asked_step=-1,
                     attempts=0,
@@ -370,11 +378,11 @@ class CheckinService:
             group = await LinkedChats(session).by_team(team.id)
             answers: list[tuple[str, str, str]] = []
             if run.share_answers_in_group:
-                questions = run.questions["questions"]
+                questions = questions_from_json(run.questions)
                 for person, answer in await Answers(session).of_run(run.id):
                     if answer.step_key.startswith("q:") and answer.text and not answer.skipped:
                         question = questions[int(answer.step_key[2:])]
-                        label = question.get("text") or question.get("key") or ""
+                        label = question.text or question.key or ""
                         answers.append((label, person.display_name, answer.text))
             coordinators = [
                 (
@@ -409,10 +417,10 @@ class CheckinService:
             fresh = await prompts.claim_pending(now, limit)
             resumed = await prompts.claim_resumes(now, now - STALE_CLAIM)
         deliveries = []
-        cache: dict[tuple[type, int], Any] = {}  # runs, teams and sprints repeat across a wave
         async with self._db.unit_of_work() as session:
+            # Runs, teams and sprints repeat across a wave; the session loads each once.
             for prompt, person in await Prompts(session).with_people([*fresh, *resumed]):
-                step = await self._step_view(session, prompt, prompt.step, cache)
+                step = await self._step_view(session, prompt, prompt.step)
                 if step is None:
                     continue
                 deliveries.append(
@@ -500,47 +508,57 @@ class CheckinService:
     async def current_step(self, actor: Actor) -> StepView | None:
         """The question the person is on, in their oldest open check-in."""
         async with self._db.unit_of_work() as session:
-            for prompt in await Prompts(session).answering(actor.person_id):
-                step = await self._step_view(session, prompt, prompt.step)
-                if step is not None:
-                    return step
+            prompt = await self._answering(session, actor)
+            return None if prompt is None else await self._step_view(session, prompt, prompt.step)
+
+    async def _answering(self, session: AsyncSession, actor: Actor) -> CheckinPrompt | None:
+        """The prompt the person is answering (its run, team and sprint loaded alongside)."""
+        for prompt in await Prompts(session).answering(actor.person_id):
+            if prompt.step < len(steps_from_json(prompt.steps)):
+                return prompt
         return None
 
     async def answer_text(self, actor: Actor, text: str) -> Outcome | None:
         """A typed reply: answers the current question (a digit 1–5 answers the mood)."""
-        step = await self.current_step(actor)
-        if step is None:
-            return None
-        if step.kind == "mood":
-            cleaned = text.strip()
-            if cleaned.isdigit() and int(cleaned) in MOOD_RANGE:
-                return await self.answer_mood(actor, step.prompt_id, int(cleaned))
-            raise ServiceError("checkin.use_buttons")
-        if step.kind == "action":
-            raise ServiceError("checkin.use_buttons")
-        return await self._answer(actor, step.prompt_id, step.key, text=text.strip())
+        async with self._db.unit_of_work() as session:
+            prompt = await self._answering(session, actor)
+            if prompt is None:
+                return None
+            step = steps_from_json(prompt.steps)[prompt.step]
+            if step.kind is StepKind.MOOD:
+                cleaned = text.strip()
+                if cleaned.isdigit() and int(cleaned) in MOOD_RANGE:
+                    return await self.answer_mood(actor, prompt.id, int(cleaned))
+                raise ServiceError("checkin.use_buttons")
+            if step.kind is StepKind.ACTION:
+                raise ServiceError("checkin.use_buttons")
+            return await self._answer(actor, prompt.id, step.key, text=text.strip())
 
     async def answer_attachment(
         self, actor: Actor, kind: str, file_id: str, caption: str | None
     ) -> Outcome | None:
-        step = await self.current_step(actor)
-        if step is None:
-            return None
-        if step.kind != "text":
-            raise ServiceError("checkin.use_buttons")
-        return await self._answer(
-            actor,
-            step.prompt_id,
-            step.key,
-            text=caption.strip() if caption else None,
-            attachment=(kind, file_id),
-        )
+        async with self._db.unit_of_work() as session:
+            prompt = await self._answering(session, actor)
+            if prompt is None:
+                return None
+            step = steps_from_json(prompt.steps)[prompt.step]
+            if step.kind is not StepKind.TEXT:
+                raise ServiceError("checkin.use_buttons")
+            return await self._answer(
+                actor,
+                prompt.id,
+                step.key,
+                text=caption.strip() if caption else None,
+                attachment=(kind, file_id),
+            )
 
     async def skip(self, actor: Actor) -> Outcome | None:
-        step = await self.current_step(actor)
-        if step is None:
-            return None
-        return await self._answer(actor, step.prompt_id, step.key, skipped=True)
+        async with self._db.unit_of_work() as session:
+            prompt = await self._answering(session, actor)
+            if prompt is None:
+                return None
+            step = steps_from_json(prompt.steps)[prompt.step]
+            return await self._answer(actor, prompt.id, step.key, skipped=True)
 
     async def asked(self, prompt_id: int, index: int) -> None:
         """The question at `index` reached the person."""
@@ -563,12 +581,19 @@ class CheckinService:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
             if run.status is not RunStatus.OPEN:
                 raise ServiceError("checkin.closed")
-            steps = prompt.steps["steps"]
-            index = next((i for i, s in enumerate(steps) if s["key"] == key), None)
+            steps = steps_from_json(prompt.steps)
+            index = next((i for i, step in enumerate(steps) if step.key == key), None)
             if index is None:
                 raise ServiceError("error.button_expired")
             if index > prompt.step:
                 raise ServiceError("checkin.not_yet")
+            step = steps[index]
+            if action_status is not None:
+                text = action_status.value
+                if step.action_id is not None:
+                    await Actions(session).review(
+                        step.action_id, actor.person_id, action_status, now
+                    )
             answer = await Answers(session).put(
                 prompt.id,
                 key,
@@ -579,14 +604,15 @@ class CheckinService:
                 attachment_kind=attachment[0] if attachment else None,
                 attachment_file_id=attachment[1] if attachment else None,
             )
-            step = steps[index]
-            if action_status is not None:
-                action = await Actions(session).get(int(step["action_id"]))
-                if action is not None and action.owner_id == actor.person_id:
-                    action.status, action.reviewed_at = action_status, now
-                answer.text = action_status.value
-            if step["kind"] == "text":
-                await self._record_lesson_or_action(session, run, prompt, step, answer, now)
+            if step.question_index is not None:
+                question = questions_from_json(run.questions)[step.question_index]
+                content = "" if skipped else (text or "").strip()
+                if question.role == LESSON:
+                    await self._lessons.keep_from_answer(
+                        answer.id, run.team_id, run.sprint_id, prompt.person_id, content, now
+                    )
+                elif question.role == NEXT_STEP:
+                    await self._keep_action(session, answer.id, run, prompt, content, now)
             if index == prompt.step:
                 prompt.step += 1
                 if prompt.step < len(steps):
@@ -595,60 +621,38 @@ class CheckinService:
             if prompt.step >= len(steps) and prompt.status is not PromptStatus.DONE:
                 prompt.status, prompt.completed_at = PromptStatus.DONE, now
             if prompt.step >= len(steps):
-                return await self._recap(session, prompt, run)
+                return await self._recap(session, actor, prompt, run)
             view = await self._step_view(session, prompt, prompt.step)
             assert view is not None
             return view
 
-    async def _record_lesson_or_action(
-        self,
+    @staticmethod
+    async def _keep_action(
         session: AsyncSession,
+        answer_id: int,
         run: CheckinRun,
         prompt: CheckinPrompt,
-        step: dict[str, Any],
-        answer: CheckinAnswer,
+        content: str,
         now: datetime,
     ) -> None:
-        role = run.questions["questions"][int(step["question"])].get("role")
-        content = (answer.text or "").strip()
-        if role == LESSON:
-            lesson = await Lessons(session).from_answer(answer.id)
-            if lesson is None and content:
-                lesson = await Lessons(session).add(
-                    Lesson(
-                        team_id=run.team_id,
-                        sprint_id=run.sprint_id,
-                        author_id=prompt.person_id,
-                        source_answer_id=answer.id,
-                        text=content,
-                        visibility=LessonVisibility.TEAM,  # until the author chooses
-                        anonymous=False,
-                        status=LessonStatus.ACTIVE,
-                        created_at=now,
-                        updated_at=now,
-                    )
+        """The answer to "what is your next step" is an action, followed up next time."""
+        actions = Actions(session)
+        action = await actions.from_answer(answer_id)
+        if action is None and content:
+            await actions.add(
+                Action(
+                    team_id=run.team_id,
+                    sprint_id=run.sprint_id,
+                    owner_id=prompt.person_id,
+                    source_answer_id=answer_id,
+                    text=content,
+                    status=ActionStatus.OPEN,
+                    created_at=now,
+                    reviewed_at=None,
                 )
-                await index_lesson(session, lesson)
-            elif lesson is not None and content:
-                lesson.text, lesson.updated_at = content, now
-                await index_lesson(session, lesson)
-        elif role == NEXT_STEP:
-            action = await Actions(session).from_answer(answer.id)
-            if action is None and content:
-                await Actions(session).add(
-                    Action(
-                        team_id=run.team_id,
-                        sprint_id=run.sprint_id,
-                        owner_id=prompt.person_id,
-                        source_answer_id=answer.id,
-                        text=content,
-                        status=ActionStatus.OPEN,
-                        created_at=now,
-                        reviewed_at=None,
-                    )
-                )
-            elif action is not None and content:
-                action.text = content
+            )
+        elif action is not None and content:
+            action.text = content
 
     # --- changing an answer after the recap ------------------------------------------------------
 
@@ -657,24 +661,24 @@ class CheckinService:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
             if run.status is not RunStatus.OPEN:
                 raise ServiceError("checkin.closed")
-            if not 0 <= index < min(prompt.step, len(prompt.steps["steps"])):
+            if not 0 <= index < min(prompt.step, len(steps_from_json(prompt.steps))):
                 raise ServiceError("error.button_expired")
             view = await self._step_view(session, prompt, index)
             assert view is not None
-        if view.kind == "text":
-            await self._conversations.put(
-                actor.person_id,
-                Conversation(CHANGE_FLOW, "text", {"prompt_id": prompt_id, "index": index}),
-            )
-        return view
+            if view.kind is StepKind.TEXT:
+                await self._conversations.put(
+                    actor.person_id,
+                    Conversation(CHANGE_FLOW, "text", {"prompt_id": prompt_id, "index": index}),
+                )
+            return view
 
     async def finish_change(self, actor: Actor, state: Conversation, text: str) -> Outcome:
         prompt_id, index = int(state.data["prompt_id"]), int(state.data["index"])
         async with self._db.unit_of_work() as session:
             prompt, _run = await self._own_prompt(session, actor, prompt_id)
-            key = prompt.steps["steps"][index]["key"]
-        await self._conversations.clear(actor.person_id)
-        return await self._answer(actor, prompt_id, key, text=text.strip())
+            key = steps_from_json(prompt.steps)[index].key
+            await self._conversations.clear(actor.person_id)
+            return await self._answer(actor, prompt_id, key, text=text.strip())
 
     # --- away and back ---------------------------------------------------------------------------
 
@@ -701,60 +705,64 @@ class CheckinService:
         return prompt, run
 
     async def _step_view(
-        self,
-        session: AsyncSession,
-        prompt: CheckinPrompt,
-        index: int,
-        cache: dict[tuple[type, int], Any] | None = None,
+        self, session: AsyncSession, prompt: CheckinPrompt, index: int
     ) -> StepView | None:
-        steps = prompt.steps["steps"]
+        steps = steps_from_json(prompt.steps)
         if not 0 <= index < len(steps):
             return None
-        cache = {} if cache is None else cache
-
-        async def cached(model: type[CheckinRun] | type[Team] | type[Sprint], key: int) -> Any:
-            if (model, key) not in cache:
-                cache[model, key] = await session.get(model, key)
-            return cache[model, key]
-
-        run: CheckinRun = await cached(CheckinRun, prompt.run_id)
-        team: Team = await cached(Team, run.team_id)
-        sprint: Sprint | None = await cached(Sprint, run.sprint_id) if run.sprint_id else None
+        # Usually in the session already (loaded with the prompt): no query.
+        run = await session.get(CheckinRun, prompt.run_id)
+        assert run is not None
+        team = await session.get(Team, run.team_id)
+        assert team is not None
+        sprint = await session.get(Sprint, run.sprint_id) if run.sprint_id else None
         step = steps[index]
         current = None
         if index < prompt.step:  # answered before: shown when the answer is being changed
-            current = (await Answers(session).of_prompt(prompt.id)).get(step["key"])
+            current = (await Answers(session).of_prompt(prompt.id)).get(step.key)
         question = None
-        if step["kind"] == "text":
-            question = Question.from_json(run.questions["questions"][int(step["question"])])
+        if step.question_index is not None:
+            question = questions_from_json(run.questions)[step.question_index]
         return StepView(
             prompt_id=prompt.id,
             index=index,
             total=len(steps),
-            kind=step["kind"],
-            key=step["key"],
+            kind=step.kind,
+            key=step.key,
             team_name=team.name,
             run_kind=run.kind,
             sprint_goal=sprint.goal if sprint else None,
             question=question,
-            action_id=step.get("action_id"),
-            action_text=step.get("text"),
+            action_id=step.action_id,
+            action_text=step.action_text,
             current_answer=(current.text if current and not current.skipped else None),
         )
 
-    async def _recap(self, session: AsyncSession, prompt: CheckinPrompt, run: CheckinRun) -> Recap:
-        team = await Teams(session).get(run.team_id)
+    async def _recap(
+        self, session: AsyncSession, actor: Actor, prompt: CheckinPrompt, run: CheckinRun
+    ) -> Recap:
+        team = await session.get(Team, run.team_id)
         assert team is not None
         answers = await Answers(session).of_prompt(prompt.id)
-        items = []
-        for index, step in enumerate(prompt.steps["steps"]):
-            if step["kind"] == "text":
-                step = {**step, "q": run.questions["questions"][int(step["question"])]}
-            items.append(RecapItem(index, step, answers.get(step["key"])))
+        questions = questions_from_json(run.questions)
+        items = [
+            RecapItem(
+                index,
+                step,
+                None if step.question_index is None else questions[step.question_index],
+                answers.get(step.key),
+            )
+            for index, step in enumerate(steps_from_json(prompt.steps))
+        ]
+        # A lesson from the check-in stays in the team until its author chooses.
+        lesson_cards = await self._lessons.undecided_cards(
+            actor, [answer.id for answer in answers.values()]
+        )
         return Recap(
             prompt_id=prompt.id,
             team_name=team.name,
             items=items,
             editable=run.status is RunStatus.OPEN,
             closes_at=run.closes_at,
+            lesson_cards=lesson_cards,
         )

@@ -3,29 +3,24 @@ teams, search, endorsements ("herkenbaar"), adoptions ("wij probeerden dit"), cu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.directory import Directory, language_for
 from bot.services.textsearch import parse_query, tags_in, terms
 from storage.database import Database
+from storage.lessons import Lessons
 from storage.models import (
     THEMES,
-    Adoption,
-    CheckinAnswer,
-    Endorsement,
     Lesson,
     LessonStatus,
-    LessonTag,
-    LessonTheme,
     LessonVisibility,
     Person,
-    Role,
     SavedSearch,
     Stadsdeel,
     Team,
@@ -109,9 +104,7 @@ def clean_text(raw: str, limit: int, empty_key: str) -> str:
 async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
     """Refresh a lesson's search terms and #tags after its text changed."""
     body = " ".join(part for part in (lesson.text, lesson.advice or "") if part)
-    tags = [tag for tag in tags_in(body) if tag not in THEMES]
-    await session.execute(delete(LessonTag).where(LessonTag.lesson_id == lesson.id))
-    session.add_all(LessonTag(lesson_id=lesson.id, tag=tag[:64]) for tag in tags)
+    await Lessons(session).replace_tags(lesson.id, (t for t in tags_in(body) if t not in THEMES))
     await LessonIndex(session).replace(lesson, dict(terms(body)), body)
 
 
@@ -132,39 +125,40 @@ class LessonService:
 
     async def write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
         """`/lesson`: a new lesson, kept in the team until the author chooses otherwise."""
-        await self._require_member(actor, team_id)
         text = clean_text(raw_text, LESSON_MAX, "lesson.empty")
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            lesson = Lesson(
-                team_id=team_id,
-                author_id=actor.person_id,
-                text=text,
-                visibility=LessonVisibility.TEAM,
-                anonymous=False,
-                status=LessonStatus.ACTIVE,
-                created_at=now,
-                updated_at=now,
+            await self._require_member(session, actor, team_id)
+            lesson = await Lessons(session).add(
+                Lesson(
+                    team_id=team_id,
+                    author_id=actor.person_id,
+                    text=text,
+                    visibility=LessonVisibility.TEAM,
+                    anonymous=False,
+                    status=LessonStatus.ACTIVE,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
-            session.add(lesson)
-            await session.flush()
             await index_lesson(session, lesson)
-            lesson_id = lesson.id
-        return await self.card(actor, lesson_id)
+            return await self._card(session, actor, lesson)
 
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
         async with self._db.unit_of_work() as session:
-            lesson = await self._own(session, actor, lesson_id)
-            view = await self._view(session, actor, lesson)
-            similar_ids = await LessonIndex(session).similar(
-                dict(terms(lesson.text)), lesson.team_id, SIMILAR_LIMIT + 1
-            )
-            similar = []
-            for other_id, score in similar_ids:
-                other = await session.get(Lesson, other_id)
-                if other is not None and other.id != lesson.id and score >= SIMILAR_MIN_SCORE:
-                    similar.append(await self._view(session, actor, other))
-            return LessonCard(view, similar[:SIMILAR_LIMIT])
+            return await self._card(session, actor, await self._own(session, actor, lesson_id))
+
+    async def _card(self, session: AsyncSession, actor: Actor, lesson: Lesson) -> LessonCard:
+        found = await LessonIndex(session).similar(
+            dict(terms(lesson.text)), lesson.team_id, SIMILAR_LIMIT + 1
+        )
+        similar_ids = [
+            other_id
+            for other_id, score in found
+            if other_id != lesson.id and score >= SIMILAR_MIN_SCORE
+        ][:SIMILAR_LIMIT]
+        view, *similar = await self._views(session, actor, [lesson.id, *similar_ids])
+        return LessonCard(view, similar)
 
     async def similar_to(self, text: str, exclude_team_id: int | None, limit: int = 3) -> list[int]:
         """Ids of the shared lessons of other teams most like `text` (for hints and benchmarks)."""
@@ -176,13 +170,9 @@ class LessonService:
         if theme not in THEMES:
             raise ServiceError("error.button_expired")
         async with self._db.unit_of_work() as session:
-            await self._own(session, actor, lesson_id)
-            existing = await session.get(LessonTheme, (lesson_id, theme))
-            if existing is None:
-                session.add(LessonTheme(lesson_id=lesson_id, theme=theme))
-            else:
-                await session.delete(existing)
-        return await self.card(actor, lesson_id)
+            lesson = await self._own(session, actor, lesson_id)
+            await Lessons(session).toggle_theme(lesson_id, theme)
+            return await self._card(session, actor, lesson)
 
     async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
         advice = clean_text(raw, ADVICE_MAX, "lesson.advice_empty")
@@ -190,7 +180,7 @@ class LessonService:
             lesson = await self._own(session, actor, lesson_id)
             lesson.advice, lesson.updated_at = advice, self._clock()
             await index_lesson(session, lesson)
-        return await self.card(actor, lesson_id)
+            return await self._card(session, actor, lesson)
 
     async def decide(self, actor: Actor, lesson_id: int, choice: Choice) -> LessonView:
         """The author's explicit choice; nothing reaches the city log without it."""
@@ -201,27 +191,53 @@ class LessonService:
             lesson.decided_at = lesson.updated_at = self._clock()
             return await self._view(session, actor, lesson)
 
-    async def undecided_from_answers(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:
-        """Lessons a check-in just produced that still wait for their author's choice."""
-        if not answer_ids:
-            return []
+    async def keep_from_answer(
+        self,
+        answer_id: int,
+        team_id: int,
+        sprint_id: int | None,
+        author_id: int,
+        raw_text: str,
+        now: datetime,
+    ) -> None:
+        """A check-in's lesson answer is a lesson of the team (until its author chooses to
+        share it); a changed answer changes the lesson."""
+        text = raw_text.strip()
+        if not text:
+            return
         async with self._db.unit_of_work() as session:
-            result = await session.execute(
-                select(Lesson.id).where(
-                    Lesson.source_answer_id.in_(answer_ids),
-                    Lesson.author_id == actor.person_id,
-                    Lesson.decided_at.is_(None),
+            lessons = Lessons(session)
+            lesson = await lessons.from_answer(answer_id)
+            if lesson is None:
+                lesson = await lessons.add(
+                    Lesson(
+                        team_id=team_id,
+                        sprint_id=sprint_id,
+                        author_id=author_id,
+                        source_answer_id=answer_id,
+                        text=text,
+                        visibility=LessonVisibility.TEAM,  # until the author chooses
+                        anonymous=False,
+                        status=LessonStatus.ACTIVE,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
-            ids = list(result.scalars())
-        return [await self.card(actor, lesson_id) for lesson_id in ids]
+            else:
+                lesson.text, lesson.updated_at = text, now
+            await index_lesson(session, lesson)
 
-    async def answers_of_prompt(self, prompt_id: int) -> list[int]:
+    async def undecided_cards(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:
+        """Lessons that check-in answers produced and that still wait for their author's
+        choice, as cards to decide on."""
         async with self._db.unit_of_work() as session:
-            result = await session.execute(
-                select(CheckinAnswer.id).where(CheckinAnswer.prompt_id == prompt_id)
-            )
-            return list(result.scalars())
+            lessons = Lessons(session)
+            cards = []
+            for lesson_id in await lessons.undecided_from_answers(actor.person_id, answer_ids):
+                lesson = await lessons.get(lesson_id)
+                assert lesson is not None
+                cards.append(await self._card(session, actor, lesson))
+            return cards
 
     # --- one's own and one's team's lessons ------------------------------------------------------
 
@@ -230,28 +246,11 @@ class LessonService:
     ) -> tuple[list[LessonView], list[LessonView]]:
         """The person's own lessons, and their teams' lessons by others (newest first)."""
         async with self._db.unit_of_work() as session:
-            own = await session.execute(
-                select(Lesson)
-                .where(Lesson.author_id == actor.person_id, Lesson.status != LessonStatus.MERGED)
-                .order_by(Lesson.created_at.desc(), Lesson.id.desc())
-                .limit(limit)
-            )
-            team_ids = [team.id for team, _ in await Memberships(session).teams_of(actor.person_id)]
-            others = await session.execute(
-                select(Lesson)
-                .where(
-                    Lesson.team_id.in_(team_ids),
-                    Lesson.author_id.is_distinct_from(actor.person_id),
-                    Lesson.status == LessonStatus.ACTIVE,
-                    Lesson.decided_at.is_not(None),
-                )
-                .order_by(Lesson.created_at.desc(), Lesson.id.desc())
-                .limit(limit)
-            )
-            return (
-                [await self._view(session, actor, lesson) for lesson in own.scalars()],
-                [await self._view(session, actor, lesson) for lesson in others.scalars()],
-            )
+            lessons = Lessons(session)
+            own = await lessons.by_author(actor.person_id, limit)
+            others = await lessons.of_teammates(actor.person_id, limit)
+            views = await self._views(session, actor, [*own, *others])
+            return views[: len(own)], views[len(own) :]
 
     async def view(self, actor: Actor, lesson_id: int) -> LessonView:
         async with self._db.unit_of_work() as session:
@@ -261,7 +260,7 @@ class LessonService:
     async def delete(self, actor: Actor, lesson_id: int) -> None:
         async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
-            await session.delete(lesson)
+            await Lessons(session).delete(lesson)
 
     # --- the city log ----------------------------------------------------------------------------
 
@@ -274,16 +273,10 @@ class LessonService:
             "kind": None,
         }
         async with self._db.unit_of_work() as session:
-            saved = SavedSearch(
-                person_id=actor.person_id,
-                query=parsed.text[:500],
-                filters=filters,
-                created_at=self._clock(),
+            saved = await Lessons(session).save_search(
+                actor.person_id, parsed.text[:500], filters, self._clock()
             )
-            session.add(saved)
-            await session.flush()
-            search_id = saved.id
-        return await self.page(actor, search_id, 0)
+            return await self._page(session, actor, saved, 0)
 
     async def refine(self, actor: Actor, search_id: int, key: str, value: str | None) -> SearchPage:
         """Change one filter of a saved search (None clears it) and show its first page."""
@@ -299,67 +292,63 @@ class LessonService:
             else:
                 raise ServiceError("error.button_expired")
             saved.filters = filters
-        return await self.page(actor, search_id, 0)
+            return await self._page(session, actor, saved, 0)
 
     async def page(self, actor: Actor, search_id: int, page: int) -> SearchPage:
         async with self._db.unit_of_work() as session:
-            saved = await self._saved(session, actor, search_id)
-            parsed = parse_query(saved.query)
-            filters = SearchFilters(
-                themes=tuple(saved.filters.get("themes") or ()),
-                tags=tuple(saved.filters.get("tags") or ()),
-                stadsdeel=Stadsdeel(saved.filters["stadsdeel"])
-                if saved.filters.get("stadsdeel")
-                else None,
-                kind=TeamKind(saved.filters["kind"]) if saved.filters.get("kind") else None,
+            return await self._page(
+                session, actor, await self._saved(session, actor, search_id), page
             )
-            index = LessonIndex(session)
-            dialect = session.get_bind().dialect.name
-            page = max(page, 0)
+
+    async def _page(
+        self, session: AsyncSession, actor: Actor, saved: SavedSearch, page: int
+    ) -> SearchPage:
+        parsed = parse_query(saved.query)
+        filters = SearchFilters(
+            themes=tuple(saved.filters.get("themes") or ()),
+            tags=tuple(saved.filters.get("tags") or ()),
+            stadsdeel=Stadsdeel(saved.filters["stadsdeel"])
+            if saved.filters.get("stadsdeel")
+            else None,
+            kind=TeamKind(saved.filters["kind"]) if saved.filters.get("kind") else None,
+        )
+        index = LessonIndex(session)
+        dialect = session.get_bind().dialect.name
+        page = max(page, 0)
+        ids, total = await index.search(
+            dialect, parsed.text, parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE
+        )
+        loose = False
+        if total == 0 and len(parsed.terms) > 1:
             ids, total = await index.search(
-                dialect, parsed.text, parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE
+                dialect,
+                parsed.text,
+                parsed.terms,
+                filters,
+                PAGE_SIZE,
+                page * PAGE_SIZE,
+                require_all=False,
             )
-            loose = False
-            if total == 0 and len(parsed.terms) > 1:
-                ids, total = await index.search(
-                    dialect,
-                    parsed.text,
-                    parsed.terms,
-                    filters,
-                    PAGE_SIZE,
-                    page * PAGE_SIZE,
-                    require_all=False,
-                )
-                loose = total > 0
-            pages = max(1, -(-total // PAGE_SIZE))
-            results = []
-            for lesson_id in ids:
-                lesson = await session.get(Lesson, lesson_id)
-                if lesson is not None:
-                    results.append(await self._view(session, actor, lesson))
-            return SearchPage(
-                search_id, saved.query, dict(saved.filters), page, pages, total, results, loose
-            )
+            loose = total > 0
+        pages = max(1, -(-total // PAGE_SIZE))
+        results = await self._views(session, actor, ids)
+        return SearchPage(
+            saved.id, saved.query, dict(saved.filters), page, pages, total, results, loose
+        )
 
     async def endorse(self, actor: Actor, lesson_id: int) -> tuple[bool, list[Notice]]:
         """Toggle "herkenbaar". Returns whether it is now endorsed, and who to tell."""
         async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
-            existing = await session.get(Endorsement, (lesson_id, actor.person_id))
+            lessons = Lessons(session)
+            existing = await lessons.endorsement(lesson_id, actor.person_id)
             if existing is not None:
-                await session.delete(existing)
+                await lessons.withdraw(existing)
                 return False, []
             team = await self._team_of(session, actor)
-            session.add(
-                Endorsement(
-                    lesson_id=lesson_id,
-                    person_id=actor.person_id,
-                    team_id=team.id if team else None,
-                    created_at=self._clock(),
-                )
+            count = await lessons.endorse(
+                lesson_id, actor.person_id, team.id if team else None, self._clock()
             )
-            await session.flush()
-            count = await self._count(session, Endorsement, lesson_id)
             notices = await self._tell_team(
                 session, lesson, "lesson.notice_endorsed", by_team=team, count=count
             )
@@ -370,14 +359,8 @@ class LessonService:
         async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             team = await self._team_of(session, actor)
-            session.add(
-                Adoption(
-                    lesson_id=lesson_id,
-                    person_id=actor.person_id,
-                    team_id=team.id if team else None,
-                    text=line,
-                    created_at=self._clock(),
-                )
+            await Lessons(session).adopt(
+                lesson_id, actor.person_id, team.id if team else None, line, self._clock()
             )
             return await self._tell_team(
                 session, lesson, "lesson.notice_adopted", by_team=team, line=line
@@ -395,7 +378,7 @@ class LessonService:
             raise ServiceError("denied.admin_curate")
         reason = clean_text(raw_reason, 500, "lesson.reason_empty")
         async with self._db.unit_of_work() as session:
-            lesson = await session.get(Lesson, lesson_id)
+            lesson = await Lessons(session).get(lesson_id)
             if lesson is None:
                 raise ServiceError("lesson.unknown")
             lesson.status, lesson.hidden_reason = LessonStatus.HIDDEN, reason
@@ -416,56 +399,28 @@ class LessonService:
         if keep_id == duplicate_id:
             raise ServiceError("lesson.merge_same")
         async with self._db.unit_of_work() as session:
-            keep = await session.get(Lesson, keep_id)
-            duplicate = await session.get(Lesson, duplicate_id)
+            lessons = Lessons(session)
+            keep = await lessons.get(keep_id)
+            duplicate = await lessons.get(duplicate_id)
             if keep is None or duplicate is None:
                 raise ServiceError("lesson.unknown")
             if keep.status is not LessonStatus.ACTIVE:
                 raise ServiceError("lesson.merge_inactive")
-            kept = {
-                row.person_id
-                for row in (
-                    await session.execute(
-                        select(Endorsement).where(Endorsement.lesson_id == keep_id)
-                    )
-                ).scalars()
-            }
-            moving = (
-                await session.execute(
-                    select(Endorsement).where(Endorsement.lesson_id == duplicate_id)
-                )
-            ).scalars()
-            for endorsement in list(moving):
-                if endorsement.person_id not in kept:
-                    session.add(
-                        Endorsement(
-                            lesson_id=keep_id,
-                            person_id=endorsement.person_id,
-                            team_id=endorsement.team_id,
-                            created_at=endorsement.created_at,
-                        )
-                    )
-                await session.delete(endorsement)
-            adoptions = await session.execute(
-                select(Adoption).where(Adoption.lesson_id == duplicate_id)
-            )
-            for adoption in adoptions.scalars():
-                adoption.lesson_id = keep_id
+            await lessons.move_reactions(duplicate_id, keep_id)
             duplicate.status, duplicate.merged_into_id = LessonStatus.MERGED, keep_id
             duplicate.updated_at = self._clock()
-            await session.flush()
             return await self._view(session, actor, keep)
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    async def _require_member(self, actor: Actor, team_id: int) -> None:
-        async with self._db.unit_of_work() as session:
-            membership = await Memberships(session).get(team_id, actor.person_id)
-            if membership is None or membership.removed_at is not None:
-                raise ServiceError("lesson.not_member")
+    @staticmethod
+    async def _require_member(session: AsyncSession, actor: Actor, team_id: int) -> None:
+        membership = await Memberships(session).get(team_id, actor.person_id)
+        if membership is None or membership.removed_at is not None:
+            raise ServiceError("lesson.not_member")
 
     async def _own(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
-        lesson = await session.get(Lesson, lesson_id)
+        lesson = await Lessons(session).get(lesson_id)
         if lesson is None:
             raise ServiceError("lesson.unknown")
         if lesson.author_id != actor.person_id:
@@ -473,7 +428,7 @@ class LessonService:
         return lesson
 
     async def _visible(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
-        lesson = await session.get(Lesson, lesson_id)
+        lesson = await Lessons(session).get(lesson_id)
         if lesson is None:
             raise ServiceError("lesson.unknown")
         if lesson.author_id == actor.person_id or actor.is_admin:
@@ -488,7 +443,7 @@ class LessonService:
     async def _shared_of_other_team(
         self, session: AsyncSession, actor: Actor, lesson_id: int
     ) -> Lesson:
-        lesson = await session.get(Lesson, lesson_id)
+        lesson = await Lessons(session).get(lesson_id)
         if (
             lesson is None
             or lesson.visibility is not LessonVisibility.CITY
@@ -501,7 +456,7 @@ class LessonService:
         return lesson
 
     async def _saved(self, session: AsyncSession, actor: Actor, search_id: int) -> SavedSearch:
-        saved = await session.get(SavedSearch, search_id)
+        saved = await Lessons(session).saved_search(search_id)
         if saved is None or saved.person_id != actor.person_id:
             raise ServiceError("error.button_expired")
         return saved
@@ -509,15 +464,6 @@ class LessonService:
     async def _team_of(self, session: AsyncSession, actor: Actor) -> Team | None:
         teams = await Memberships(session).teams_of(actor.person_id)
         return teams[0][0] if teams else None
-
-    @staticmethod
-    async def _count(
-        session: AsyncSession, model: type[Endorsement] | type[Adoption], lesson_id: int
-    ) -> int:
-        result = await session.execute(
-            select(func.count()).select_from(model).where(model.lesson_id == lesson_id)
-        )
-        return int(result.scalar_one())
 
     async def _tell_team(
         self,
@@ -528,15 +474,6 @@ class LessonService:
         **params: object,
     ) -> list[Notice]:
         """The lesson's coordinators (and its author) hear that their lesson travelled."""
-        people: dict[int, Person] = {
-            person.id: person
-            for person, membership in await Memberships(session).active_members(lesson.team_id)
-            if membership.role is Role.COORDINATOR
-        }
-        if lesson.author_id is not None and lesson.author_id not in people:
-            author = await People(session).get(lesson.author_id)
-            if author is not None:
-                people[author.id] = author
         own_team = await Teams(session).get(lesson.team_id)
         return [
             self._notice(
@@ -547,7 +484,7 @@ class LessonService:
                 own_team=own_team.name if own_team else "",
                 **params,
             )
-            for person in people.values()
+            for person in await Lessons(session).coordinators_and_author(lesson)
         ]
 
     def _notice(self, person: Person, key: str, **params: object) -> Notice:
@@ -559,45 +496,44 @@ class LessonService:
         )
 
     async def _view(self, session: AsyncSession, actor: Actor, lesson: Lesson) -> LessonView:
-        team = await Teams(session).get(lesson.team_id)
-        assert team is not None
-        themes = (
-            await session.execute(
-                select(LessonTheme.theme).where(LessonTheme.lesson_id == lesson.id)
+        (view,) = await self._views(session, actor, [lesson.id])
+        return view
+
+    async def _views(
+        self, session: AsyncSession, actor: Actor, lesson_ids: Sequence[int]
+    ) -> list[LessonView]:
+        """Views of the lessons as `actor` may see them: two queries whatever their number."""
+        views = []
+        for facts in await Lessons(session).facts(lesson_ids, actor.person_id):
+            lesson = facts.lesson
+            is_author = lesson.author_id == actor.person_id
+            views.append(
+                LessonView(
+                    id=lesson.id,
+                    text=lesson.text,
+                    advice=lesson.advice,
+                    team_id=facts.team.id,
+                    team_name=facts.team.name,
+                    stadsdeel=facts.team.stadsdeel,
+                    kind=facts.team.kind,
+                    created_at=lesson.created_at,
+                    themes=sorted(facts.themes, key=THEMES.index),
+                    tags=facts.tags,
+                    # Anonymous lessons never carry a name, not even to the view layer.
+                    author_name=None if lesson.anonymous else facts.author_name,
+                    visibility=lesson.visibility,
+                    anonymous=lesson.anonymous,
+                    status=lesson.status,
+                    decided=lesson.decided_at is not None,
+                    endorsements=facts.endorsements,
+                    adoptions=facts.adoptions,
+                    endorsed_by_me=facts.endorsed_by_viewer,
+                    is_author=is_author,
+                    in_my_team=facts.viewer_in_team,
+                    hidden_reason=lesson.hidden_reason if is_author else None,
+                )
             )
-        ).scalars()
-        tags = (
-            await session.execute(select(LessonTag.tag).where(LessonTag.lesson_id == lesson.id))
-        ).scalars()
-        author = None
-        if not lesson.anonymous and lesson.author_id is not None:
-            person = await People(session).get(lesson.author_id)
-            author = person.display_name if person else None
-        endorsed = await session.get(Endorsement, (lesson.id, actor.person_id)) is not None
-        membership = await Memberships(session).get(lesson.team_id, actor.person_id)
-        return LessonView(
-            id=lesson.id,
-            text=lesson.text,
-            advice=lesson.advice,
-            team_id=team.id,
-            team_name=team.name,
-            stadsdeel=team.stadsdeel,
-            kind=team.kind,
-            created_at=lesson.created_at,
-            themes=sorted(themes, key=THEMES.index),
-            tags=sorted(tags),
-            author_name=author,
-            visibility=lesson.visibility,
-            anonymous=lesson.anonymous,
-            status=lesson.status,
-            decided=lesson.decided_at is not None,
-            endorsements=await self._count(session, Endorsement, lesson.id),
-            adoptions=await self._count(session, Adoption, lesson.id),
-            endorsed_by_me=endorsed,
-            is_author=lesson.author_id == actor.person_id,
-            in_my_team=membership is not None and membership.removed_at is None,
-            hidden_reason=lesson.hidden_reason if lesson.author_id == actor.person_id else None,
-        )
+        return views
 
 
 def _excerpt(text: str, limit: int = 120) -> str:

@@ -4,6 +4,7 @@ language); custom questions are the coordinator's own words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 LESSON = "lesson"
@@ -40,9 +41,9 @@ RETRO = _builtin("retro", 5, {3: LESSON, 4: NEXT_STEP})
 TEMPLATE_NAMES = (*TEMPLATES, "custom")
 
 
-def questions_for(template: str, custom: list[dict[str, Any]]) -> tuple[Question, ...]:
+def questions_for(template: str, custom: list[Question]) -> tuple[Question, ...]:
     if template == "custom" and custom:
-        return tuple(Question.from_json(item) for item in custom)
+        return tuple(custom)
     return TEMPLATES.get(template, TEMPLATES["default"])
 
 
@@ -67,3 +68,66 @@ def parse_custom_questions(raw: str) -> list[Question]:
         if text:
             questions.append(Question(None, text[:MAX_QUESTION_LENGTH], role))
     return questions[:MAX_CUSTOM_QUESTIONS]
+
+
+class StepKind(StrEnum):
+    MOOD = "mood"
+    ACTION = "action"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a check-in asks one member: the mood, an open action, or question N of the
+    run's questions. Stored in the prompt as JSON (through `as_json`/`from_json` only)."""
+
+    kind: StepKind
+    key: str  # unique within a prompt; answers are stored under it
+    action_id: int | None = None
+    action_text: str | None = None
+    question_index: int | None = None
+
+    @classmethod
+    def mood(cls) -> Step:
+        return cls(StepKind.MOOD, "mood")
+
+    @classmethod
+    def action(cls, action_id: int, text: str) -> Step:
+        return cls(StepKind.ACTION, f"action:{action_id}", action_id=action_id, action_text=text)
+
+    @classmethod
+    def question(cls, index: int) -> Step:
+        return cls(StepKind.TEXT, f"q:{index}", question_index=index)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"key": self.key, "kind": self.kind.value}
+        if self.kind is StepKind.ACTION:
+            data |= {"action_id": self.action_id, "text": self.action_text}
+        elif self.kind is StepKind.TEXT:
+            data["question"] = self.question_index
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        kind = StepKind(data["kind"])
+        if kind is StepKind.ACTION:
+            return cls.action(int(data["action_id"]), str(data.get("text") or ""))
+        if kind is StepKind.TEXT:
+            return cls.question(int(data["question"]))
+        return cls.mood()
+
+
+def steps_as_json(steps: list[Step]) -> dict[str, Any]:
+    return {"steps": [step.as_json() for step in steps]}
+
+
+def steps_from_json(data: dict[str, Any]) -> list[Step]:
+    return [Step.from_json(item) for item in data.get("steps", [])]
+
+
+def questions_as_json(questions: tuple[Question, ...] | list[Question]) -> dict[str, Any]:
+    return {"questions": [question.as_json() for question in questions]}
+
+
+def questions_from_json(data: dict[str, Any]) -> list[Question]:
+    return [Question.from_json(item) for item in data.get("questions", [])]
