@@ -204,5 +204,5 @@ def build_application(
     FallbackHandlers(services.directory, services.database, services.conversations, flows).register(
         application
     )
-    application.add_error_handler(make_error_handler(settings.steunpunt_language))  # type: ignore[arg-type]
+    application.add_error_handler(make_error_handler(settings.steunpunt_language))
     return application

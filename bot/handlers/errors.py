@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
@@ -14,7 +16,10 @@ from bot.texts import t
 logger = logging.getLogger(__name__)
 
 
-def make_error_handler(default_language: Language) -> object:
+ErrorHandler = Callable[[object, Context], Coroutine[Any, Any, None]]
+
+
+def make_error_handler(default_language: Language) -> ErrorHandler:
     async def on_error(update: object, context: Context) -> None:
         if isinstance(context.error, NetworkError) and not isinstance(update, Update):
             # Polling hiccups: PTB retries by itself; one line is enough.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
@@ -40,75 +43,93 @@ class CheckinSettings:
         self._checkins = checkins
 
     async def view(self, actor: Actor, team_id: int) -> ScheduleView:
-        team = await self._directory.require_manager(actor, team_id)
         async with self._db.unit_of_work() as session:
-            schedule = await self._checkins.schedule_of(session, team_id)
-            sprint = await Sprints(session).open_for_team(team_id)
-            rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
-            return ScheduleView(team, schedule, sprint, rule)
+            return await self._load(session, actor, team_id)
 
-    async def _change(self, actor: Actor, team_id: int, field: str, value: object) -> ScheduleView:
-        await self._directory.require_manager(actor, team_id)
+    async def _load(self, session: AsyncSession, actor: Actor, team_id: int) -> ScheduleView:
+        """The team's settings, if the person may change them (one permission check)."""
+        team = await self._directory.managed_team(session, actor, team_id)
+        schedule = await self._checkins.schedule_of(session, team_id)
+        sprint = await Sprints(session).open_for_team(team_id)
+        rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
+        return ScheduleView(team, schedule, sprint, rule)
+
+    async def _change(
+        self, actor: Actor, team_id: int, change: Callable[[ScheduleView], dict[str, object]]
+    ) -> ScheduleView:
+        """Load the settings, apply `change` (field → new value, computed from the current
+        settings) and return the new settings: one unit of work, one permission check."""
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            schedule = await self._checkins.schedule_of(session, team_id)
-            setattr(schedule, field, value)
-            schedule.updated_at = now
-            if field in ("weekdays", "time_of_day", "timezone"):
+            view = await self._load(session, actor, team_id)
+            values = change(view)
+            for field, value in values.items():
+                setattr(view.schedule, field, value)
+            view.schedule.updated_at = now
+            if values.keys() & {"weekdays", "time_of_day", "timezone"}:
                 # A new rhythm starts now: earlier slots are neither opened nor counted missed.
-                schedule.active_from = now
-        return await self.view(actor, team_id)
+                view.schedule.active_from = now
+            rule = WeeklyRule.parse(
+                view.schedule.weekdays, view.schedule.time_of_day, view.schedule.timezone
+            )
+            return ScheduleView(view.team, view.schedule, view.sprint, rule)
 
     async def toggle_weekday(self, actor: Actor, team_id: int, day: int) -> ScheduleView:
         if day not in range(7):
             raise ServiceError("error.button_expired")
-        current = (await self.view(actor, team_id)).schedule
-        days = set(parse_weekdays(current.weekdays)) ^ {day}
-        return await self._change(actor, team_id, "weekdays", format_weekdays(frozenset(days)))
+
+        def flip(view: ScheduleView) -> dict[str, object]:
+            days = set(parse_weekdays(view.schedule.weekdays)) ^ {day}
+            return {"weekdays": format_weekdays(frozenset(days))}
+
+        return await self._change(actor, team_id, flip)
 
     async def set_time(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:
         try:
             moment = parse_time(raw)
         except ValueError:
             raise ServiceError("settings.bad_time", given=raw.strip()[:20]) from None
-        return await self._change(actor, team_id, "time_of_day", f"{moment:%H:%M}")
+        return await self._change(actor, team_id, lambda _: {"time_of_day": f"{moment:%H:%M}"})
 
     async def set_template(self, actor: Actor, team_id: int, name: str) -> ScheduleView:
         if name not in TEMPLATE_NAMES:
             raise ServiceError("error.button_expired")
-        return await self._change(actor, team_id, "template", name)
+        return await self._change(actor, team_id, lambda _: {"template": name})
 
     async def set_custom_questions(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:
         questions = parse_custom_questions(raw)
         if not questions:
             raise ServiceError("settings.no_questions")
-        await self._change(actor, team_id, "custom_questions", questions_as_json(questions))
-        return await self._change(actor, team_id, "template", "custom")
+        custom = questions_as_json(questions)
+        return await self._change(
+            actor, team_id, lambda _: {"custom_questions": custom, "template": "custom"}
+        )
 
     async def toggle(self, actor: Actor, team_id: int, field: str) -> ScheduleView:
         if field not in TOGGLES:
             raise ServiceError("error.button_expired")
-        current = (await self.view(actor, team_id)).schedule
-        return await self._change(actor, team_id, field, not getattr(current, field))
+        return await self._change(
+            actor, team_id, lambda view: {field: not getattr(view.schedule, field)}
+        )
 
     async def toggle_skip_sprint(self, actor: Actor, team_id: int) -> ScheduleView:
-        view = await self.view(actor, team_id)
-        if view.sprint is None:
-            raise ServiceError("sprint.none_open")
-        skipping = view.schedule.skip_sprint_id == view.sprint.id
-        return await self._change(
-            actor, team_id, "skip_sprint_id", None if skipping else view.sprint.id
-        )
+        def flip(view: ScheduleView) -> dict[str, object]:
+            if view.sprint is None:
+                raise ServiceError("sprint.none_open")
+            skipping = view.schedule.skip_sprint_id == view.sprint.id
+            return {"skip_sprint_id": None if skipping else view.sprint.id}
+
+        return await self._change(actor, team_id, flip)
 
     async def set_reminder(self, actor: Actor, team_id: int, minutes: int) -> ScheduleView:
         if minutes not in REMINDER_CHOICES:
             raise ServiceError("error.button_expired")
-        return await self._change(actor, team_id, "reminder_after_minutes", minutes)
+        return await self._change(actor, team_id, lambda _: {"reminder_after_minutes": minutes})
 
     async def set_close_after(self, actor: Actor, team_id: int, minutes: int) -> ScheduleView:
         if minutes not in CLOSE_CHOICES:
             raise ServiceError("error.button_expired")
-        return await self._change(actor, team_id, "close_after_minutes", minutes)
+        return await self._change(actor, team_id, lambda _: {"close_after_minutes": minutes})
 
     async def open_now(self, actor: Actor, team_id: int) -> int:
         """`/checkin now`: a check-in for the team at once, outside the schedule."""

@@ -177,7 +177,8 @@ class Directory:
         async with self._db.unit_of_work() as session:
             return await self._managed_in(session, actor)
 
-    async def _managed_team(self, session: AsyncSession, actor: Actor, team_id: int) -> Team:
+    async def managed_team(self, session: AsyncSession, actor: Actor, team_id: int) -> Team:
+        """The team, if the person may run it, inside the caller's unit of work."""
         team = await Teams(session).get(team_id)
         if team is None:
             raise ServiceError("error.team_unknown")
@@ -195,7 +196,7 @@ class Directory:
     async def require_manager(self, actor: Actor, team_id: int) -> Team:
         """The team, if the person may run it (coordinator or admin); refuses otherwise."""
         async with self._db.unit_of_work() as session:
-            return await self._managed_team(session, actor, team_id)
+            return await self.managed_team(session, actor, team_id)
 
     def _require_admin(self, actor: Actor) -> None:
         if not actor.is_admin:
@@ -219,7 +220,7 @@ class Directory:
 
     async def appoint_coordinator(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             membership, person = await self._active_membership(session, team, person_id)
             if membership.role is Role.COORDINATOR:
                 raise ServiceError("team.already_coordinator", name=person.display_name)
@@ -228,7 +229,7 @@ class Directory:
 
     async def remove_member(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             if person_id == actor.person_id:
                 raise ServiceError("team.cannot_remove_self")
             membership, person = await self._active_membership(session, team, person_id)
@@ -238,7 +239,7 @@ class Directory:
     async def member_of(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         """Look up one member of a team the actor runs (for a confirmation question)."""
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             _, person = await self._active_membership(session, team, person_id)
             return MemberChange(team, person)
 
@@ -258,7 +259,7 @@ class Directory:
         """The team's usable invite, creating one if there is none (or it expired)."""
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             invite = await Invites(session).usable_for_team(team_id, now)
             if invite is None:
                 invite = await Invites(session).add(
@@ -269,7 +270,7 @@ class Directory:
     async def renew_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             await Invites(session).revoke_all_for_team(team_id, now)
             invite = await Invites(session).add(
                 _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
@@ -278,7 +279,7 @@ class Directory:
 
     async def revoke_invites(self, actor: Actor, team_id: int) -> Team:
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             await Invites(session).revoke_all_for_team(team_id, self._clock())
             return team
 
@@ -317,7 +318,7 @@ class Directory:
 
     async def link_group(self, actor: Actor, team_id: int, chat_id: int, title: str) -> Team:
         async with self._db.unit_of_work() as session:
-            team = await self._managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id)
             linked_chats = LinkedChats(session)
             existing = await linked_chats.by_chat(chat_id)
             if existing is not None and existing.team_id != team_id:
