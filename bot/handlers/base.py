@@ -210,10 +210,3 @@ def message_text(update: Update) -> str:
     """The text of the message in an update ('' for none)."""
     message = update.effective_message
     return message.text or "" if message is not None else ""
-
-
-def matched(context: Context, group: int) -> str:
-    """A group of the callback-data pattern that matched; stale data gets a kind refusal."""
-    if context.matches:
-        return context.matches[0].group(group)
-    raise ServiceError("error.button_expired")

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, keyboard, matched, message_text, with_actor
+from bot.handlers import routes
+from bot.handlers.base import Context, HandlerGroup, keyboard, message_text, with_actor
 from bot.handlers.checkin_views import (
     answered_line,
     recap_message,
@@ -23,6 +24,7 @@ from bot.handlers.checkin_views import (
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
+from bot.handlers.routes import Route
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
 from bot.services.checkins import CHANGE_FLOW, CheckinService, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
@@ -81,32 +83,32 @@ class CheckinHandlers(HandlerGroup):
             ("timezone", self.timezone),
         ):
             application.add_handler(CommandHandler(name, callback, filters=private))
-        for pattern, callback in (
-            (r"^ci:m:(\d+):(\d)$", self.pick_mood),
-            (r"^ci:a:(\d+):(\d+):(done|partly|dropped)$", self.pick_action),
-            (r"^ci:e:(\d+):(\d+)$", self.change),
-            (r"^sp:(\d+)$", self.show_sprint),
-            (r"^sp:new:(\d+)$", self.new_sprint),
-            (r"^sp:len:(\d+):(\d)$", self.sprint_length),
-            (r"^sp:close:(\d+)$", self.confirm_close_sprint),
-            (r"^sp:closeok:(\d+)$", self.close_sprint),
-            (r"^cs:(\d+)$", self.show_settings),
-            (r"^cs:wd:(\d+):(\d)$", self.toggle_day),
-            (r"^cs:time:(\d+)$", self.ask_time),
-            (r"^cs:settime:(\d+):(\d\d:\d\d)$", self.set_time),
-            (r"^cs:tpl:(\d+)$", self.ask_template),
-            (r"^cs:settpl:(\d+):(\w+)$", self.set_template),
-            (r"^cs:rem:(\d+)$", self.ask_reminder),
-            (r"^cs:setrem:(\d+):(\d+)$", self.set_reminder),
-            (r"^cs:cls:(\d+)$", self.ask_close),
-            (r"^cs:setcls:(\d+):(\d+)$", self.set_close),
-            (r"^cs:tg:(\d+):(\w+)$", self.toggle),
-            (r"^cs:skip:(\d+)$", self.toggle_skip),
-            (r"^cs:now:(\d+)$", self.open_now),
-            (r"^aw:(\d+)$", self.away_for),
-            (r"^tz:(.+)$", self.pick_timezone),
+        for route, callback in (
+            (routes.CHECKIN_MOOD, self.pick_mood),
+            (routes.CHECKIN_ACTION, self.pick_action),
+            (routes.CHECKIN_CHANGE, self.change),
+            (routes.SPRINT, self.show_sprint),
+            (routes.SPRINT_NEW, self.new_sprint),
+            (routes.SPRINT_LENGTH, self.sprint_length),
+            (routes.SPRINT_CLOSE, self.confirm_close_sprint),
+            (routes.SPRINT_CLOSE_CONFIRMED, self.close_sprint),
+            (routes.SETTINGS, self.show_settings),
+            (routes.SETTINGS_WEEKDAY, self.toggle_day),
+            (routes.SETTINGS_TIME, self.ask_time),
+            (routes.SETTINGS_SET_TIME, self.set_time),
+            (routes.SETTINGS_TEMPLATE, self.ask_template),
+            (routes.SETTINGS_SET_TEMPLATE, self.set_template),
+            (routes.SETTINGS_REMINDER, self.ask_reminder),
+            (routes.SETTINGS_SET_REMINDER, self.set_reminder),
+            (routes.SETTINGS_CLOSE, self.ask_close),
+            (routes.SETTINGS_SET_CLOSE, self.set_close),
+            (routes.SETTINGS_TOGGLE, self.toggle),
+            (routes.SETTINGS_SKIP_SPRINT, self.toggle_skip),
+            (routes.SETTINGS_NOW, self.open_now),
+            (routes.AWAY, self.away_for),
+            (routes.TIMEZONE, self.pick_timezone),
         ):
-            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+            application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
         flows.add(SPRINT_FLOW, self.sprint_text)
@@ -179,7 +181,8 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def pick_mood(self, update: Update, context: Context, actor: Actor) -> str | None:
-        prompt_id, mood = int(matched(context, 1)), int(matched(context, 2))
+        args = routes.CHECKIN_MOOD.args(context)
+        prompt_id, mood = args.int("prompt_id"), args.int("mood")
         before = await self.checkins.current_step(actor)
         outcome = await self.checkins.answer_mood(actor, prompt_id, mood)
         step = (
@@ -193,10 +196,11 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def pick_action(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.CHECKIN_ACTION.args(context)
         prompt_id, action_id, choice = (
-            int(matched(context, 1)),
-            int(matched(context, 2)),
-            matched(context, 3),
+            args.int("prompt_id"),
+            args.int("action_id"),
+            args.text("status"),
         )
         before = await self.checkins.current_step(actor)
         outcome = await self.checkins.answer_action(
@@ -229,9 +233,8 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def change(self, update: Update, context: Context, actor: Actor) -> str | None:
-        step = await self.checkins.begin_change(
-            actor, int(matched(context, 1)), int(matched(context, 2))
-        )
+        args = routes.CHECKIN_CHANGE.args(context)
+        step = await self.checkins.begin_change(actor, args.int("prompt_id"), args.int("index"))
         text, markup = step_message(actor.language, step, changing=True)
         await self.reply(update, text, markup)
         return None
@@ -245,7 +248,7 @@ class CheckinHandlers(HandlerGroup):
     # --- sprints ----------------------------------------------------------------------------------
 
     async def _pick_team(
-        self, update: Update, actor: Actor, prefix: str, manage: bool
+        self, update: Update, actor: Actor, route: Route, manage: bool
     ) -> Team | None:
         """The team a command is about: the only one, or None after offering buttons."""
         if manage:
@@ -256,14 +259,14 @@ class CheckinHandlers(HandlerGroup):
             raise ServiceError("denied.coordinator_any" if manage else "team.none")
         if len(teams) == 1:
             return teams[0]
-        rows = [[(short_label(team.name, 40), f"{prefix}:{team.id}")] for team in teams]
+        rows = [[(short_label(team.name, 40), route.build(team_id=team.id))] for team in teams]
         await self.reply(update, t(actor.language, "team.pick"), keyboard(rows))
         return None
 
     @with_actor
     async def sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
         goal = " ".join(context.args or [])
-        team = await self._pick_team(update, actor, "sp", manage=bool(goal))
+        team = await self._pick_team(update, actor, routes.SPRINT, manage=bool(goal))
         if team is None:
             return None
         if goal:
@@ -275,13 +278,14 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def show_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        overview = await self.sprints.overview(actor, int(matched(context, 1)))
+        overview = await self.sprints.overview(actor, routes.SPRINT.args(context).int("team_id"))
         await self.edit_or_reply(update, *sprint_message(actor.language, overview, self.zone))
         return None
 
     @with_actor
     async def new_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team = await self.directory.require_manager(actor, int(matched(context, 1)))
+        team_id = routes.SPRINT_NEW.args(context).int("team_id")
+        team = await self.directory.require_manager(actor, team_id)
         await self.conversations.put(
             actor.person_id, Conversation(SPRINT_FLOW, "goal", {"team_id": team.id})
         )
@@ -310,20 +314,23 @@ class CheckinHandlers(HandlerGroup):
         buttons = [
             (
                 t(lang, "sprint.weeks", weeks=w) + (" ✓" if w == DEFAULT_WEEKS else ""),
-                f"sp:len:{team_id}:{w}",
+                routes.SPRINT_LENGTH.build(team_id=team_id, weeks=w),
             )
             for w in WEEK_CHOICES
         ]
         await self.reply(
             update,
             t(lang, "sprint.ask_length", team=team.name, goal=goal),
-            keyboard([buttons[:2], buttons[2:], [(t(lang, "button.cancel"), "cancel")]]),
+            keyboard(
+                [buttons[:2], buttons[2:], [(t(lang, "button.cancel"), routes.CANCEL.build())]]
+            ),
         )
 
     @with_actor
     async def sprint_length(self, update: Update, context: Context, actor: Actor) -> str | None:
         state = await self.conversations.get(actor.person_id)
-        team_id, weeks = int(matched(context, 1)), int(matched(context, 2))
+        args = routes.SPRINT_LENGTH.args(context)
+        team_id, weeks = args.int("team_id"), args.int("weeks")
         if (
             state is None
             or state.flow != SPRINT_FLOW
@@ -349,7 +356,8 @@ class CheckinHandlers(HandlerGroup):
     async def confirm_close_sprint(
         self, update: Update, context: Context, actor: Actor
     ) -> str | None:
-        team = await self.directory.require_manager(actor, int(matched(context, 1)))
+        team_id = routes.SPRINT_CLOSE.args(context).int("team_id")
+        team = await self.directory.require_manager(actor, team_id)
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -357,8 +365,11 @@ class CheckinHandlers(HandlerGroup):
             keyboard(
                 [
                     [
-                        (t(lang, "sprint.button_close_yes"), f"sp:closeok:{team.id}"),
-                        (t(lang, "button.back"), f"sp:{team.id}"),
+                        (
+                            t(lang, "sprint.button_close_yes"),
+                            routes.SPRINT_CLOSE_CONFIRMED.build(team_id=team.id),
+                        ),
+                        (t(lang, "button.back"), routes.SPRINT.build(team_id=team.id)),
                     ]
                 ]
             ),
@@ -367,7 +378,8 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def close_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        sprint, run_id = await self.sprints.close(actor, int(matched(context, 1)))
+        team_id = routes.SPRINT_CLOSE_CONFIRMED.args(context).int("team_id")
+        sprint, run_id = await self.sprints.close(actor, team_id)
         await self.edit_or_reply(
             update, t(actor.language, "sprint.closed", number=sprint.number, goal=sprint.goal)
         )
@@ -382,7 +394,7 @@ class CheckinHandlers(HandlerGroup):
         args = context.args or []
         now_requested = bool(args) and args[0].lower() in ("now", "nu")
         team = await self._pick_team(
-            update, actor, "cs:now" if now_requested else "cs", manage=True
+            update, actor, routes.SETTINGS_NOW if now_requested else routes.SETTINGS, manage=True
         )
         if team is None:
             return None
@@ -399,20 +411,19 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def show_settings(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._settings(update, actor, int(matched(context, 1)))
+        await self._settings(update, actor, routes.SETTINGS.args(context).int("team_id"))
         return None
 
     @with_actor
     async def toggle_day(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.toggle_weekday(
-            actor, int(matched(context, 1)), int(matched(context, 2))
-        )
+        args = routes.SETTINGS_WEEKDAY.args(context)
+        view = await self.settings.toggle_weekday(actor, args.int("team_id"), args.int("day"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_time(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(matched(context, 1))
+        team_id = routes.SETTINGS_TIME.args(context).int("team_id")
         await self.directory.require_manager(actor, team_id)
         await self.conversations.put(
             actor.person_id, Conversation(SETTINGS_FLOW, "time", {"team_id": team_id})
@@ -431,48 +442,60 @@ class CheckinHandlers(HandlerGroup):
             "20:00",
             "21:00",
         ]
-        buttons = [(value, f"cs:settime:{team_id}:{value}") for value in times]
+        buttons = [
+            (value, routes.SETTINGS_SET_TIME.build(team_id=team_id, time=value)) for value in times
+        ]
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         await self.edit_or_reply(
             update,
             t(actor.language, "settings.ask_time"),
-            keyboard([*rows, [(t(actor.language, "button.back"), f"cs:{team_id}")]]),
+            keyboard(
+                [
+                    *rows,
+                    [(t(actor.language, "button.back"), routes.SETTINGS.build(team_id=team_id))],
+                ]
+            ),
         )
         return None
 
     @with_actor
     async def set_time(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.conversations.clear(actor.person_id)
-        view = await self.settings.set_time(actor, int(matched(context, 1)), matched(context, 2))
+        args = routes.SETTINGS_SET_TIME.args(context)
+        view = await self.settings.set_time(actor, args.int("team_id"), args.text("time"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_template(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(matched(context, 1))
+        team_id = routes.SETTINGS_TEMPLATE.args(context).int("team_id")
         await self.directory.require_manager(actor, team_id)
         await self.conversations.put(
             actor.person_id, Conversation(SETTINGS_FLOW, "questions", {"team_id": team_id})
         )
         lang = actor.language
         rows = [
-            [(t(lang, f"template.{name}"), f"cs:settpl:{team_id}:{name}")]
+            [
+                (
+                    t(lang, f"template.{name}"),
+                    routes.SETTINGS_SET_TEMPLATE.build(team_id=team_id, template=name),
+                )
+            ]
             for name in TEMPLATE_NAMES
             if name != "custom"
         ]
         await self.edit_or_reply(
             update,
             t(lang, "settings.ask_template"),
-            keyboard([*rows, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+            keyboard([*rows, [(t(lang, "button.back"), routes.SETTINGS.build(team_id=team_id))]]),
         )
         return None
 
     @with_actor
     async def set_template(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.conversations.clear(actor.person_id)
-        view = await self.settings.set_template(
-            actor, int(matched(context, 1)), matched(context, 2)
-        )
+        args = routes.SETTINGS_SET_TEMPLATE.args(context)
+        view = await self.settings.set_template(actor, args.int("team_id"), args.text("template"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
@@ -489,70 +512,74 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def ask_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(matched(context, 1))
+        team_id = routes.SETTINGS_REMINDER.args(context).int("team_id")
         await self.directory.require_manager(actor, team_id)
         lang = actor.language
         buttons = [
             (
                 t(lang, "settings.hours", hours=m // 60) if m else t(lang, "settings.off"),
-                f"cs:setrem:{team_id}:{m}",
+                routes.SETTINGS_SET_REMINDER.build(team_id=team_id, minutes=m),
             )
             for m in REMINDER_CHOICES
         ]
         await self.edit_or_reply(
             update,
             t(lang, "settings.ask_reminder"),
-            keyboard([buttons, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+            keyboard([buttons, [(t(lang, "button.back"), routes.SETTINGS.build(team_id=team_id))]]),
         )
         return None
 
     @with_actor
     async def set_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.set_reminder(
-            actor, int(matched(context, 1)), int(matched(context, 2))
-        )
+        args = routes.SETTINGS_SET_REMINDER.args(context)
+        view = await self.settings.set_reminder(actor, args.int("team_id"), args.int("minutes"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def ask_close(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = int(matched(context, 1))
+        team_id = routes.SETTINGS_CLOSE.args(context).int("team_id")
         await self.directory.require_manager(actor, team_id)
         lang = actor.language
         buttons = [
-            (t(lang, "settings.hours", hours=m // 60), f"cs:setcls:{team_id}:{m}")
+            (
+                t(lang, "settings.hours", hours=m // 60),
+                routes.SETTINGS_SET_CLOSE.build(team_id=team_id, minutes=m),
+            )
             for m in CLOSE_CHOICES
         ]
         await self.edit_or_reply(
             update,
             t(lang, "settings.ask_close"),
-            keyboard([buttons, [(t(lang, "button.back"), f"cs:{team_id}")]]),
+            keyboard([buttons, [(t(lang, "button.back"), routes.SETTINGS.build(team_id=team_id))]]),
         )
         return None
 
     @with_actor
     async def set_close(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.set_close_after(
-            actor, int(matched(context, 1)), int(matched(context, 2))
-        )
+        args = routes.SETTINGS_SET_CLOSE.args(context)
+        view = await self.settings.set_close_after(actor, args.int("team_id"), args.int("minutes"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def toggle(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.toggle(actor, int(matched(context, 1)), matched(context, 2))
+        args = routes.SETTINGS_TOGGLE.args(context)
+        view = await self.settings.toggle(actor, args.int("team_id"), args.text("setting"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def toggle_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.settings.toggle_skip_sprint(actor, int(matched(context, 1)))
+        team_id = routes.SETTINGS_SKIP_SPRINT.args(context).int("team_id")
+        view = await self.settings.toggle_skip_sprint(actor, team_id)
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     @with_actor
     async def open_now(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._open_now(update, context, actor, int(matched(context, 1)))
+        team_id = routes.SETTINGS_NOW.args(context).int("team_id")
+        await self._open_now(update, context, actor, team_id)
         return None
 
     async def _open_now(self, update: Update, context: Context, actor: Actor, team_id: int) -> None:
@@ -576,7 +603,9 @@ class CheckinHandlers(HandlerGroup):
     async def away(self, update: Update, context: Context, actor: Actor) -> str | None:
         lang = actor.language
         if not context.args:
-            buttons = [(t(lang, "away.days", days=d), f"aw:{d}") for d in AWAY_CHOICES]
+            buttons = [
+                (t(lang, "away.days", days=d), routes.AWAY.build(days=d)) for d in AWAY_CHOICES
+            ]
             await self.reply(update, t(lang, "away.ask"), keyboard([buttons]))
             return None
         today = datetime.now(self.zone).date()
@@ -590,7 +619,8 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def away_for(self, update: Update, context: Context, actor: Actor) -> str | None:
-        until = datetime.now(self.zone).date() + timedelta(days=int(matched(context, 1)) - 1)
+        days = routes.AWAY.args(context).int("days")
+        until = datetime.now(self.zone).date() + timedelta(days=days - 1)
         await self._set_away(update, actor, until)
         return None
 
@@ -620,7 +650,7 @@ class CheckinHandlers(HandlerGroup):
             await self._set_zone(update, actor, context.args[0])
             return None
         current = await self.directory.timezone_of(actor)
-        buttons = [[(zone, f"tz:{zone}")] for zone in COMMON_ZONES]
+        buttons = [[(zone, routes.TIMEZONE.build(zone=zone))] for zone in COMMON_ZONES]
         await self.reply(
             update,
             t(lang, "timezone.ask", zone=current or t(lang, "timezone.team_default")),
@@ -630,7 +660,7 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def pick_timezone(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._set_zone(update, actor, matched(context, 1))
+        await self._set_zone(update, actor, routes.TIMEZONE.args(context).text("zone"))
         return None
 
     async def _set_zone(self, update: Update, actor: Actor, raw: str) -> None:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.services.checkin_settings import ScheduleView
 from bot.services.checkins import ClosedRun, Recap, StepView
@@ -56,7 +57,10 @@ def step_message(
         markup = keyboard(
             [
                 [
-                    (f"{value} {face}", f"ci:m:{step.prompt_id}:{value}")
+                    (
+                        f"{value} {face}",
+                        routes.CHECKIN_MOOD.build(prompt_id=step.prompt_id, mood=value),
+                    )
                     for value, face in MOOD_FACES.items()
                 ]
             ]
@@ -68,7 +72,9 @@ def step_message(
                 [
                     (
                         t(language, f"action.{choice}"),
-                        f"ci:a:{step.prompt_id}:{step.action_id}:{choice}",
+                        routes.CHECKIN_ACTION.build(
+                            prompt_id=step.prompt_id, action_id=step.action_id, status=choice
+                        ),
                     )
                     for choice in ACTION_CHOICES
                 ]
@@ -138,7 +144,11 @@ def recap_message(
             t(language, "recap.editable", until=format_moment(language, recap.closes_at, zone))
         )
         buttons: list[ButtonSpec] = [
-            (f"✏️ {i.index + 1}", f"ci:e:{recap.prompt_id}:{i.index}") for i in recap.items
+            (
+                f"✏️ {i.index + 1}",
+                routes.CHECKIN_CHANGE.build(prompt_id=recap.prompt_id, index=i.index),
+            )
+            for i in recap.items
         ]
         markup = keyboard([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
     return Safe("\n\n".join(parts)), markup
@@ -214,8 +224,19 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
         else t(language, "settings.off")
     )
     rows: list[list[ButtonSpec]] = [
-        [(("✅" if d in days else "▫️") + names[d][:2], f"cs:wd:{team_id}:{d}") for d in range(7)],
-        [(t(language, "settings.button_time", time=schedule.time_of_day), f"cs:time:{team_id}")],
+        [
+            (
+                ("✅" if d in days else "▫️") + names[d][:2],
+                routes.SETTINGS_WEEKDAY.build(team_id=team_id, day=d),
+            )
+            for d in range(7)
+        ],
+        [
+            (
+                t(language, "settings.button_time", time=schedule.time_of_day),
+                routes.SETTINGS_TIME.build(team_id=team_id),
+            )
+        ],
         [
             (
                 t(
@@ -223,26 +244,29 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
                     "settings.button_questions",
                     template=t(language, f"template.{schedule.template}"),
                 ),
-                f"cs:tpl:{team_id}",
+                routes.SETTINGS_TEMPLATE.build(team_id=team_id),
             )
         ],
         [
-            (t(language, "settings.button_reminder", value=reminder), f"cs:rem:{team_id}"),
+            (
+                t(language, "settings.button_reminder", value=reminder),
+                routes.SETTINGS_REMINDER.build(team_id=team_id),
+            ),
             (
                 t(language, "settings.button_close", hours=schedule.close_after_minutes // 60),
-                f"cs:cls:{team_id}",
+                routes.SETTINGS_CLOSE.build(team_id=team_id),
             ),
         ],
         [
             (
                 t(language, "settings.button_holidays", value=on_off[schedule.skip_holidays]),
-                f"cs:tg:{team_id}:skip_holidays",
+                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="skip_holidays"),
             )
         ],
         [
             (
                 t(language, "settings.button_share", value=on_off[schedule.share_answers_in_group]),
-                f"cs:tg:{team_id}:share_answers_in_group",
+                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="share_answers_in_group"),
             )
         ],
         [
@@ -251,7 +275,7 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
                     language,
                     "settings.button_resume" if schedule.paused else "settings.button_pause",
                 ),
-                f"cs:tg:{team_id}:paused",
+                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="paused"),
             )
         ],
     ]
@@ -261,11 +285,11 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
             [
                 (
                     t(language, "settings.button_unskip" if skipping else "settings.button_skip"),
-                    f"cs:skip:{team_id}",
+                    routes.SETTINGS_SKIP_SPRINT.build(team_id=team_id),
                 )
             ]
         )
-    rows.append([(t(language, "settings.button_now"), f"cs:now:{team_id}")])
+    rows.append([(t(language, "settings.button_now"), routes.SETTINGS_NOW.build(team_id=team_id))])
     return Safe("\n".join(lines)), keyboard(rows)
 
 
@@ -277,7 +301,8 @@ def sprint_message(
     if sprint is None:
         text = t(language, "sprint.none", team=overview.team.name)
         if overview.can_manage:
-            return text, keyboard([[(t(language, "sprint.button_start"), f"sp:new:{team_id}")]])
+            start = routes.SPRINT_NEW.build(team_id=team_id)
+            return text, keyboard([[(t(language, "sprint.button_start"), start)]])
         return text, None
     parts = [
         t(language, "sprint.title", number=sprint.number, team=overview.team.name),
@@ -302,7 +327,9 @@ def sprint_message(
     if overview.unreachable:
         parts.append(t(language, "sprint.unreachable", names=", ".join(overview.unreachable)))
     markup = (
-        keyboard([[(t(language, "sprint.button_close"), f"sp:close:{team_id}")]])
+        keyboard(
+            [[(t(language, "sprint.button_close"), routes.SPRINT_CLOSE.build(team_id=team_id))]]
+        )
         if overview.can_manage
         else None
     )

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.services.common import Language
 from bot.services.lessons import LessonCard, LessonView, Notice, SearchPage
@@ -91,18 +92,36 @@ def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyb
         parts.append(Safe(t(language, "lesson.similar_title") + "\n" + "\n".join(similar)))
     parts.append(t(language, "lesson.card_ask"))
     toggles: list[ButtonSpec] = [
-        (("✅ " if theme in lesson.themes else "▫️ ") + theme, f"lc:th:{lesson.id}:{index}")
+        (
+            ("✅ " if theme in lesson.themes else "▫️ ") + theme,
+            routes.LESSON_THEME.build(lesson_id=lesson.id, theme=index),
+        )
         for index, theme in enumerate(THEMES)
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
-    rows.append([(t(language, "lesson.button_advice"), f"lc:adv:{lesson.id}")])
+    rows.append(
+        [(t(language, "lesson.button_advice"), routes.LESSON_ADVICE.build(lesson_id=lesson.id))]
+    )
     rows.append(
         [
-            (t(language, "lesson.button_team"), f"lc:d:{lesson.id}:team"),
-            (t(language, "lesson.button_city"), f"lc:d:{lesson.id}:city"),
+            (
+                t(language, "lesson.button_team"),
+                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="team"),
+            ),
+            (
+                t(language, "lesson.button_city"),
+                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="city"),
+            ),
         ]
     )
-    rows.append([(t(language, "lesson.button_anonymous"), f"lc:d:{lesson.id}:anonymous")])
+    rows.append(
+        [
+            (
+                t(language, "lesson.button_anonymous"),
+                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="anonymous"),
+            )
+        ]
+    )
     return Safe("\n\n".join(parts)), keyboard(rows)
 
 
@@ -135,7 +154,10 @@ def overview_message(
             for n, lesson in enumerate(own, start=1)
         ]
         parts.append(Safe(t(language, "lessons.own") + "\n" + "\n".join(lines)))
-        buttons = [(f"⚙️ {n}", f"lm:{lesson.id}") for n, lesson in enumerate(own, start=1)]
+        buttons = [
+            (f"⚙️ {n}", routes.LESSON_MANAGE.build(lesson_id=lesson.id))
+            for n, lesson in enumerate(own, start=1)
+        ]
     if team:
         lines = [
             t(
@@ -162,12 +184,27 @@ def manage_message(
     if lesson.status is LessonStatus.ACTIVE:
         rows.append(
             [
-                (t(language, "lesson.button_team"), f"lc:d:{lesson.id}:team"),
-                (t(language, "lesson.button_city"), f"lc:d:{lesson.id}:city"),
+                (
+                    t(language, "lesson.button_team"),
+                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="team"),
+                ),
+                (
+                    t(language, "lesson.button_city"),
+                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="city"),
+                ),
             ]
         )
-        rows.append([(t(language, "lesson.button_anonymous"), f"lc:d:{lesson.id}:anonymous")])
-    rows.append([(t(language, "lesson.button_delete"), f"lm:del:{lesson.id}")])
+        rows.append(
+            [
+                (
+                    t(language, "lesson.button_anonymous"),
+                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="anonymous"),
+                )
+            ]
+        )
+    rows.append(
+        [(t(language, "lesson.button_delete"), routes.LESSON_DELETE.build(lesson_id=lesson.id))]
+    )
     return text, keyboard(rows)
 
 
@@ -213,26 +250,37 @@ def search_message(
             row.append(
                 (
                     f"{first + i}. {mark} {lesson.endorsements}",
-                    f"le:{page.search_id}:{page.page}:{lesson.id}",
+                    routes.LESSON_ENDORSE.build(
+                        search_id=page.search_id, page=page.page, lesson_id=lesson.id
+                    ),
                 )
             )
-            row.append((f"{first + i}. 🧪", f"la:{lesson.id}"))
+            row.append((f"{first + i}. 🧪", routes.LESSON_ADOPT.build(lesson_id=lesson.id)))
         if is_admin:
-            row.append((f"{first + i}. 🙈", f"lh:{lesson.id}"))
+            row.append((f"{first + i}. 🙈", routes.LESSON_HIDE.build(lesson_id=lesson.id)))
         if row:
             rows.append(row)
     nav: list[ButtonSpec] = []
     if page.page > 0:
-        nav.append(("◀", f"sr:{page.search_id}:{page.page - 1}"))
+        nav.append(("◀", routes.SEARCH_PAGE.build(search_id=page.search_id, page=page.page - 1)))
     if page.page < page.pages - 1:
-        nav.append(("▶", f"sr:{page.search_id}:{page.page + 1}"))
+        nav.append(("▶", routes.SEARCH_PAGE.build(search_id=page.search_id, page=page.page + 1)))
     if nav:
         rows.append(nav)
     rows.append(
         [
-            (t(language, "search.button_theme"), f"sf:{page.search_id}:theme"),
-            (t(language, "search.button_stadsdeel"), f"sf:{page.search_id}:stadsdeel"),
-            (t(language, "search.button_kind"), f"sf:{page.search_id}:kind"),
+            (
+                t(language, "search.button_theme"),
+                routes.SEARCH_FILTER.build(search_id=page.search_id, key="theme"),
+            ),
+            (
+                t(language, "search.button_stadsdeel"),
+                routes.SEARCH_FILTER.build(search_id=page.search_id, key="stadsdeel"),
+            ),
+            (
+                t(language, "search.button_kind"),
+                routes.SEARCH_FILTER.build(search_id=page.search_id, key="kind"),
+            ),
         ]
     )
     if not page.results and page.total == 0:
@@ -250,10 +298,15 @@ def filter_choices(
     else:
         options = [(t(language, f"kind.{kind.value}"), kind.value) for kind in TeamKind]
     buttons: list[ButtonSpec] = [
-        (short_label(label, 20), f"sv:{search_id}:{key}:{value}") for label, value in options
+        (
+            short_label(label, 20),
+            routes.SEARCH_FILTER_VALUE.build(search_id=search_id, key=key, value=value),
+        )
+        for label, value in options
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(t(language, "search.any"), f"sv:{search_id}:{key}:-")])
+    any_value = routes.SEARCH_FILTER_VALUE.build(search_id=search_id, key=key, value="-")
+    rows.append([(t(language, "search.any"), any_value)])
     return t(language, f"search.choose_{key}"), keyboard(rows)
 
 

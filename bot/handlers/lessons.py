@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, keyboard, matched, message_text, with_actor
+from bot.handlers import routes
+from bot.handlers.base import Context, HandlerGroup, keyboard, message_text, with_actor
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import (
     card_message,
@@ -58,22 +59,22 @@ class LessonHandlers(HandlerGroup):
             ("merge", self.merge),
         ):
             application.add_handler(CommandHandler(name, callback, filters=private))
-        for pattern, callback in (
-            (r"^lt:(\d+)$", self.pick_team),
-            (r"^lc:th:(\d+):(\d)$", self.toggle_theme),
-            (r"^lc:adv:(\d+)$", self.ask_advice),
-            (r"^lc:d:(\d+):(team|city|anonymous)$", self.decide),
-            (r"^lm:(\d+)$", self.manage),
-            (r"^lm:del:(\d+)$", self.confirm_delete),
-            (r"^lm:delok:(\d+)$", self.delete),
-            (r"^sr:(\d+):(\d+)$", self.page),
-            (r"^sf:(\d+):(theme|stadsdeel|kind)$", self.choose_filter),
-            (r"^sv:(\d+):(theme|stadsdeel|kind):([\w-]+)$", self.set_filter),
-            (r"^le:(\d+):(\d+):(\d+)$", self.endorse),
-            (r"^la:(\d+)$", self.ask_adoption),
-            (r"^lh:(\d+)$", self.ask_hide_reason),
+        for route, callback in (
+            (routes.LESSON_TEAM, self.pick_team),
+            (routes.LESSON_THEME, self.toggle_theme),
+            (routes.LESSON_ADVICE, self.ask_advice),
+            (routes.LESSON_DECIDE, self.decide),
+            (routes.LESSON_MANAGE, self.manage),
+            (routes.LESSON_DELETE, self.confirm_delete),
+            (routes.LESSON_DELETE_CONFIRMED, self.delete),
+            (routes.SEARCH_PAGE, self.page),
+            (routes.SEARCH_FILTER, self.choose_filter),
+            (routes.SEARCH_FILTER_VALUE, self.set_filter),
+            (routes.LESSON_ENDORSE, self.endorse),
+            (routes.LESSON_ADOPT, self.ask_adoption),
+            (routes.LESSON_HIDE, self.ask_hide_reason),
         ):
-            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+            application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
         flows.add(LESSON_FLOW, self.lesson_text)
@@ -109,7 +110,10 @@ class LessonHandlers(HandlerGroup):
             await self.conversations.put(
                 actor.person_id, Conversation(LESSON_FLOW, "team", {"text": text})
             )
-            rows = [[(short_label(team.name, 40), f"lt:{team.id}")] for team in teams]
+            rows = [
+                [(short_label(team.name, 40), routes.LESSON_TEAM.build(team_id=team.id))]
+                for team in teams
+            ]
             await self.reply(update, t(actor.language, "lesson.pick_team"), keyboard(rows))
             return None
         await self._continue(update, actor, teams[0].id, text)
@@ -131,9 +135,8 @@ class LessonHandlers(HandlerGroup):
         state = await self.conversations.get(actor.person_id)
         if state is None or state.flow != LESSON_FLOW or state.step != "team":
             raise ServiceError("flow.expired", command="/lesson")
-        await self._continue(
-            update, actor, int(matched(context, 1)), str(state.data.get("text", ""))
-        )
+        team_id = routes.LESSON_TEAM.args(context).int("team_id")
+        await self._continue(update, actor, team_id, str(state.data.get("text", "")))
         return None
 
     async def lesson_text(
@@ -146,16 +149,17 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def toggle_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
-        index = int(matched(context, 2))
+        args = routes.LESSON_THEME.args(context)
+        index = args.int("theme")
         if index >= len(THEMES):
             raise ServiceError("error.button_expired")
-        card = await self.lessons.toggle_theme(actor, int(matched(context, 1)), THEMES[index])
+        card = await self.lessons.toggle_theme(actor, args.int("lesson_id"), THEMES[index])
         await self.show_card(update, actor, card, edit=True)
         return None
 
     @with_actor
     async def ask_advice(self, update: Update, context: Context, actor: Actor) -> str | None:
-        lesson_id = int(matched(context, 1))
+        lesson_id = routes.LESSON_ADVICE.args(context).int("lesson_id")
         await self.lessons.card(actor, lesson_id)  # only the author may add advice
         await self.conversations.put(
             actor.person_id, Conversation(ADVICE_FLOW, "text", {"lesson_id": lesson_id})
@@ -174,9 +178,10 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def decide(self, update: Update, context: Context, actor: Actor) -> str | None:
-        choice = matched(context, 2)
+        args = routes.LESSON_DECIDE.args(context)
+        choice = args.text("choice")
         assert choice in ("team", "city", "anonymous")
-        view = await self.lessons.decide(actor, int(matched(context, 1)), choice)  # type: ignore[arg-type]
+        view = await self.lessons.decide(actor, args.int("lesson_id"), choice)  # type: ignore[arg-type]
         await self.edit_or_reply(update, decided_message(actor.language, view))
         return None
 
@@ -190,7 +195,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def manage(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.lessons.view(actor, int(matched(context, 1)))
+        view = await self.lessons.view(actor, routes.LESSON_MANAGE.args(context).int("lesson_id"))
         if not view.is_author:
             raise ServiceError("lesson.not_author")
         await self.reply(update, *manage_message(actor.language, view, self.zone))
@@ -198,7 +203,7 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def confirm_delete(self, update: Update, context: Context, actor: Actor) -> str | None:
-        lesson_id = int(matched(context, 1))
+        lesson_id = routes.LESSON_DELETE.args(context).int("lesson_id")
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -206,8 +211,11 @@ class LessonHandlers(HandlerGroup):
             keyboard(
                 [
                     [
-                        (t(lang, "lesson.button_delete_yes"), f"lm:delok:{lesson_id}"),
-                        (t(lang, "button.back"), f"lm:{lesson_id}"),
+                        (
+                            t(lang, "lesson.button_delete_yes"),
+                            routes.LESSON_DELETE_CONFIRMED.build(lesson_id=lesson_id),
+                        ),
+                        (t(lang, "button.back"), routes.LESSON_MANAGE.build(lesson_id=lesson_id)),
                     ]
                 ]
             ),
@@ -216,7 +224,8 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def delete(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.lessons.delete(actor, int(matched(context, 1)))
+        lesson_id = routes.LESSON_DELETE_CONFIRMED.args(context).int("lesson_id")
+        await self.lessons.delete(actor, lesson_id)
         await self.edit_or_reply(update, t(actor.language, "lesson.deleted"))
         return None
 
@@ -249,29 +258,34 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def page(self, update: Update, context: Context, actor: Actor) -> str | None:
-        page = await self.lessons.page(actor, int(matched(context, 1)), int(matched(context, 2)))
+        args = routes.SEARCH_PAGE.args(context)
+        page = await self.lessons.page(actor, args.int("search_id"), args.int("page"))
         await self._show_page(update, actor, page, edit=True)
         return None
 
     @with_actor
     async def choose_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SEARCH_FILTER.args(context)
         await self.edit_or_reply(
-            update, *filter_choices(actor.language, int(matched(context, 1)), matched(context, 2))
+            update, *filter_choices(actor.language, args.int("search_id"), args.text("key"))
         )
         return None
 
     @with_actor
     async def set_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
-        value = matched(context, 3)
+        args = routes.SEARCH_FILTER_VALUE.args(context)
+        value = args.text("value")
         page = await self.lessons.refine(
-            actor, int(matched(context, 1)), matched(context, 2), None if value == "-" else value
+            actor, args.int("search_id"), args.text("key"), None if value == "-" else value
         )
         await self._show_page(update, actor, page, edit=True)
         return None
 
     @with_actor
     async def endorse(self, update: Update, context: Context, actor: Actor) -> str | None:
-        search_id, page_number, lesson_id = (int(matched(context, i)) for i in (1, 2, 3))
+        args = routes.LESSON_ENDORSE.args(context)
+        search_id, page_number = args.int("search_id"), args.int("page")
+        lesson_id = args.int("lesson_id")
         endorsed, notices = await self.lessons.endorse(actor, lesson_id)
         await self.send_notices(context, notices)
         page = await self.lessons.page(actor, search_id, page_number)
@@ -280,7 +294,8 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.lessons.check_adoptable(actor, int(matched(context, 1)))
+        lesson_id = routes.LESSON_ADOPT.args(context).int("lesson_id")
+        view = await self.lessons.check_adoptable(actor, lesson_id)
         await self.conversations.put(
             actor.person_id, Conversation(ADOPT_FLOW, "text", {"lesson_id": view.id})
         )
@@ -306,7 +321,7 @@ class LessonHandlers(HandlerGroup):
     async def ask_hide_reason(self, update: Update, context: Context, actor: Actor) -> str | None:
         if not actor.is_admin:
             raise ServiceError("denied.admin_curate")
-        lesson_id = int(matched(context, 1))
+        lesson_id = routes.LESSON_HIDE.args(context).int("lesson_id")
         await self.conversations.put(
             actor.person_id, Conversation(HIDE_FLOW, "reason", {"lesson_id": lesson_id})
         )

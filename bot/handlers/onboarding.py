@@ -4,19 +4,18 @@
 from __future__ import annotations
 
 import logging
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.handlers import routes
 from bot.handlers.base import (
     Context,
     HandlerGroup,
     bullet_list,
     is_private,
     keyboard,
-    matched,
     message_text,
     with_actor,
 )
@@ -78,21 +77,21 @@ class OnboardingHandlers(HandlerGroup):
         application.add_handler(CommandHandler(PRIVATE_COMMANDS, self.private_only, filters=groups))
         application.add_handler(CommandHandler("linkgroup", self.link_group))
         application.add_handler(CommandHandler("cancel", self.cancel))
-        for pattern, callback in (
-            (r"^nt:k:(\w+)$", self.pick_kind),
-            (r"^nt:s:(\w+)$", self.pick_stadsdeel),
-            (r"^cancel$", self.cancel),
-            (r"^inv:(\d+)$", self.show_invite),
-            (r"^inv:new:(\d+)$", self.renew_invite),
-            (r"^inv:rev:(\d+)$", self.revoke_invite),
-            (r"^tm:(\d+):(\d+)$", self.show_team),
-            (r"^tm:co:(\d+):(\d+)$", self.appoint),
-            (r"^tm:rm:(\d+):(\d+)$", self.confirm_remove),
-            (r"^tm:rmok:(\d+):(\d+)$", self.remove),
-            (r"^lg:(\d+)$", self.pick_group_team),
-            (r"^lang:(nl|en)$", self.pick_language),
+        for route, callback in (
+            (routes.NEW_TEAM_KIND, self.pick_kind),
+            (routes.NEW_TEAM_STADSDEEL, self.pick_stadsdeel),
+            (routes.CANCEL, self.cancel),
+            (routes.INVITE, self.show_invite),
+            (routes.INVITE_RENEW, self.renew_invite),
+            (routes.INVITE_REVOKE, self.revoke_invite),
+            (routes.TEAM, self.show_team),
+            (routes.TEAM_APPOINT, self.appoint),
+            (routes.TEAM_REMOVE, self.confirm_remove),
+            (routes.TEAM_REMOVE_CONFIRMED, self.remove),
+            (routes.LINK_GROUP, self.pick_group_team),
+            (routes.LANGUAGE, self.pick_language),
         ):
-            application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+            application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
         flows.add("newteam", self.new_team_text)
@@ -204,18 +203,24 @@ class OnboardingHandlers(HandlerGroup):
 
     async def _ask_next(self, update: Update, actor: Actor, step: Conversation) -> None:
         lang = actor.language
-        cancel = [(t(lang, "button.cancel"), "cancel")]
+        cancel = [(t(lang, "button.cancel"), routes.CANCEL.build())]
         if step.step == ASK_NAME:
             await self.reply(update, t(lang, "newteam.ask_name"))
         elif step.step == ASK_KIND:
-            rows = [[(t(lang, f"button.kind.{k.value}"), f"nt:k:{k.value}")] for k in TeamKind]
+            rows = [
+                [(t(lang, f"button.kind.{k.value}"), routes.NEW_TEAM_KIND.build(kind=k))]
+                for k in TeamKind
+            ]
             await self.edit_or_reply(
                 update,
                 t(lang, "newteam.ask_kind", name=step.data["name"]),
                 keyboard([*rows, cancel]),
             )
         elif step.step == ASK_STADSDEEL:
-            choices = [(t(lang, f"stadsdeel.{sd.value}"), f"nt:s:{sd.value}") for sd in Stadsdeel]
+            choices = [
+                (t(lang, f"stadsdeel.{sd.value}"), routes.NEW_TEAM_STADSDEEL.build(stadsdeel=sd))
+                for sd in Stadsdeel
+            ]
             rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
             await self.edit_or_reply(
                 update,
@@ -230,16 +235,15 @@ class OnboardingHandlers(HandlerGroup):
 
     @with_actor
     async def pick_kind(self, update: Update, context: Context, actor: Actor) -> str | None:
-        kind = _enum_choice(TeamKind, context)
+        kind = TeamKind(routes.NEW_TEAM_KIND.args(context).text("kind"))
         step = await self.team_setup.choose_kind(actor, kind)
         await self._ask_next(update, actor, step)
         return None
 
     @with_actor
     async def pick_stadsdeel(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team, invite = await self.team_setup.choose_stadsdeel(
-            actor, _enum_choice(Stadsdeel, context)
-        )
+        stadsdeel = Stadsdeel(routes.NEW_TEAM_STADSDEEL.args(context).text("stadsdeel"))
+        team, invite = await self.team_setup.choose_stadsdeel(actor, stadsdeel)
         lang = actor.language
         await self.edit_or_reply(update, t(lang, "newteam.created", team=team_line(lang, team)))
         await self._send_invite(update, context, actor, team, invite)
@@ -256,30 +260,37 @@ class OnboardingHandlers(HandlerGroup):
             team, invite = await self.directory.current_invite(actor, teams[0].id)
             await self._send_invite(update, context, actor, team, invite)
         else:
-            rows = [[(short_label(team.name, 40), f"inv:{team.id}")] for team in teams]
+            rows = [
+                [(short_label(team.name, 40), routes.INVITE.build(team_id=team.id))]
+                for team in teams
+            ]
             await self.reply(update, t(actor.language, "invite.pick_team"), keyboard(rows))
         return None
 
     @with_actor
     async def show_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team, invite = await self.directory.current_invite(actor, _int(context, 1))
+        team_id = routes.INVITE.args(context).int("team_id")
+        team, invite = await self.directory.current_invite(actor, team_id)
         await self._send_invite(update, context, actor, team, invite, edit=True)
         return None
 
     @with_actor
     async def renew_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team, invite = await self.directory.renew_invite(actor, _int(context, 1))
+        team_id = routes.INVITE_RENEW.args(context).int("team_id")
+        team, invite = await self.directory.renew_invite(actor, team_id)
         await self._send_invite(update, context, actor, team, invite, edit=True, renewed=True)
         return t(actor.language, "invite.renewed_toast")
 
     @with_actor
     async def revoke_invite(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team = await self.directory.revoke_invites(actor, _int(context, 1))
+        team = await self.directory.revoke_invites(
+            actor, routes.INVITE_REVOKE.args(context).int("team_id")
+        )
         lang = actor.language
         await self.edit_or_reply(
             update,
             t(lang, "invite.revoked", team=team.name),
-            keyboard([[(t(lang, "button.new_link"), f"inv:new:{team.id}")]]),
+            keyboard([[(t(lang, "button.new_link"), routes.INVITE_RENEW.build(team_id=team.id))]]),
         )
         return None
 
@@ -308,8 +319,8 @@ class OnboardingHandlers(HandlerGroup):
         markup = keyboard(
             [
                 [
-                    (t(lang, "button.new_link"), f"inv:new:{team.id}"),
-                    (t(lang, "button.revoke_link"), f"inv:rev:{team.id}"),
+                    (t(lang, "button.new_link"), routes.INVITE_RENEW.build(team_id=team.id)),
+                    (t(lang, "button.revoke_link"), routes.INVITE_REVOKE.build(team_id=team.id)),
                 ]
             ]
         )
@@ -329,19 +340,26 @@ class OnboardingHandlers(HandlerGroup):
             roster = await self.directory.roster(actor, teams[0].team.id)
             await self.reply(update, *self._roster_view(actor, roster, 0))
         else:
-            rows = [[(short_label(x.team.name, 40), f"tm:{x.team.id}:0")] for x in teams]
+            rows = [
+                [(short_label(x.team.name, 40), routes.TEAM.build(team_id=x.team.id, page=0))]
+                for x in teams
+            ]
             await self.reply(update, t(actor.language, "team.pick"), keyboard(rows))
         return None
 
     @with_actor
     async def show_team(self, update: Update, context: Context, actor: Actor) -> str | None:
-        roster = await self.directory.roster(actor, _int(context, 1))
-        await self.edit_or_reply(update, *self._roster_view(actor, roster, _int(context, 2)))
+        args = routes.TEAM.args(context)
+        roster = await self.directory.roster(actor, args.int("team_id"))
+        await self.edit_or_reply(update, *self._roster_view(actor, roster, args.int("page")))
         return None
 
     @with_actor
     async def appoint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        change = await self.directory.appoint_coordinator(actor, _int(context, 1), _int(context, 2))
+        args = routes.TEAM_APPOINT.args(context)
+        change = await self.directory.appoint_coordinator(
+            actor, args.int("team_id"), args.int("person_id")
+        )
         await self.notify(
             context,
             change.person.telegram_user_id,
@@ -356,17 +374,18 @@ class OnboardingHandlers(HandlerGroup):
 
     @with_actor
     async def confirm_remove(self, update: Update, context: Context, actor: Actor) -> str | None:
-        change = await self.directory.member_of(actor, _int(context, 1), _int(context, 2))
+        args = routes.TEAM_REMOVE.args(context)
+        change = await self.directory.member_of(actor, args.int("team_id"), args.int("person_id"))
         lang = actor.language
-        ids = f"{change.team.id}:{change.person.id}"
+        ids = {"team_id": change.team.id, "person_id": change.person.id}
         await self.edit_or_reply(
             update,
             t(lang, "team.confirm_remove", name=change.person.display_name, team=change.team.name),
             keyboard(
                 [
                     [
-                        (t(lang, "button.remove_yes"), f"tm:rmok:{ids}"),
-                        (t(lang, "button.back"), f"tm:{change.team.id}:0"),
+                        (t(lang, "button.remove_yes"), routes.TEAM_REMOVE_CONFIRMED.build(**ids)),
+                        (t(lang, "button.back"), routes.TEAM.build(team_id=change.team.id, page=0)),
                     ]
                 ]
             ),
@@ -375,7 +394,10 @@ class OnboardingHandlers(HandlerGroup):
 
     @with_actor
     async def remove(self, update: Update, context: Context, actor: Actor) -> str | None:
-        change = await self.directory.remove_member(actor, _int(context, 1), _int(context, 2))
+        args = routes.TEAM_REMOVE_CONFIRMED.args(context)
+        change = await self.directory.remove_member(
+            actor, args.int("team_id"), args.int("person_id")
+        )
         await self.notify(
             context,
             change.person.telegram_user_id,
@@ -413,27 +435,27 @@ class OnboardingHandlers(HandlerGroup):
             for person, membership in shown:
                 if person.id == actor.person_id:
                     continue
-                ids = f"{roster.team.id}:{person.id}"
+                ids = {"team_id": roster.team.id, "person_id": person.id}
                 row: list[tuple[str, str]] = []
                 if membership.role is Role.MEMBER:
                     row.append(
                         (
                             t(lang, "button.appoint", name=short_label(person.display_name)),
-                            f"tm:co:{ids}",
+                            routes.TEAM_APPOINT.build(**ids),
                         )
                     )
                 row.append(
                     (
                         t(lang, "button.remove", name=short_label(person.display_name)),
-                        f"tm:rm:{ids}",
+                        routes.TEAM_REMOVE.build(**ids),
                     )
                 )
                 rows.append(row)
         nav = []
         if page > 0:
-            nav.append(("◀", f"tm:{roster.team.id}:{page - 1}"))
+            nav.append(("◀", routes.TEAM.build(team_id=roster.team.id, page=page - 1)))
         if page < pages - 1:
-            nav.append(("▶", f"tm:{roster.team.id}:{page + 1}"))
+            nav.append(("▶", routes.TEAM.build(team_id=roster.team.id, page=page + 1)))
         if nav:
             rows.append(nav)
         return Safe("\n\n".join(parts)), keyboard(rows) if rows else None
@@ -450,13 +472,16 @@ class OnboardingHandlers(HandlerGroup):
         if len(teams) == 1:
             await self._link(update, actor, teams[0].id)
         else:
-            rows = [[(short_label(team.name, 40), f"lg:{team.id}")] for team in teams]
+            rows = [
+                [(short_label(team.name, 40), routes.LINK_GROUP.build(team_id=team.id))]
+                for team in teams
+            ]
             await self.reply(update, t(actor.language, "linkgroup.pick_team"), keyboard(rows))
         return None
 
     @with_actor
     async def pick_group_team(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self._link(update, actor, _int(context, 1))
+        await self._link(update, actor, routes.LINK_GROUP.args(context).int("team_id"))
         return None
 
     async def _link(self, update: Update, actor: Actor, team_id: int) -> None:
@@ -472,13 +497,21 @@ class OnboardingHandlers(HandlerGroup):
         await self.reply(
             update,
             t(actor.language, "language.ask"),
-            keyboard([[("Nederlands", "lang:nl"), ("English", "lang:en")]]),
+            keyboard(
+                [
+                    [
+                        ("Nederlands", routes.LANGUAGE.build(language="nl")),
+                        ("English", routes.LANGUAGE.build(language="en")),
+                    ]
+                ]
+            ),
         )
         return None
 
     @with_actor
     async def pick_language(self, update: Update, context: Context, actor: Actor) -> str | None:
-        chosen: Language = "en" if matched(context, 1) == "en" else "nl"
+        picked = routes.LANGUAGE.args(context).text("language")
+        chosen: Language = "en" if picked == "en" else "nl"
         actor = await self.directory.set_language(actor, chosen)
         await self.edit_or_reply(update, t(actor.language, "language.set"))
         return None
@@ -489,17 +522,3 @@ class OnboardingHandlers(HandlerGroup):
         key = "cancel.done" if stopped else "cancel.nothing"
         await self.edit_or_reply(update, t(actor.language, key))
         return None
-
-
-def _int(context: Context, group: int) -> int:
-    return int(matched(context, group))
-
-
-ChoiceEnum = TypeVar("ChoiceEnum", TeamKind, Stadsdeel)
-
-
-def _enum_choice(enum_class: type[ChoiceEnum], context: Context) -> ChoiceEnum:
-    try:
-        return enum_class(matched(context, 1))
-    except ValueError:
-        raise ServiceError("error.button_expired") from None
