@@ -52,9 +52,10 @@ class Field:
         return max(self.examples, key=lambda value: len(str(value).encode()))
 
 
-def number(name: str, digits: int = 10) -> Field:
+def number(name: str, digits: int = 9) -> Field:
     """A non-negative integer of at most `digits` digits (ids, pages, minutes); bounded so
-    absurdly long numbers never match. ASCII digits only (`\\d` would take any script's)."""
+    absurdly long numbers never match, and nine digits stay below PostgreSQL's 32-bit integer
+    columns. ASCII digits only (`\\d` would take any script's)."""
     return Field(name, f"[0-9]{{1,{digits}}}", True, (1, 10**digits - 1))
 
 
