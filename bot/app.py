@@ -80,7 +80,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     database = Database.connect(settings.database_url)
     directory = Directory(database, clock, settings.steunpunt_admins, settings.steunpunt_language)
     conversations = Conversations(database, clock)
-    lessons = LessonService(database, clock, directory, settings.steunpunt_language)
+    lessons = LessonService(database, clock, directory, conversations, settings.steunpunt_language)
     checkins = CheckinService(
         database,
         clock,
@@ -89,7 +89,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         settings.steunpunt_language,
         settings.steunpunt_timezone,
     )
-    sprints = SprintService(database, clock, directory, checkins)
+    sprints = SprintService(database, clock, directory, checkins, conversations)
     return Services(
         database=database,
         directory=directory,
@@ -97,7 +97,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         team_setup=TeamSetup(directory, conversations),
         checkins=checkins,
         sprints=sprints,
-        checkin_settings=CheckinSettings(database, clock, directory, checkins),
+        checkin_settings=CheckinSettings(database, clock, directory, checkins, conversations),
         courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
         lessons=lessons,
     )
@@ -170,39 +170,32 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = services
 
+    zone = ZoneInfo(settings.steunpunt_timezone)
     flows = TextFlows()
     onboarding = OnboardingHandlers(
-        services.directory,
-        services.database,
-        services.conversations,
-        services.team_setup,
-        ZoneInfo(settings.steunpunt_timezone),
+        services.directory, services.database, services.team_setup, zone
     )
-    onboarding.register(application)
-    onboarding.register_flows(flows)
-    lessons = LessonHandlers(
-        services.directory,
-        services.database,
-        services.conversations,
-        services.lessons,
-        ZoneInfo(settings.steunpunt_timezone),
-    )
-    lessons.register(application)
-    lessons.register_flows(flows)
+    lessons = LessonHandlers(services.directory, services.database, services.lessons, zone)
     checkin = CheckinHandlers(
         services.directory,
         services.database,
-        services.conversations,
         services.checkins,
         services.sprints,
         services.checkin_settings,
         services.courier,
-        ZoneInfo(settings.steunpunt_timezone),
+        zone,
     )
-    checkin.register(application)
-    checkin.register_flows(flows)
-    FallbackHandlers(services.directory, services.database, services.conversations, flows).register(
-        application
+    fallback = FallbackHandlers(
+        services.directory, services.database, services.conversations, flows
     )
+    # Order matters: PTB hands an update to the first handler that matches it. Commands and
+    # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
+    # stale buttons) must come last, or it would swallow updates meant for the others.
+    for group in (onboarding, lessons, checkin, fallback):
+        group.register(application)
+    for group_with_flows in (onboarding, lessons, checkin):
+        group_with_flows.register_flows(flows)
+    if missing := flows.missing():
+        raise RuntimeError(f"no handler continues these flows: {sorted(missing)}")
     application.add_error_handler(make_error_handler(settings.steunpunt_language))
     return application

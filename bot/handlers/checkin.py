@@ -26,11 +26,11 @@ from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
 from bot.handlers.routes import Route
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
-from bot.services.checkins import CHANGE_FLOW, CheckinService, Outcome, Recap, StepView
+from bot.services.checkins import CheckinService, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
-from bot.services.conversations import Conversation, Conversations
+from bot.services.conversations import AnswerChangeState, SettingsInputState, SprintState
 from bot.services.directory import Directory
-from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService, clean_goal
+from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService
 from bot.services.templates import TEMPLATE_NAMES, StepKind
 from bot.texts import t
 from bot.texts.formatting import format_date, short_label
@@ -39,8 +39,6 @@ from storage.models import ActionStatus, Team
 
 logger = logging.getLogger(__name__)
 
-SPRINT_FLOW = "sprint"
-SETTINGS_FLOW = "checkin_settings"
 ATTACHMENT_KINDS = ("voice", "audio", "photo", "video", "video_note", "document", "sticker")
 COMMON_ZONES = (
     "Europe/Amsterdam",
@@ -57,7 +55,6 @@ class CheckinHandlers(HandlerGroup):
         self,
         directory: Directory,
         database: Database,
-        conversations: Conversations,
         checkins: CheckinService,
         sprints: SprintService,
         settings: CheckinSettings,
@@ -65,7 +62,6 @@ class CheckinHandlers(HandlerGroup):
         zone: ZoneInfo,
     ) -> None:
         super().__init__(directory, database)
-        self.conversations = conversations
         self.checkins = checkins
         self.sprints = sprints
         self.settings = settings
@@ -111,9 +107,9 @@ class CheckinHandlers(HandlerGroup):
             application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
-        flows.add(SPRINT_FLOW, self.sprint_text)
-        flows.add(SETTINGS_FLOW, self.settings_text)
-        flows.add(CHANGE_FLOW, self.change_text)
+        flows.add(SprintState, self.sprint_text)
+        flows.add(SettingsInputState, self.settings_text)
+        flows.add(AnswerChangeState, self.change_text)
         flows.default_text = self.answer_text
         flows.default_media = self.answer_media
 
@@ -240,7 +236,7 @@ class CheckinHandlers(HandlerGroup):
         return None
 
     async def change_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: AnswerChangeState
     ) -> None:
         outcome = await self.checkins.finish_change(actor, state, message_text(update))
         await self._show(update, context, actor, outcome)
@@ -270,7 +266,9 @@ class CheckinHandlers(HandlerGroup):
         if team is None:
             return None
         if goal:
-            await self._ask_sprint_length(update, actor, team.id, goal)
+            await self._ask_sprint_length(
+                update, actor, *await self.sprints.propose(actor, team.id, goal)
+            )
             return None
         overview = await self.sprints.overview(actor, team.id)
         await self.reply(update, *sprint_message(actor.language, overview, self.zone))
@@ -284,37 +282,22 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def new_sprint(self, update: Update, context: Context, actor: Actor) -> str | None:
-        team_id = routes.SPRINT_NEW.args(context).int("team_id")
-        team = await self.directory.require_manager(actor, team_id)
-        await self.conversations.put(
-            actor.person_id, Conversation(SPRINT_FLOW, "goal", {"team_id": team.id})
-        )
+        team = await self.sprints.ask_goal(actor, routes.SPRINT_NEW.args(context).int("team_id"))
         await self.edit_or_reply(update, t(actor.language, "sprint.ask_goal", team=team.name))
         return None
 
     async def sprint_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: SprintState
     ) -> None:
-        if state.step != "goal":
-            await self.reply(update, t(actor.language, "flow.use_buttons"))
-            return
-        await self._ask_sprint_length(
-            update, actor, int(state.data["team_id"]), message_text(update)
-        )
+        team, goal = await self.sprints.give_goal(actor, state, message_text(update))
+        await self._ask_sprint_length(update, actor, team, goal)
 
-    async def _ask_sprint_length(
-        self, update: Update, actor: Actor, team_id: int, raw_goal: str
-    ) -> None:
-        goal = clean_goal(raw_goal)
-        team = await self.directory.require_manager(actor, team_id)
-        await self.conversations.put(
-            actor.person_id, Conversation(SPRINT_FLOW, "length", {"team_id": team_id, "goal": goal})
-        )
+    async def _ask_sprint_length(self, update: Update, actor: Actor, team: Team, goal: str) -> None:
         lang = actor.language
         buttons = [
             (
                 t(lang, "sprint.weeks", weeks=w) + (" ✓" if w == DEFAULT_WEEKS else ""),
-                routes.SPRINT_LENGTH.build(team_id=team_id, weeks=w),
+                routes.SPRINT_LENGTH.build(team_id=team.id, weeks=w),
             )
             for w in WEEK_CHOICES
         ]
@@ -328,18 +311,8 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def sprint_length(self, update: Update, context: Context, actor: Actor) -> str | None:
-        state = await self.conversations.get(actor.person_id)
         args = routes.SPRINT_LENGTH.args(context)
-        team_id, weeks = args.int("team_id"), args.int("weeks")
-        if (
-            state is None
-            or state.flow != SPRINT_FLOW
-            or state.step != "length"
-            or state.data.get("team_id") != team_id
-        ):
-            raise ServiceError("flow.expired", command="/sprint")
-        sprint = await self.sprints.start(actor, team_id, str(state.data["goal"]), weeks)
-        await self.conversations.clear(actor.person_id)
+        sprint = await self.sprints.start_proposed(actor, args.int("team_id"), args.int("weeks"))
         await self.edit_or_reply(
             update,
             t(
@@ -424,10 +397,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_time(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_TIME.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
-        await self.conversations.put(
-            actor.person_id, Conversation(SETTINGS_FLOW, "time", {"team_id": team_id})
-        )
+        await self.settings.ask_input(actor, team_id, "time")
         times = [
             "07:30",
             "08:30",
@@ -460,7 +430,6 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def set_time(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.conversations.clear(actor.person_id)
         args = routes.SETTINGS_SET_TIME.args(context)
         view = await self.settings.set_time(actor, args.int("team_id"), args.text("time"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
@@ -469,10 +438,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_template(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_TEMPLATE.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
-        await self.conversations.put(
-            actor.person_id, Conversation(SETTINGS_FLOW, "questions", {"team_id": team_id})
-        )
+        await self.settings.ask_input(actor, team_id, "questions")
         lang = actor.language
         rows = [
             [
@@ -493,21 +459,15 @@ class CheckinHandlers(HandlerGroup):
 
     @with_actor
     async def set_template(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.conversations.clear(actor.person_id)
         args = routes.SETTINGS_SET_TEMPLATE.args(context)
         view = await self.settings.set_template(actor, args.int("team_id"), args.text("template"))
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 
     async def settings_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: SettingsInputState
     ) -> None:
-        team_id = int(state.data["team_id"])
-        if state.step == "time":
-            view = await self.settings.set_time(actor, team_id, message_text(update))
-        else:
-            view = await self.settings.set_custom_questions(actor, team_id, message_text(update))
-        await self.conversations.clear(actor.person_id)
+        view = await self.settings.give_input(actor, state, message_text(update))
         await self.reply(update, *settings_message(actor.language, view))
 
     @with_actor

@@ -4,18 +4,20 @@ and buttons from messages that no longer apply. Registered last."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.base import Context, HandlerGroup, is_private, with_actor
 from bot.services.common import Actor
-from bot.services.conversations import Conversation, Conversations
+from bot.services.conversations import Conversations, Flow, FlowState
 from bot.services.directory import Directory
 from bot.texts import t
 from storage.database import Database
 
-TextFlow = Callable[[Update, Context, Actor, Conversation], Awaitable[None]]
+S = TypeVar("S", bound=FlowState)
+TextFlow = Callable[[Update, Context, Actor, S], Awaitable[None]]
 # Takes a message outside any flow (e.g. a check-in answer); False: "not for me".
 Consumer = Callable[[Update, Context, Actor], Awaitable[bool]]
 
@@ -25,18 +27,29 @@ async def _not_taken(_update: Update, _context: Context, _actor: Actor) -> bool:
 
 
 class TextFlows:
-    """Which handler continues a flow when the person types text instead of a command."""
+    """Which handler shows the next step when a person in a flow types text: one per `Flow`,
+    typed by the flow's state."""
 
     def __init__(self) -> None:
-        self._flows: dict[str, TextFlow] = {}
+        self._flows: dict[Flow, Callable[[Update, Context, Actor, FlowState], Awaitable[None]]] = {}
         self.default_text: Consumer = _not_taken
         self.default_media: Consumer = _not_taken
 
-    def add(self, flow: str, handler: TextFlow) -> None:
-        self._flows[flow] = handler
+    def add(self, state_type: type[S], handler: TextFlow[S]) -> None:
+        async def typed(update: Update, context: Context, actor: Actor, state: FlowState) -> None:
+            assert isinstance(state, state_type)
+            await handler(update, context, actor, state)
 
-    def get(self, flow: str) -> TextFlow | None:
-        return self._flows.get(flow)
+        self._flows[state_type.flow] = typed
+
+    async def continue_flow(
+        self, update: Update, context: Context, actor: Actor, state: FlowState
+    ) -> None:
+        await self._flows[state.flow](update, context, actor, state)
+
+    def missing(self) -> set[Flow]:
+        """Flows nobody continues (the composition root refuses to start with any)."""
+        return set(Flow) - self._flows.keys()
 
 
 class FallbackHandlers(HandlerGroup):
@@ -63,9 +76,8 @@ class FallbackHandlers(HandlerGroup):
     @with_actor
     async def text(self, update: Update, context: Context, actor: Actor) -> str | None:
         state = await self.conversations.get(actor.person_id)
-        flow = self.flows.get(state.flow) if state else None
-        if state is not None and flow is not None:
-            await flow(update, context, actor, state)
+        if state is not None:
+            await self.flows.continue_flow(update, context, actor, state)
         elif not await self.flows.default_text(update, context, actor):
             await self.reply(update, t(actor.language, "fallback.text"))
         return None

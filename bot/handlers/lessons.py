@@ -21,19 +21,27 @@ from bot.handlers.lesson_views import (
     search_message,
 )
 from bot.services.common import Actor, ServiceError
-from bot.services.conversations import Conversation, Conversations
+from bot.services.conversations import (
+    AdoptState,
+    AdviceState,
+    HideState,
+    LessonState,
+    SearchState,
+)
 from bot.services.directory import Directory
-from bot.services.lessons import LessonCard, LessonService, Notice, SearchPage
+from bot.services.lessons import (
+    AskText,
+    LessonCard,
+    LessonService,
+    LessonStep,
+    Notice,
+    PickTeam,
+    SearchPage,
+)
 from bot.texts import t
 from bot.texts.formatting import short_label
 from storage.database import Database
 from storage.models import THEMES
-
-LESSON_FLOW = "lesson"
-ADVICE_FLOW = "lesson_advice"
-ADOPT_FLOW = "adopt"
-HIDE_FLOW = "hide"
-SEARCH_FLOW = "search"
 
 
 class LessonHandlers(HandlerGroup):
@@ -41,12 +49,10 @@ class LessonHandlers(HandlerGroup):
         self,
         directory: Directory,
         database: Database,
-        conversations: Conversations,
         lessons: LessonService,
         zone: ZoneInfo,
     ) -> None:
         super().__init__(directory, database)
-        self.conversations = conversations
         self.lessons = lessons
         self.zone = zone
 
@@ -77,11 +83,11 @@ class LessonHandlers(HandlerGroup):
             application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
-        flows.add(LESSON_FLOW, self.lesson_text)
-        flows.add(ADVICE_FLOW, self.advice_text)
-        flows.add(ADOPT_FLOW, self.adoption_text)
-        flows.add(HIDE_FLOW, self.hide_text)
-        flows.add(SEARCH_FLOW, self.search_text)
+        flows.add(LessonState, self.lesson_text)
+        flows.add(AdviceState, self.advice_text)
+        flows.add(AdoptState, self.adoption_text)
+        flows.add(HideState, self.hide_text)
+        flows.add(SearchState, self.search_text)
 
     async def send_notices(self, context: Context, notices: list[Notice]) -> None:
         for notice in notices:
@@ -100,52 +106,33 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def lesson(self, update: Update, context: Context, actor: Actor) -> str | None:
-        text = " ".join(context.args or [])
-        teams = [
-            item.team for item in await self.directory.teams_of(actor) if item.role is not None
-        ]
-        if not teams:
-            raise ServiceError("lesson.no_team")
-        if len(teams) > 1:
-            await self.conversations.put(
-                actor.person_id, Conversation(LESSON_FLOW, "team", {"text": text})
-            )
-            rows = [
-                [(short_label(team.name, 40), routes.LESSON_TEAM.build(team_id=team.id))]
-                for team in teams
-            ]
-            await self.reply(update, t(actor.language, "lesson.pick_team"), keyboard(rows))
-            return None
-        await self._continue(update, actor, teams[0].id, text)
+        step = await self.lessons.begin(actor, " ".join(context.args or []))
+        await self._show_step(update, actor, step)
         return None
-
-    async def _continue(self, update: Update, actor: Actor, team_id: int, text: str) -> None:
-        if text.strip():
-            await self.conversations.clear(actor.person_id)
-            card = await self.lessons.write(actor, team_id, text)
-            await self.show_card(update, actor, card)
-        else:
-            await self.conversations.put(
-                actor.person_id, Conversation(LESSON_FLOW, "text", {"team_id": team_id})
-            )
-            await self.edit_or_reply(update, t(actor.language, "lesson.ask_text"))
 
     @with_actor
     async def pick_team(self, update: Update, context: Context, actor: Actor) -> str | None:
-        state = await self.conversations.get(actor.person_id)
-        if state is None or state.flow != LESSON_FLOW or state.step != "team":
-            raise ServiceError("flow.expired", command="/lesson")
         team_id = routes.LESSON_TEAM.args(context).int("team_id")
-        await self._continue(update, actor, team_id, str(state.data.get("text", "")))
+        await self._show_step(update, actor, await self.lessons.choose_team(actor, team_id))
         return None
 
     async def lesson_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: LessonState
     ) -> None:
-        if state.step != "text":
-            await self.reply(update, t(actor.language, "flow.use_buttons"))
-            return
-        await self._continue(update, actor, int(state.data["team_id"]), message_text(update))
+        step = await self.lessons.give_text(actor, state, message_text(update))
+        await self._show_step(update, actor, step)
+
+    async def _show_step(self, update: Update, actor: Actor, step: LessonStep) -> None:
+        if isinstance(step, PickTeam):
+            rows = [
+                [(short_label(team.name, 40), routes.LESSON_TEAM.build(team_id=team.id))]
+                for team in step.teams
+            ]
+            await self.reply(update, t(actor.language, "lesson.pick_team"), keyboard(rows))
+        elif isinstance(step, AskText):
+            await self.edit_or_reply(update, t(actor.language, "lesson.ask_text"))
+        else:
+            await self.show_card(update, actor, step)
 
     @with_actor
     async def toggle_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
@@ -159,21 +146,14 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def ask_advice(self, update: Update, context: Context, actor: Actor) -> str | None:
-        lesson_id = routes.LESSON_ADVICE.args(context).int("lesson_id")
-        await self.lessons.card(actor, lesson_id)  # only the author may add advice
-        await self.conversations.put(
-            actor.person_id, Conversation(ADVICE_FLOW, "text", {"lesson_id": lesson_id})
-        )
+        await self.lessons.ask_advice(actor, routes.LESSON_ADVICE.args(context).int("lesson_id"))
         await self.reply(update, t(actor.language, "lesson.ask_advice"))
         return None
 
     async def advice_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: AdviceState
     ) -> None:
-        card = await self.lessons.set_advice(
-            actor, int(state.data["lesson_id"]), message_text(update)
-        )
-        await self.conversations.clear(actor.person_id)
+        card = await self.lessons.give_advice(actor, state, message_text(update))
         await self.show_card(update, actor, card)
 
     @with_actor
@@ -235,17 +215,17 @@ class LessonHandlers(HandlerGroup):
     async def search(self, update: Update, context: Context, actor: Actor) -> str | None:
         query = " ".join(context.args or [])
         if not query.strip():
-            await self.conversations.put(actor.person_id, Conversation(SEARCH_FLOW, "query"))
+            await self.lessons.ask_query(actor)
             await self.reply(update, t(actor.language, "search.ask"))
             return None
         await self._show_page(update, actor, await self.lessons.search(actor, query))
         return None
 
     async def search_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: SearchState
     ) -> None:
-        await self.conversations.clear(actor.person_id)
-        await self._show_page(update, actor, await self.lessons.search(actor, message_text(update)))
+        page = await self.lessons.give_query(actor, message_text(update))
+        await self._show_page(update, actor, page)
 
     async def _show_page(
         self, update: Update, actor: Actor, page: SearchPage, *, edit: bool = False
@@ -295,10 +275,7 @@ class LessonHandlers(HandlerGroup):
     @with_actor
     async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:
         lesson_id = routes.LESSON_ADOPT.args(context).int("lesson_id")
-        view = await self.lessons.check_adoptable(actor, lesson_id)
-        await self.conversations.put(
-            actor.person_id, Conversation(ADOPT_FLOW, "text", {"lesson_id": view.id})
-        )
+        view = await self.lessons.ask_adoption(actor, lesson_id)
         await self.reply(
             update,
             t(actor.language, "lesson.ask_adoption", lesson=view.text[:200], team=view.team_name),
@@ -306,12 +283,9 @@ class LessonHandlers(HandlerGroup):
         return None
 
     async def adoption_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: AdoptState
     ) -> None:
-        notices = await self.lessons.adopt(
-            actor, int(state.data["lesson_id"]), message_text(update)
-        )
-        await self.conversations.clear(actor.person_id)
+        notices = await self.lessons.give_adoption(actor, state, message_text(update))
         await self.send_notices(context, notices)
         await self.reply(update, t(actor.language, "lesson.adopted"))
 
@@ -319,20 +293,15 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def ask_hide_reason(self, update: Update, context: Context, actor: Actor) -> str | None:
-        if not actor.is_admin:
-            raise ServiceError("denied.admin_curate")
         lesson_id = routes.LESSON_HIDE.args(context).int("lesson_id")
-        await self.conversations.put(
-            actor.person_id, Conversation(HIDE_FLOW, "reason", {"lesson_id": lesson_id})
-        )
+        await self.lessons.ask_hide_reason(actor, lesson_id)
         await self.reply(update, t(actor.language, "lesson.ask_hide_reason"))
         return None
 
     async def hide_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: HideState
     ) -> None:
-        notices = await self.lessons.hide(actor, int(state.data["lesson_id"]), message_text(update))
-        await self.conversations.clear(actor.person_id)
+        notices = await self.lessons.give_hide_reason(actor, state, message_text(update))
         await self.send_notices(context, notices)
         await self.reply(update, t(actor.language, "lesson.hidden"))
 

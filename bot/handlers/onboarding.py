@@ -21,9 +21,9 @@ from bot.handlers.base import (
 )
 from bot.handlers.fallback import TextFlows
 from bot.services.common import Actor, Language, ServiceError
-from bot.services.conversations import Conversation, Conversations
+from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import Directory, Roster
-from bot.services.team_setup import ASK_KIND, ASK_NAME, ASK_STADSDEEL, TeamSetup
+from bot.services.team_setup import TeamSetup
 from bot.texts import Safe, t
 from bot.texts.formatting import format_date, short_label
 from storage.database import Database
@@ -31,7 +31,6 @@ from storage.models import Invite, Role, Stadsdeel, Team, TeamKind
 
 logger = logging.getLogger(__name__)
 
-JOIN_FLOW = "join"
 ROSTER_PAGE = 15
 # Commands that belong in a private chat with the bot, answered with a pointer when sent in a group.
 PRIVATE_COMMANDS = ("join", "newteam", "invite", "team", "language")
@@ -52,12 +51,10 @@ class OnboardingHandlers(HandlerGroup):
         self,
         directory: Directory,
         database: Database,
-        conversations: Conversations,
         team_setup: TeamSetup,
         zone: ZoneInfo,
     ) -> None:
         super().__init__(directory, database)
-        self.conversations = conversations
         self.team_setup = team_setup
         self.zone = zone
 
@@ -94,8 +91,8 @@ class OnboardingHandlers(HandlerGroup):
             application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
-        flows.add("newteam", self.new_team_text)
-        flows.add(JOIN_FLOW, self.join_text)
+        flows.add(NewTeamState, self.new_team_text)
+        flows.add(JoinState, self.join_text)
 
     # --- welcome and help -------------------------------------------------------------------
 
@@ -157,18 +154,17 @@ class OnboardingHandlers(HandlerGroup):
         if context.args:
             await self._join(update, context, actor, context.args[0])
         else:
-            await self.conversations.put(actor.person_id, Conversation(JOIN_FLOW, "code"))
+            await self.team_setup.ask_join_code(actor)
             await self.reply(update, t(actor.language, "join.ask_code"))
         return None
 
     async def join_text(
-        self, update: Update, context: Context, actor: Actor, _state: Conversation
+        self, update: Update, context: Context, actor: Actor, _state: JoinState
     ) -> None:
         await self._join(update, context, actor, message_text(update))
 
     async def _join(self, update: Update, context: Context, actor: Actor, code: str) -> None:
-        result = await self.directory.join(actor, code)
-        await self.conversations.clear(actor.person_id)
+        result = await self.team_setup.join(actor, code)
         lang = actor.language
         if result.already_member:
             await self.reply(update, t(lang, "join.already", team=result.team.name))
@@ -193,30 +189,27 @@ class OnboardingHandlers(HandlerGroup):
         return None
 
     async def new_team_text(
-        self, update: Update, context: Context, actor: Actor, state: Conversation
+        self, update: Update, context: Context, actor: Actor, state: NewTeamState
     ) -> None:
-        if state.step != ASK_NAME:
-            await self.reply(update, t(actor.language, "flow.use_buttons"))
-            return
-        step = await self.team_setup.give_name(actor, message_text(update))
+        step = await self.team_setup.give_name(actor, state, message_text(update))
         await self._ask_next(update, actor, step)
 
-    async def _ask_next(self, update: Update, actor: Actor, step: Conversation) -> None:
+    async def _ask_next(self, update: Update, actor: Actor, step: NewTeamState) -> None:
         lang = actor.language
         cancel = [(t(lang, "button.cancel"), routes.CANCEL.build())]
-        if step.step == ASK_NAME:
+        if step.step == "name":
             await self.reply(update, t(lang, "newteam.ask_name"))
-        elif step.step == ASK_KIND:
+        elif step.step == "kind":
             rows = [
                 [(t(lang, f"button.kind.{k.value}"), routes.NEW_TEAM_KIND.build(kind=k))]
                 for k in TeamKind
             ]
             await self.edit_or_reply(
                 update,
-                t(lang, "newteam.ask_kind", name=step.data["name"]),
+                t(lang, "newteam.ask_kind", name=step.name or ""),
                 keyboard([*rows, cancel]),
             )
-        elif step.step == ASK_STADSDEEL:
+        elif step.step == "stadsdeel":
             choices = [
                 (t(lang, f"stadsdeel.{sd.value}"), routes.NEW_TEAM_STADSDEEL.build(stadsdeel=sd))
                 for sd in Stadsdeel
@@ -227,8 +220,8 @@ class OnboardingHandlers(HandlerGroup):
                 t(
                     lang,
                     "newteam.ask_stadsdeel",
-                    name=step.data["name"],
-                    kind=t(lang, f"kind.{step.data['kind']}"),
+                    name=step.name or "",
+                    kind=t(lang, f"kind.{step.kind}"),
                 ),
                 keyboard([*rows, cancel]),
             )
@@ -518,7 +511,7 @@ class OnboardingHandlers(HandlerGroup):
 
     @with_actor
     async def cancel(self, update: Update, context: Context, actor: Actor) -> str | None:
-        stopped = await self.conversations.clear(actor.person_id)
+        stopped = await self.team_setup.cancel(actor)
         key = "cancel.done" if stopped else "cancel.nothing"
         await self.edit_or_reply(update, t(actor.language, key))
         return None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
+from bot.services.conversations import Conversations, SettingsInputState
 from bot.services.directory import Directory
 from bot.services.schedule import WeeklyRule, format_weekdays, parse_time, parse_weekdays
 from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions, questions_as_json
@@ -36,11 +38,13 @@ class CheckinSettings:
         clock: Clock,
         directory: Directory,
         checkins: CheckinService,
+        conversations: Conversations,
     ) -> None:
         self._db = database
         self._clock = clock
         self._directory = directory
         self._checkins = checkins
+        self._conversations = conversations
 
     async def view(self, actor: Actor, team_id: int) -> ScheduleView:
         async with self._db.unit_of_work() as session:
@@ -74,6 +78,23 @@ class CheckinSettings:
             )
             return ScheduleView(view.team, view.schedule, view.sprint, rule)
 
+    async def ask_input(
+        self, actor: Actor, team_id: int, step: Literal["time", "questions"]
+    ) -> None:
+        """A time or custom questions may now be typed (buttons offer the common choices)."""
+        async with self._db.unit_of_work() as session:
+            await self._directory.managed_team(session, actor, team_id)
+            await self._conversations.put(actor.person_id, SettingsInputState(step, team_id))
+
+    async def give_input(self, actor: Actor, state: SettingsInputState, raw: str) -> ScheduleView:
+        """The typed time or questions: applied, and the flow ends."""
+        if state.step == "time":
+            view = await self.set_time(actor, state.team_id, raw)
+        else:
+            view = await self.set_custom_questions(actor, state.team_id, raw)
+        await self._conversations.clear(actor.person_id)
+        return view
+
     async def toggle_weekday(self, actor: Actor, team_id: int, day: int) -> ScheduleView:
         if day not in range(7):
             raise ServiceError("error.button_expired")
@@ -89,11 +110,13 @@ class CheckinSettings:
             moment = parse_time(raw)
         except ValueError:
             raise ServiceError("settings.bad_time", given=raw.strip()[:20]) from None
+        await self._conversations.clear(actor.person_id)  # a button ends the typing, too
         return await self._change(actor, team_id, lambda _: {"time_of_day": f"{moment:%H:%M}"})
 
     async def set_template(self, actor: Actor, team_id: int, name: str) -> ScheduleView:
         if name not in TEMPLATE_NAMES:
             raise ServiceError("error.button_expired")
+        await self._conversations.clear(actor.person_id)  # a button ends the typing, too
         return await self._change(actor, team_id, lambda _: {"template": name})
 
     async def set_custom_questions(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
-from bot.services.conversations import Conversation, Conversations
+from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
 from bot.services.lessons import LessonCard, LessonService
 from bot.services.schedule import WeeklyRule, dutch_holiday
@@ -64,7 +64,6 @@ LOOKBACK = timedelta(days=8)  # how far back slots are considered at all
 STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a sender that died
 RETRY_BACKOFF = timedelta(seconds=30)  # after a failed delivery; doubles per attempt
 RETRY_BACKOFF_MAX = timedelta(minutes=10)
-CHANGE_FLOW = "checkin_change"
 MOOD_RANGE = range(1, 6)
 
 
@@ -666,19 +665,17 @@ class CheckinService:
             view = await self._step_view(session, prompt, index)
             assert view is not None
             if view.kind is StepKind.TEXT:
-                await self._conversations.put(
-                    actor.person_id,
-                    Conversation(CHANGE_FLOW, "text", {"prompt_id": prompt_id, "index": index}),
-                )
+                await self._conversations.put(actor.person_id, AnswerChangeState(prompt_id, index))
             return view
 
-    async def finish_change(self, actor: Actor, state: Conversation, text: str) -> Outcome:
-        prompt_id, index = int(state.data["prompt_id"]), int(state.data["index"])
+    async def finish_change(self, actor: Actor, state: AnswerChangeState, text: str) -> Outcome:
         async with self._db.unit_of_work() as session:
-            prompt, _run = await self._own_prompt(session, actor, prompt_id)
-            key = steps_from_json(prompt.steps)[index].key
+            prompt, _run = await self._own_prompt(session, actor, state.prompt_id)
+            steps = steps_from_json(prompt.steps)
+            if not 0 <= state.index < len(steps):
+                raise ServiceError("error.button_expired")
             await self._conversations.clear(actor.person_id)
-            return await self._answer(actor, prompt_id, key, text=text.strip())
+            return await self._answer(actor, prompt.id, steps[state.index].key, text=text.strip())
 
     # --- away and back ---------------------------------------------------------------------------
 

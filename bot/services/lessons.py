@@ -11,6 +11,14 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.conversations import (
+    AdoptState,
+    AdviceState,
+    Conversations,
+    HideState,
+    LessonState,
+    SearchState,
+)
 from bot.services.directory import Directory, language_for
 from bot.services.textsearch import parse_query, tags_in, terms
 from storage.database import Database
@@ -83,6 +91,21 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class PickTeam:
+    """The writer is in several teams: which team is the lesson for?"""
+
+    teams: list[Team]
+
+
+@dataclass(frozen=True)
+class AskText:
+    """The lesson's text comes next, as a message."""
+
+
+LessonStep = LessonCard | PickTeam | AskText
+
+
+@dataclass(frozen=True)
 class Notice:
     """A message for someone else, sent by the handler in their language."""
 
@@ -114,12 +137,80 @@ class LessonService:
         database: Database,
         clock: Clock,
         directory: Directory,
+        conversations: Conversations,
         default_language: Language,
     ) -> None:
         self._db = database
         self._clock = clock
         self._directory = directory
+        self._conversations = conversations
         self._default_language = default_language
+
+    # --- the /lesson flow: team (buttons, if several), text, then the card -----------------------
+
+    async def begin(self, actor: Actor, raw_text: str) -> LessonStep:
+        """`/lesson [text]`."""
+        teams = [item.team for item in await self._directory.teams_of(actor) if item.role]
+        if not teams:
+            raise ServiceError("lesson.no_team")
+        if len(teams) > 1:
+            await self._conversations.put(actor.person_id, LessonState("team", text=raw_text))
+            return PickTeam(teams)
+        return await self._continue(actor, teams[0].id, raw_text)
+
+    async def choose_team(self, actor: Actor, team_id: int) -> LessonStep:
+        state = await self._conversations.expect(actor.person_id, LessonState, "/lesson", "team")
+        return await self._continue(actor, team_id, state.text)
+
+    async def give_text(self, actor: Actor, state: LessonState, raw_text: str) -> LessonStep:
+        if state.step != "text" or state.team_id is None:
+            raise ServiceError("flow.use_buttons")
+        return await self._continue(actor, state.team_id, raw_text)
+
+    async def _continue(self, actor: Actor, team_id: int, raw_text: str) -> LessonStep:
+        if not raw_text.strip():
+            await self._conversations.put(actor.person_id, LessonState("text", team_id))
+            return AskText()
+        card = await self.write(actor, team_id, raw_text)
+        await self._conversations.clear(actor.person_id)
+        return card
+
+    async def ask_advice(self, actor: Actor, lesson_id: int) -> None:
+        async with self._db.unit_of_work() as session:
+            await self._own(session, actor, lesson_id)  # only the author adds advice
+            await self._conversations.put(actor.person_id, AdviceState(lesson_id))
+
+    async def give_advice(self, actor: Actor, state: AdviceState, raw: str) -> LessonCard:
+        card = await self.set_advice(actor, state.lesson_id, raw)
+        await self._conversations.clear(actor.person_id)
+        return card
+
+    async def ask_adoption(self, actor: Actor, lesson_id: int) -> LessonView:
+        view = await self.check_adoptable(actor, lesson_id)
+        await self._conversations.put(actor.person_id, AdoptState(view.id))
+        return view
+
+    async def give_adoption(self, actor: Actor, state: AdoptState, raw: str) -> list[Notice]:
+        notices = await self.adopt(actor, state.lesson_id, raw)
+        await self._conversations.clear(actor.person_id)
+        return notices
+
+    async def ask_hide_reason(self, actor: Actor, lesson_id: int) -> None:
+        if not actor.is_admin:
+            raise ServiceError("denied.admin_curate")
+        await self._conversations.put(actor.person_id, HideState(lesson_id))
+
+    async def give_hide_reason(self, actor: Actor, state: HideState, raw: str) -> list[Notice]:
+        notices = await self.hide(actor, state.lesson_id, raw)
+        await self._conversations.clear(actor.person_id)
+        return notices
+
+    async def ask_query(self, actor: Actor) -> None:
+        await self._conversations.put(actor.person_id, SearchState())
+
+    async def give_query(self, actor: Actor, raw: str) -> SearchPage:
+        await self._conversations.clear(actor.person_id)
+        return await self.search(actor, raw)
 
     # --- writing a lesson ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
+from bot.services.conversations import Conversations, SprintState
 from bot.services.directory import Directory
 from storage.database import Database
 from storage.models import PromptStatus, RunKind, RunStatus, Sprint, Team
@@ -49,11 +50,43 @@ class SprintService:
         clock: Clock,
         directory: Directory,
         checkins: CheckinService,
+        conversations: Conversations,
     ) -> None:
         self._db = database
         self._clock = clock
         self._directory = directory
         self._checkins = checkins
+        self._conversations = conversations
+
+    # --- the /sprint flow: goal (typed), then length (buttons) -----------------------------------
+
+    async def ask_goal(self, actor: Actor, team_id: int) -> Team:
+        team = await self._directory.require_manager(actor, team_id)
+        await self._conversations.put(actor.person_id, SprintState("goal", team.id))
+        return team
+
+    async def give_goal(self, actor: Actor, state: SprintState, raw_goal: str) -> tuple[Team, str]:
+        """The typed goal; the length is asked next."""
+        if state.step != "goal":
+            raise ServiceError("flow.use_buttons")
+        return await self.propose(actor, state.team_id, raw_goal)
+
+    async def propose(self, actor: Actor, team_id: int, raw_goal: str) -> tuple[Team, str]:
+        """A sprint with this goal is proposed (`/sprint <goal>` or a typed goal); its length
+        comes next, by button."""
+        goal = clean_goal(raw_goal)
+        team = await self._directory.require_manager(actor, team_id)
+        await self._conversations.put(actor.person_id, SprintState("length", team_id, goal))
+        return team, goal
+
+    async def start_proposed(self, actor: Actor, team_id: int, weeks: int) -> Sprint:
+        """The length button of a proposed sprint: the sprint starts and the flow ends."""
+        state = await self._conversations.expect(actor.person_id, SprintState, "/sprint", "length")
+        if state.team_id != team_id or state.goal is None:
+            raise ServiceError("flow.expired", command="/sprint")
+        sprint = await self.start(actor, team_id, state.goal, weeks)
+        await self._conversations.clear(actor.person_id)
+        return sprint
 
     async def start(self, actor: Actor, team_id: int, raw_goal: str, weeks: int) -> Sprint:
         await self._directory.require_manager(actor, team_id)

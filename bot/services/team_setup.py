@@ -1,16 +1,12 @@
-"""The steps of creating a team: name, kind, stadsdeel. Each step is stored before the next."""
+"""Getting people into teams, as flows: creating a team (name, kind, stadsdeel; each step
+stored before the next), joining one with a code, and stopping whatever flow one is in."""
 
 from __future__ import annotations
 
 from bot.services.common import Actor, ServiceError
-from bot.services.conversations import Conversation, Conversations
-from bot.services.directory import Directory
+from bot.services.conversations import Conversations, JoinState, NewTeamState
+from bot.services.directory import Directory, JoinResult
 from storage.models import Invite, Stadsdeel, Team, TeamKind
-
-FLOW = "newteam"
-ASK_NAME = "name"
-ASK_KIND = "kind"
-ASK_STADSDEEL = "stadsdeel"
 
 
 class TeamSetup:
@@ -18,41 +14,59 @@ class TeamSetup:
         self._directory = directory
         self._conversations = conversations
 
-    async def start(self, actor: Actor, raw_name: str) -> Conversation:
+    # --- /newteam ----------------------------------------------------------------------------
+
+    async def start(self, actor: Actor, raw_name: str) -> NewTeamState:
         """Begin with or without a name; returns the step to ask next."""
         if not actor.is_admin:
             raise ServiceError("denied.admin")
         if not raw_name.strip():
-            step = Conversation(FLOW, ASK_NAME)
+            step = NewTeamState("name")
         else:
             name = await self._directory.check_new_team_name(actor, raw_name)
-            step = Conversation(FLOW, ASK_KIND, {"name": name})
+            step = NewTeamState("kind", name)
         await self._conversations.put(actor.person_id, step)
         return step
 
-    async def give_name(self, actor: Actor, raw_name: str) -> Conversation:
-        await self._expect(actor, ASK_NAME)
+    async def give_name(self, actor: Actor, state: NewTeamState, raw_name: str) -> NewTeamState:
+        if state.step != "name":
+            raise ServiceError("flow.use_buttons")
         name = await self._directory.check_new_team_name(actor, raw_name)
-        step = Conversation(FLOW, ASK_KIND, {"name": name})
+        step = NewTeamState("kind", name)
         await self._conversations.put(actor.person_id, step)
         return step
 
-    async def choose_kind(self, actor: Actor, kind: TeamKind) -> Conversation:
-        current = await self._expect(actor, ASK_KIND)
-        step = Conversation(FLOW, ASK_STADSDEEL, {**current.data, "kind": kind.value})
+    async def choose_kind(self, actor: Actor, kind: TeamKind) -> NewTeamState:
+        current = await self._expect(actor, "kind")
+        step = NewTeamState("stadsdeel", current.name, kind.value)
         await self._conversations.put(actor.person_id, step)
         return step
 
     async def choose_stadsdeel(self, actor: Actor, stadsdeel: Stadsdeel) -> tuple[Team, Invite]:
-        current = await self._expect(actor, ASK_STADSDEEL)
+        current = await self._expect(actor, "stadsdeel")
+        if current.name is None or current.kind is None:
+            raise ServiceError("flow.expired", command="/newteam")
         team, invite = await self._directory.create_team(
-            actor, str(current.data["name"]), TeamKind(current.data["kind"]), stadsdeel
+            actor, current.name, TeamKind(current.kind), stadsdeel
         )
         await self._conversations.clear(actor.person_id)
         return team, invite
 
-    async def _expect(self, actor: Actor, step: str) -> Conversation:
-        current = await self._conversations.get(actor.person_id)
-        if current is None or current.flow != FLOW or current.step != step:
-            raise ServiceError("flow.expired", command="/newteam")
-        return current
+    async def _expect(self, actor: Actor, step: str) -> NewTeamState:
+        return await self._conversations.expect(actor.person_id, NewTeamState, "/newteam", step)
+
+    # --- /join -------------------------------------------------------------------------------
+
+    async def ask_join_code(self, actor: Actor) -> None:
+        await self._conversations.put(actor.person_id, JoinState())
+
+    async def join(self, actor: Actor, code: str) -> JoinResult:
+        result = await self._directory.join(actor, code)
+        await self._conversations.clear(actor.person_id)
+        return result
+
+    # --- /cancel -----------------------------------------------------------------------------
+
+    async def cancel(self, actor: Actor) -> bool:
+        """Stop the flow the person is in; False if there was none."""
+        return await self._conversations.clear(actor.person_id)
