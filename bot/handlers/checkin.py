@@ -4,9 +4,8 @@ answer buttons, typed answers and the recap."""
 from __future__ import annotations
 
 import logging
-import re
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
@@ -568,32 +567,24 @@ class CheckinHandlers(HandlerGroup):
             ]
             await self.reply(update, t(lang, "away.ask"), keyboard([buttons]))
             return None
-        today = datetime.now(self.zone).date()
-        until = parse_date(" ".join(context.args), today)
-        if until is None:
-            raise ServiceError("away.bad_date", given=" ".join(context.args)[:30])
-        if until < today:
-            raise ServiceError("away.in_past")
-        await self._set_away(update, actor, until)
+        back = await self.checkins.away_until(actor, " ".join(context.args))
+        await self._away_set(update, actor, back)
         return None
 
     @with_actor
     async def away_for(self, update: Update, context: Context, actor: Actor) -> str | None:
-        days = routes.AWAY.args(context).int("days")
-        until = datetime.now(self.zone).date() + timedelta(days=days - 1)
-        await self._set_away(update, actor, until)
+        back = await self.checkins.away_for_days(actor, routes.AWAY.args(context).int("days"))
+        await self._away_set(update, actor, back)
         return None
 
-    async def _set_away(self, update: Update, actor: Actor, until: date) -> None:
-        # Away through the whole of the last day, in Amsterdam time.
-        end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=self.zone)
-        await self.checkins.set_away(actor, end)
+    async def _away_set(self, update: Update, actor: Actor, back: datetime) -> None:
+        last_moment = back - timedelta(seconds=1)
         await self.edit_or_reply(
             update,
             t(
                 actor.language,
                 "away.set",
-                until=format_date(actor.language, end - timedelta(seconds=1), self.zone),
+                until=format_date(actor.language, last_moment, self.zone),
             ),
         )
 
@@ -630,33 +621,6 @@ class CheckinHandlers(HandlerGroup):
             raise ServiceError("timezone.unknown", given=raw.strip()[:40]) from None
         await self.directory.set_timezone(actor, zone.key)
         await self.edit_or_reply(update, t(actor.language, "timezone.set", zone=zone.key))
-
-
-DATE_FORMS = (
-    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{2,4}))?$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-)
-
-
-def parse_date(raw: str, today: date) -> date | None:
-    """'24-12', '24-12-2026', '24/12/26' or '2026-12-24'; without a year, the next such day."""
-    text = raw.strip()
-    for form in DATE_FORMS:
-        found = form.match(text)
-        if not found:
-            continue
-        year_text = found.group("y")
-        year = int(year_text) if year_text else today.year
-        if year < 100:
-            year += 2000
-        try:
-            result = date(year, int(found.group("m")), int(found.group("d")))
-        except ValueError:
-            return None
-        if not year_text and result < today:
-            result = result.replace(year=today.year + 1)
-        return result
-    return None
 
 
 def _attachment(message: Message) -> tuple[str, str] | None:

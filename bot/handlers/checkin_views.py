@@ -190,9 +190,7 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
     schedule, team_id = view.schedule, view.team.id
     days = parse_weekdays(schedule.weekdays)
     names = weekday_names(language)
-    next_slot = (
-        view.rule.next_slot(datetime.now(view.rule.zone)) if days and not schedule.paused else None
-    )
+    next_slot = view.next_slot
     questions = questions_for(schedule.template, questions_from_json(schedule.custom_questions))
     lines: list[str] = [
         t(language, "settings.title", team=view.team.name),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ class ScheduleView:
     schedule: CheckinSchedule
     sprint: Sprint | None
     rule: WeeklyRule
+    next_slot: datetime | None  # None: no days chosen, or paused
 
 
 class CheckinSettings:
@@ -55,8 +57,14 @@ class CheckinSettings:
         team = await self._directory.managed_team(session, actor, team_id)
         schedule = await self._checkins.schedule_of(session, team_id)
         sprint = await Sprints(session).open_for_team(team_id)
+        return self._shown(team, schedule, sprint)
+
+    def _shown(self, team: Team, schedule: CheckinSchedule, sprint: Sprint | None) -> ScheduleView:
         rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
-        return ScheduleView(team, schedule, sprint, rule)
+        upcoming = rule.weekdays and not schedule.paused
+        return ScheduleView(
+            team, schedule, sprint, rule, rule.next_slot(self._clock()) if upcoming else None
+        )
 
     async def _change(
         self, actor: Actor, team_id: int, change: Callable[[ScheduleView], dict[str, object]]
@@ -73,10 +81,7 @@ class CheckinSettings:
             if values.keys() & {"weekdays", "time_of_day", "timezone"}:
                 # A new rhythm starts now: earlier slots are neither opened nor counted missed.
                 view.schedule.active_from = now
-            rule = WeeklyRule.parse(
-                view.schedule.weekdays, view.schedule.time_of_day, view.schedule.timezone
-            )
-            return ScheduleView(view.team, view.schedule, view.sprint, rule)
+            return self._shown(view.team, view.schedule, view.sprint)
 
     async def ask_input(
         self, actor: Actor, team_id: int, step: Literal["time", "questions"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from bot.services.common import Actor, Clock, Language, ServiceError
 from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
 from bot.services.lessons import LessonCard, LessonService
-from bot.services.schedule import WeeklyRule, dutch_holiday
+from bot.services.schedule import WeeklyRule, dutch_holiday, parse_date
 from bot.services.templates import (
     LESSON,
     NEXT_STEP,
@@ -167,6 +167,7 @@ class CheckinService:
         self._lessons = lessons
         self._default_language = default_language
         self._default_timezone = default_timezone
+        self._zone = ZoneInfo(default_timezone)
 
     # --- schedules -------------------------------------------------------------------------------
 
@@ -678,6 +679,29 @@ class CheckinService:
             return await self._answer(actor, prompt.id, steps[state.index].key, text=text.strip())
 
     # --- away and back ---------------------------------------------------------------------------
+
+    async def away_for_days(self, actor: Actor, days: int) -> datetime:
+        """Away for `days` days counting today; returns the moment they are back."""
+        if days not in range(1, 366):
+            raise ServiceError("error.button_expired")
+        today = self._clock().astimezone(self._zone).date()
+        return await self._away_through(actor, today + timedelta(days=days - 1))
+
+    async def away_until(self, actor: Actor, raw_date: str) -> datetime:
+        """`/away 24-12`: away through that day; returns the moment they are back."""
+        today = self._clock().astimezone(self._zone).date()
+        until = parse_date(raw_date, today)
+        if until is None:
+            raise ServiceError("away.bad_date", given=raw_date[:30])
+        if until < today:
+            raise ServiceError("away.in_past")
+        return await self._away_through(actor, until)
+
+    async def _away_through(self, actor: Actor, last_day: date) -> datetime:
+        # Away through the whole of the last day, in the steunpunt's time zone.
+        back = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=self._zone)
+        await self.set_away(actor, back)
+        return back
 
     async def set_away(self, actor: Actor, until: datetime | None) -> None:
         async with self._db.unit_of_work() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -74,3 +75,30 @@ def _dutch_holidays(year: int) -> dict[date, str]:
 def dutch_holiday(day: date) -> str | None:
     """The name of the Dutch public holiday on `day`, if it is one."""
     return _dutch_holidays(day.year).get(day)
+
+
+DATE_FORMS = (
+    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<y>\d{2,4}))?$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+
+
+def parse_date(raw: str, today: date) -> date | None:
+    """'24-12', '24-12-2026', '24/12/26' or '2026-12-24'; without a year, the next such day."""
+    text = raw.strip()
+    for form in DATE_FORMS:
+        found = form.match(text)
+        if not found:
+            continue
+        year_text = found.group("y")
+        year = int(year_text) if year_text else today.year
+        if year < 100:
+            year += 2000
+        try:
+            result = date(year, int(found.group("m")), int(found.group("d")))
+        except ValueError:
+            return None
+        if not year_text and result < today:
+            result = result.replace(year=today.year + 1)
+        return result
+    return None
