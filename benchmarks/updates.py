@@ -146,17 +146,20 @@ class StatementCounter:
         self.sync_engine = engine.sync_engine
         self.transactions = 0
         self.statements = 0
+        self.texts: list[str] = []  # the statements themselves, for --show-sql
         event.listen(self.sync_engine, "begin", self._on_begin)
         event.listen(self.sync_engine, "before_cursor_execute", self._on_statement)
 
     def _on_begin(self, _connection: Connection) -> None:
         self.transactions += 1
 
-    def _on_statement(self, *_args: Any) -> None:
+    def _on_statement(self, _connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
         self.statements += 1
+        self.texts.append(" ".join(statement.split()))
 
     def reset(self) -> None:
         self.transactions = self.statements = 0
+        self.texts = []
 
     def close(self) -> None:
         event.remove(self.sync_engine, "begin", self._on_begin)
@@ -211,6 +214,7 @@ class Row:
     transactions: list[int] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
     milliseconds: list[float] = field(default_factory=list)
+    last_sql: list[str] = field(default_factory=list)
 
 
 def spread(values: list[int]) -> str:
@@ -252,6 +256,7 @@ class Bench:
         row.transactions.append(self.counter.transactions)
         row.statements.append(self.counter.statements)
         row.milliseconds.append(elapsed)
+        row.last_sql = list(self.counter.texts)
         return replies
 
     # --- set-up steps, all through the chat ----------------------------------------------------
@@ -433,7 +438,7 @@ def table(bench: Bench) -> list[str]:
     return lines
 
 
-async def run(url: str, repeat: int, admin_id: int) -> None:
+async def run(url: str, repeat: int, admin_id: int, show_sql: bool = False) -> None:
     telegram = FakeTelegram()
     admin = telegram.user("Anna", "Beheer", user_id=admin_id)
     settings = make_settings(url, admin_id)
@@ -450,6 +455,11 @@ async def run(url: str, repeat: int, admin_id: int) -> None:
     print(f"Per-update work on {kind}, {repeat} repetitions per row")
     print()
     print("\n".join(table(bench)))
+    if show_sql:
+        for row in bench.rows.values():
+            print(f"\n{row.label}:")
+            for number, statement in enumerate(row.last_sql, start=1):
+                print(f"  {number:2}. {statement[:160]}")
     print()
     print(
         "Transactions and statements: median over the repetitions, (min–max) where they vary. "
@@ -463,12 +473,15 @@ async def main() -> None:
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--repeat", type=int, default=50, help="repetitions per update type")
     parser.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID)
+    parser.add_argument(
+        "--show-sql", action="store_true", help="list the statements of each row's last update"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database or f"sqlite+aiosqlite:///{folder}/updates.db"
         if url.startswith("postgresql"):
             await reset_postgres(url)
-        await run(url, max(1, args.repeat), args.admin_id)
+        await run(url, max(1, args.repeat), args.admin_id, args.show_sql)
 
 
 if __name__ == "__main__":

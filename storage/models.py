@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -271,6 +271,10 @@ class CheckinRun(Base):
     reminder_after_minutes: Mapped[int]
     share_answers_in_group: Mapped[bool]
 
+    # Loaded only on request (with the prompt a member is answering); never lazily.
+    team: Mapped[Team] = relationship(lazy="raise", viewonly=True)
+    sprint: Mapped[Sprint | None] = relationship(lazy="raise", viewonly=True)
+
 
 class PromptStatus(enum.StrEnum):
     PENDING = "pending"  # not sent yet
@@ -306,6 +310,8 @@ class CheckinPrompt(Base):
     reminded_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     attempts: Mapped[int]
+
+    run: Mapped[CheckinRun] = relationship(lazy="raise", viewonly=True)
 
 
 class CheckinAnswer(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 
 from storage.models import (
     Action,
@@ -501,11 +502,15 @@ class Prompts:
     async def answering(self, person_id: int) -> list[CheckinPrompt]:
         """The person's active prompts in open runs, oldest run first. Their runs, teams and
         sprints come along in the same query (into the session), for showing the question."""
+        # Loaded as relationships so the session keeps them (its identity map holds rows only
+        # while something refers to them) and later lookups by id need no query.
+        run = contains_eager(CheckinPrompt.run)
         result = await self._session.execute(
-            select(CheckinPrompt, CheckinRun, Team, Sprint)
-            .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
-            .join(Team, Team.id == CheckinRun.team_id)
-            .outerjoin(Sprint, Sprint.id == CheckinRun.sprint_id)
+            select(CheckinPrompt)
+            .join(CheckinPrompt.run)
+            .join(CheckinRun.team)
+            .outerjoin(CheckinRun.sprint)
+            .options(run.contains_eager(CheckinRun.team), run.contains_eager(CheckinRun.sprint))
             .where(
                 CheckinPrompt.person_id == person_id,
                 CheckinPrompt.status == PromptStatus.ACTIVE,
@@ -513,7 +518,7 @@ class Prompts:
             )
             .order_by(CheckinRun.opened_at, CheckinPrompt.id)
         )
-        return [prompt for prompt, _run, _team, _sprint in result]
+        return list(result.scalars().unique())
 
 
 class Answers:
