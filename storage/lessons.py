@@ -6,9 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -109,43 +123,11 @@ class Lessons:
         two queries however many lessons there are."""
         if not lesson_ids:
             return []
-        endorsements = (
-            select(func.count())
-            .where(Endorsement.lesson_id == Lesson.id)
-            .correlate(Lesson)
-            .scalar_subquery()
-        )
-        adoptions = (
-            select(func.count())
-            .where(Adoption.lesson_id == Lesson.id)
-            .correlate(Lesson)
-            .scalar_subquery()
-        )
-        endorsed = exists().where(
-            Endorsement.lesson_id == Lesson.id, Endorsement.person_id == viewer_id
-        )
-        in_team = exists().where(
-            Membership.team_id == Lesson.team_id,
-            Membership.person_id == viewer_id,
-            Membership.removed_at.is_(None),
-        )
-        rows = await self._session.execute(
-            select(
-                Lesson,
-                Team,
-                Person.display_name,
-                endorsements,
-                adoptions,
-                endorsed,
-                in_team,
-            )
-            .join(Team, Team.id == Lesson.team_id)
-            .outerjoin(Person, Person.id == Lesson.author_id)
-            .where(Lesson.id.in_(lesson_ids))
-        )
+        params = {"lesson_ids": list(lesson_ids), "viewer_id": viewer_id}
+        rows = await self._session.execute(_facts_query(), params)
         labels: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in lesson_ids}
-        for lesson_id, label, is_theme in await self._labels(lesson_ids):
-            labels[lesson_id][0 if is_theme else 1].append(label)
+        for lesson_id, label, is_theme in await self._session.execute(_labels_query(), params):
+            labels[int(lesson_id)][0 if is_theme else 1].append(str(label))
         found = {
             lesson.id: LessonFacts(
                 lesson=lesson,
@@ -169,16 +151,6 @@ class Lessons:
             ) in rows
         }
         return [found[i] for i in lesson_ids if i in found]
-
-    async def _labels(self, lesson_ids: Sequence[int]) -> Iterable[tuple[int, str, bool]]:
-        themes = select(
-            LessonTheme.lesson_id, LessonTheme.theme.label("label"), literal(True).label("theme")
-        ).where(LessonTheme.lesson_id.in_(lesson_ids))
-        tags = select(
-            LessonTag.lesson_id, LessonTag.tag.label("label"), literal(False).label("theme")
-        ).where(LessonTag.lesson_id.in_(lesson_ids))
-        result = await self._session.execute(union_all(themes, tags))
-        return [(int(row[0]), str(row[1]), bool(row[2])) for row in result]
 
     # --- themes and tags -----------------------------------------------------------------------
 
@@ -285,3 +257,48 @@ class Lessons:
 
     async def saved_search(self, search_id: int) -> SavedSearch | None:
         return await self._session.get(SavedSearch, search_id)
+
+
+# Built once: constructing these statements costs more than running them (for a page of five).
+@cache
+def _facts_query() -> Select[Lesson, Team, str | None, int, int, bool, bool]:
+    viewer_id = bindparam("viewer_id", type_=Integer)
+    endorsements = (
+        select(func.count())
+        .where(Endorsement.lesson_id == Lesson.id)
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    adoptions = (
+        select(func.count())
+        .where(Adoption.lesson_id == Lesson.id)
+        .correlate(Lesson)
+        .scalar_subquery()
+    )
+    endorsed = exists().where(
+        Endorsement.lesson_id == Lesson.id, Endorsement.person_id == viewer_id
+    )
+    in_team = exists().where(
+        Membership.team_id == Lesson.team_id,
+        Membership.person_id == viewer_id,
+        Membership.removed_at.is_(None),
+    )
+    return (
+        select(Lesson, Team, Person.display_name, endorsements, adoptions, endorsed, in_team)
+        .join(Team, Team.id == Lesson.team_id)
+        .outerjoin(Person, Person.id == Lesson.author_id)
+        .where(Lesson.id.in_(bindparam("lesson_ids", type_=Integer, expanding=True)))
+    )
+
+
+@cache
+def _labels_query() -> CompoundSelect[int, str, bool]:
+    """Themes (flag true) and tags (flag false) of the lessons, in one query."""
+    ids = bindparam("lesson_ids", type_=Integer, expanding=True)
+    themes = select(
+        LessonTheme.lesson_id, LessonTheme.theme.label("label"), literal(True).label("theme")
+    ).where(LessonTheme.lesson_id.in_(ids))
+    tags = select(
+        LessonTag.lesson_id, LessonTag.tag.label("label"), literal(False).label("theme")
+    ).where(LessonTag.lesson_id.in_(ids))
+    return union_all(themes, tags)

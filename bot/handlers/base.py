@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services.common import Actor, Language, ServiceError
@@ -174,8 +174,8 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
         toast: str | None = None
         actor: Actor | None = None
         outbox = Outbox()
-        token = _outbox.set(outbox)
         try:
+            token = _outbox.set(outbox)
             try:
                 async with self.database.unit_of_work():
                     actor = await self.directory.identify(
@@ -188,15 +188,16 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
                 outbox.messages.clear()
                 outbox.afterwards.clear()
                 await self.reply(update, t(actor.language, refusal.key, **refusal.params))
-        finally:
-            _outbox.reset(token)
-        try:
+            finally:
+                _outbox.reset(token)
             await outbox.flush(update, context.bot)
         finally:
+            # Always answer a pressed button, even when the update failed: Telegram otherwise
+            # keeps the button spinning.
             if query is not None:
                 try:
                     await query.answer(toast)
-                except BadRequest:  # the button press is too old to answer; nothing to show
+                except TelegramError:  # e.g. the press is too old to answer; nothing to show
                     logger.debug("could not answer callback query", exc_info=True)
 
     return wrapper
