@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.handlers.base import BotApplication
 from bot.handlers.checkin import CheckinHandlers
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.errors import make_error_handler
@@ -114,7 +115,7 @@ def build_application(
     request: BaseRequest | None = None,
     migrate: bool = True,
     run_rounds: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApplication:
     """Wire settings, storage, services and handlers into one PTB `Application`.
 
     `request` replaces the network layer (tests pass a fake Bot API); `migrate` brings the
@@ -123,7 +124,7 @@ def build_application(
     """
     services = build_services(settings, clock)
 
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(application: BotApplication) -> None:
         if migrate:
             await upgrade_database(services.database.engine)
         await application.bot.set_my_commands(menu(settings.steunpunt_language))
@@ -141,7 +142,7 @@ def build_application(
             )
         logger.info("Steunpunt is running as @%s", application.bot.username)
 
-    async def post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(_application: BotApplication) -> None:
         await services.database.dispose()
 
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import Services, build_application
 from bot.config import Settings
@@ -19,13 +18,14 @@ from bot.fakes.telegram import (
     FakeUser,
     JsonDict,
 )
+from bot.handlers.base import BotApplication
 from bot.services.common import Clock, system_clock
 
 Observer = Callable[[str, list[BotMessage]], None]
 
 
 class ChatHarness:
-    def __init__(self, application: Application, telegram: FakeTelegram) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: BotApplication, telegram: FakeTelegram) -> None:
         self.application = application
         self.telegram = telegram
         self.observers: list[Observer] = []

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory
@@ -22,6 +22,16 @@ from storage.database import Database
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+# The application `bot.app.build_application` makes: a bot whose rate limiter takes a dict of
+# arguments (the priority), default context, data and job queue.
+BotApplication = Application[
+    ExtBot[dict[str, Any]],
+    Context,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[Context],
+]
 ButtonSpec = tuple[str, str]  # (label, callback data)
 H = TypeVar("H", bound="HandlerGroup")
 HandlerMethod = Callable[[H, Update, Context, Actor], Coroutine[Any, Any, str | None]]

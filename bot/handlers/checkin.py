@@ -9,10 +9,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
-from bot.handlers.base import Context, HandlerGroup, keyboard, message_text, with_actor
+from bot.handlers.base import (
+    BotApplication,
+    Context,
+    HandlerGroup,
+    keyboard,
+    message_text,
+    with_actor,
+)
 from bot.handlers.checkin_views import (
     answered_line,
     recap_message,
@@ -67,7 +74,7 @@ class CheckinHandlers(HandlerGroup):
         self.courier = courier
         self.zone = zone
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: BotApplication) -> None:
         private = filters.ChatType.PRIVATE
         for name, callback in (
             ("sprint", self.sprint),

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.base import Context, HandlerGroup, is_private, with_actor
+from bot.handlers.base import BotApplication, Context, HandlerGroup, is_private, with_actor
 from bot.services.common import Actor
 from bot.services.conversations import Conversations, Flow, FlowState
 from bot.services.directory import Directory
@@ -64,7 +64,7 @@ class FallbackHandlers(HandlerGroup):
         self.conversations = conversations
         self.flows = flows
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: BotApplication) -> None:
         private = filters.ChatType.PRIVATE
         application.add_handler(
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text)

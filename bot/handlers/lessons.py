@@ -6,10 +6,17 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
-from bot.handlers.base import Context, HandlerGroup, keyboard, message_text, with_actor
+from bot.handlers.base import (
+    BotApplication,
+    Context,
+    HandlerGroup,
+    keyboard,
+    message_text,
+    with_actor,
+)
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import (
     card_message,
@@ -30,6 +37,7 @@ from bot.services.conversations import (
 )
 from bot.services.directory import Directory
 from bot.services.lessons import (
+    CHOICES,
     AskText,
     LessonCard,
     LessonService,
@@ -56,7 +64,7 @@ class LessonHandlers(HandlerGroup):
         self.lessons = lessons
         self.zone = zone
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: BotApplication) -> None:
         private = filters.ChatType.PRIVATE
         for name, callback in (
             ("lesson", self.lesson),
@@ -159,9 +167,10 @@ class LessonHandlers(HandlerGroup):
     @with_actor
     async def decide(self, update: Update, context: Context, actor: Actor) -> str | None:
         args = routes.LESSON_DECIDE.args(context)
-        choice = args.text("choice")
-        assert choice in ("team", "city", "anonymous")
-        view = await self.lessons.decide(actor, args.int("lesson_id"), choice)  # type: ignore[arg-type]
+        choice = CHOICES.get(args.text("choice"))
+        if choice is None:
+            raise ServiceError("error.button_expired")
+        view = await self.lessons.decide(actor, args.int("lesson_id"), choice)
         await self.edit_or_reply(update, decided_message(actor.language, view))
         return None
 

@@ -7,10 +7,11 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
 from bot.handlers.base import (
+    BotApplication,
     Context,
     HandlerGroup,
     bullet_list,
@@ -58,7 +59,7 @@ class OnboardingHandlers(HandlerGroup):
         self.team_setup = team_setup
         self.zone = zone
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: BotApplication) -> None:
         private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
         for name, callback in (
             ("start", self.start),

@@ -41,8 +41,6 @@ from storage.models import (
     Role,
     RunKind,
     RunStatus,
-    Sprint,
-    Team,
 )
 from storage.repositories import (
     Actions,
@@ -732,11 +730,11 @@ class CheckinService:
         if not 0 <= index < len(steps):
             return None
         # Usually in the session already (loaded with the prompt): no query.
-        run = await session.get(CheckinRun, prompt.run_id)
+        run = await Runs(session).get(prompt.run_id)
         assert run is not None
-        team = await session.get(Team, run.team_id)
+        team = await Teams(session).get(run.team_id)
         assert team is not None
-        sprint = await session.get(Sprint, run.sprint_id) if run.sprint_id else None
+        sprint = await Sprints(session).get(run.sprint_id) if run.sprint_id else None
         step = steps[index]
         current = None
         if index < prompt.step:  # answered before: shown when the answer is being changed
@@ -762,7 +760,7 @@ class CheckinService:
     async def _recap(
         self, session: AsyncSession, actor: Actor, prompt: CheckinPrompt, run: CheckinRun
     ) -> Recap:
-        team = await session.get(Team, run.team_id)
+        team = await Teams(session).get(run.team_id)
         assert team is not None
         answers = await Answers(session).of_prompt(prompt.id)
         questions = questions_from_json(run.questions)

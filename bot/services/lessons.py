@@ -45,6 +45,7 @@ SIMILAR_MIN_SCORE = (
 LESSON_MAX = 2000
 ADVICE_MAX = 500
 Choice = Literal["team", "city", "anonymous"]
+CHOICES: dict[str, Choice] = {"team": "team", "city": "city", "anonymous": "anonymous"}
 
 
 @dataclass(frozen=True)
