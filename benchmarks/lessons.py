@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.services.common import Actor
+from bot.services.conversations import Conversations
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService, index_lesson
 from storage.database import Database, create_engine, create_session_factory
@@ -63,7 +64,8 @@ class World:
         self.sessions = create_session_factory(self.engine)
         database = Database(self.engine)
         directory = Directory(database, lambda: NOW, frozenset(), "nl")
-        self.lessons = LessonService(database, lambda: NOW, directory, "nl")
+        conversations = Conversations(database, lambda: NOW)
+        self.lessons = LessonService(database, lambda: NOW, directory, conversations, "nl")
         self.teams: dict[str, int] = {}
         self.author_id = 0
 
