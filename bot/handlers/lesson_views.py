@@ -70,6 +70,18 @@ def status_mark(language: Language, lesson: LessonView) -> Safe:
     return t(language, "lesson.mark_anonymous" if lesson.anonymous else "lesson.mark_city")
 
 
+def share_choice_rows(language: Language, lesson_id: int) -> list[list[ButtonSpec]]:
+    """The author's explicit choice: keep in the team, share, or share anonymously."""
+
+    def button(key: str, choice: str) -> ButtonSpec:
+        return t(language, key), routes.LESSON_DECIDE.build(lesson_id=lesson_id, choice=choice)
+
+    return [
+        [button("lesson.button_team", "team"), button("lesson.button_city", "city")],
+        [button("lesson.button_anonymous", "anonymous")],
+    ]
+
+
 def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyboardMarkup]:
     lesson = card.lesson
     parts = [
@@ -102,26 +114,7 @@ def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyb
     rows.append(
         [(t(language, "lesson.button_advice"), routes.LESSON_ADVICE.build(lesson_id=lesson.id))]
     )
-    rows.append(
-        [
-            (
-                t(language, "lesson.button_team"),
-                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="team"),
-            ),
-            (
-                t(language, "lesson.button_city"),
-                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="city"),
-            ),
-        ]
-    )
-    rows.append(
-        [
-            (
-                t(language, "lesson.button_anonymous"),
-                routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="anonymous"),
-            )
-        ]
-    )
+    rows += share_choice_rows(language, lesson.id)
     return Safe("\n\n".join(parts)), keyboard(rows)
 
 
@@ -182,26 +175,7 @@ def manage_message(
     text = Safe(lesson_block(language, lesson, zone) + "\n\n" + status_mark(language, lesson))
     rows: list[list[ButtonSpec]] = []
     if lesson.status is LessonStatus.ACTIVE:
-        rows.append(
-            [
-                (
-                    t(language, "lesson.button_team"),
-                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="team"),
-                ),
-                (
-                    t(language, "lesson.button_city"),
-                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="city"),
-                ),
-            ]
-        )
-        rows.append(
-            [
-                (
-                    t(language, "lesson.button_anonymous"),
-                    routes.LESSON_DECIDE.build(lesson_id=lesson.id, choice="anonymous"),
-                )
-            ]
-        )
+        rows += share_choice_rows(language, lesson.id)
     rows.append(
         [(t(language, "lesson.button_delete"), routes.LESSON_DELETE.build(lesson_id=lesson.id))]
     )
