@@ -574,3 +574,31 @@ async def test_a_team_can_skip_one_sprint(
     clock.now = MONDAY_0930 + timedelta(days=7)
     sent = await bot.round()
     assert any(m.text.startswith("🔁 De sprint van Rattenaanpak Noord is klaar") for m in sent)
+
+
+async def test_a_change_left_open_when_the_checkin_closes_does_not_trap_the_member(
+    bot: ChatHarness, world: World, clock: FakeClock, settings: Settings
+) -> None:
+    """Simon presses ✏️ on his recap and never types the new answer. The check-in closes, the
+    next one opens: what he types now answers the new check-in, not the closed one."""
+    simon = world.members[0]
+    clock.now = MONDAY_0930
+    await bot.round()
+    await answer_all(bot, simon)
+    await bot.press(simon, "✏️ 2")
+    clock.now = MONDAY_0930 + timedelta(hours=24)
+    await bot.round()  # closes the first check-in
+    clock.now = MONDAY_0930 + timedelta(days=7)
+    await bot.round()  # the next one opens
+    await bot.press(simon, "4 ")
+    await bot.press(simon, "Gedaan")  # last week's next step
+    await bot.send(simon, "Containers besteld")
+    assert bot.last_to(simon).text.startswith("4/7 Wat ging goed?")
+    runs = await rows(settings, CheckinRun)
+    newest = max(runs, key=lambda run: run.opened_at)
+    prompts = await rows(settings, CheckinPrompt, CheckinPrompt.run_id == newest.id)
+    ids = [prompt.id for prompt in prompts]
+    answers = await rows(settings, CheckinAnswer, CheckinAnswer.prompt_id.in_(ids))
+    assert "Containers besteld" in [answer.text for answer in answers]
+    old_answers = await rows(settings, CheckinAnswer, CheckinAnswer.text == ANSWERS[0])
+    assert len(old_answers) == 1  # the closed check-in's answer is unchanged

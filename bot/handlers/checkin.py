@@ -245,7 +245,10 @@ class CheckinHandlers(HandlerGroup):
         self, update: Update, context: Context, actor: Actor, state: AnswerChangeState
     ) -> None:
         outcome = await self.checkins.finish_change(actor, state, message_text(update))
-        await self._show(update, context, actor, outcome)
+        if outcome is not None:
+            await self._show(update, context, actor, outcome)
+        elif not await self.answer_text(update, context, actor):
+            await self.reply(update, t(actor.language, "checkin.closed"))
 
     # --- sprints ----------------------------------------------------------------------------------
 

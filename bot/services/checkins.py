@@ -667,13 +667,22 @@ class CheckinService:
                 await self._conversations.put(actor.person_id, AnswerChangeState(prompt_id, index))
             return view
 
-    async def finish_change(self, actor: Actor, state: AnswerChangeState, text: str) -> Outcome:
+    async def finish_change(
+        self, actor: Actor, state: AnswerChangeState, text: str
+    ) -> Outcome | None:
+        """The new text for an answer being changed. None when that check-in has closed in the
+        meantime: the change is over, and the text is an ordinary message again (perhaps an
+        answer to a newer check-in), rather than a refusal that would keep the person in a
+        change that can no longer happen."""
         async with self._db.unit_of_work() as session:
-            prompt, _run = await self._own_prompt(session, actor, state.prompt_id)
-            steps = steps_from_json(prompt.steps)
-            if not 0 <= state.index < len(steps):
-                raise ServiceError("error.button_expired")
             await self._conversations.clear(actor.person_id)
+            prompt = await Prompts(session).get(state.prompt_id)
+            run = None if prompt is None else await Runs(session).get(prompt.run_id)
+            if prompt is None or run is None or prompt.person_id != actor.person_id:
+                return None
+            steps = steps_from_json(prompt.steps)
+            if run.status is not RunStatus.OPEN or not 0 <= state.index < len(steps):
+                return None
             return await self._answer(actor, prompt.id, steps[state.index].key, text=text.strip())
 
     # --- away and back ---------------------------------------------------------------------------

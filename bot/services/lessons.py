@@ -377,11 +377,11 @@ class LessonService:
             filters = dict(saved.filters)
             if key == "theme":
                 filters["themes"] = [value] if value in THEMES else []
-            elif key == "stadsdeel":
-                filters["stadsdeel"] = Stadsdeel(value).value if value else None
-            elif key == "kind":
-                filters["kind"] = TeamKind(value).value if value else None
-            else:
+            elif key == "stadsdeel" and (value is None or value in set(Stadsdeel)):
+                filters["stadsdeel"] = value
+            elif key == "kind" and (value is None or value in set(TeamKind)):
+                filters["kind"] = value
+            else:  # a button from an old message, or a forged one
                 raise ServiceError("error.button_expired")
             saved.filters = filters
             return await self._page(session, actor, saved, 0)
