@@ -165,3 +165,20 @@ async def test_replies_are_sent_only_after_the_commit(
         telegram.answer = original  # type: ignore[method-assign]
     assert in_unit_when_sent == [False]
     assert len(await rows(settings, Membership)) == 1
+
+
+async def test_a_notice_that_cannot_get_through_does_not_spoil_the_update(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram has a hiccup (502) while the coordinator is told of a new member: the member is
+    welcomed and joined all the same, and hears nothing of an error."""
+    code = await create_team(bot, admin, "Gebiedsteam Oost", "Gebiedsteam", "Oost")
+    koen, erica = telegram.user("Koen"), telegram.user("Erica")
+    await join(bot, koen, code)
+    await bot.send(admin, "/team")
+    await bot.press(admin, "⭐ Koen")
+    telegram.fail_next("sendMessage", 502, "Bad Gateway", chat_id=koen.id)
+    replies = await join(bot, erica, code)
+    assert [reply.chat_id for reply in replies] == [erica.id]
+    assert "Welkom" in replies[0].text
+    assert len(await rows(settings, Membership)) == 2

@@ -92,9 +92,12 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         logger.info("person %s has blocked the bot; a notice was not delivered", message.chat_id)
         return
     except NetworkError:
-        if message.undelivered is None:
+        if message.undelivered is not None:
+            await message.undelivered()
+            return
+        if not message.notice:
             raise
-        await message.undelivered()
+        logger.warning("a notice to %s did not get through: network trouble", message.chat_id)
         return
     except TelegramError:
         if not message.notice:
