@@ -182,3 +182,39 @@ async def test_a_notice_that_cannot_get_through_does_not_spoil_the_update(
     assert [reply.chat_id for reply in replies] == [erica.id]
     assert "Welkom" in replies[0].text
     assert len(await rows(settings, Membership)) == 2
+
+
+async def test_a_second_tap_on_the_same_button_is_quiet(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram refuses an edit that changes nothing ("message is not modified"); a double tap
+    must not turn that into "something went wrong"."""
+    code = await create_team(bot, admin, "Rattenaanpak Noord")
+    simon = telegram.user("Simon")
+    await join(bot, simon, code)
+    await bot.send(simon, "/lesson Bel de gebiedsmakelaar voordat je een vergunning aanvraagt")
+    card, share = telegram.find_button(simon.id, "🌍")
+    assert share.callback_data is not None
+    first = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
+    second = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
+    assert len(first) == 1  # the card now says it is shared
+    assert second == []  # nothing new, and no error message
+    assert "Er ging iets mis" not in bot.last_to(simon).text
+    (lesson,) = await rows(settings, Lesson)
+    assert lesson.visibility is LessonVisibility.CITY
+
+
+async def test_a_button_on_a_message_that_is_gone_answers_with_a_new_message(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram
+) -> None:
+    code = await create_team(bot, admin, "Rattenaanpak Noord")
+    simon = telegram.user("Simon")
+    await join(bot, simon, code)
+    await bot.send(simon, "/lesson Bel de gebiedsmakelaar voordat je een vergunning aanvraagt")
+    card, share = telegram.find_button(simon.id, "🌍")
+    assert share.callback_data is not None
+    telegram.messages[simon.id].remove(card)  # deleted in the chat meanwhile
+    replies = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
+    assert len(replies) == 1
+    assert replies[0].message_id != card.message_id
+    assert "steunpunt" in replies[0].text.lower()

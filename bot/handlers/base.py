@@ -9,9 +9,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.services.common import Actor, Language, ServiceError
@@ -83,7 +83,7 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
     query = update.callback_query
     try:
         if message.chat_id is None and query is not None and query.message is not None:
-            await query.edit_message_text(message.text, reply_markup=message.markup)
+            await _edit_pressed(bot, query, message)
         elif message.chat_id is not None:
             await bot.send_message(message.chat_id, message.text, reply_markup=message.markup)
     except Forbidden:
@@ -106,6 +106,21 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         return
     if message.delivered is not None:
         await message.delivered()
+
+
+async def _edit_pressed(bot: Bot, query: CallbackQuery, message: Outgoing) -> None:
+    """Show the answer in place of the pressed message; a second tap on the same button
+    changes nothing (quietly), and a message that is gone gets the answer as a new one."""
+    assert query.message is not None
+    try:
+        await query.edit_message_text(message.text, reply_markup=message.markup)
+    except BadRequest as error:
+        reason = str(error).lower()
+        if "message is not modified" in reason:
+            return
+        if "message to edit not found" not in reason and "can't be edited" not in reason:
+            raise
+        await bot.send_message(query.message.chat.id, message.text, reply_markup=message.markup)
 
 
 _outbox: ContextVar[Outbox | None] = ContextVar("outbox", default=None)
