@@ -602,3 +602,26 @@ async def test_a_change_left_open_when_the_checkin_closes_does_not_trap_the_memb
     assert "Containers besteld" in [answer.text for answer in answers]
     old_answers = await rows(settings, CheckinAnswer, CheckinAnswer.text == ANSWERS[0])
     assert len(old_answers) == 1  # the closed check-in's answer is unchanged
+
+
+async def test_markup_typed_by_people_reaches_the_recap_as_plain_text(
+    bot: ChatHarness, world: World, settings: Settings
+) -> None:
+    """A coordinator's question and a member's answers that look like HTML are shown as
+    typed; the recap (and with it the ✏️ buttons and the lesson card) still arrives."""
+    coordinator, simon = world.coordinator, world.members[0]
+    await bot.send(coordinator, "/checkin")
+    await bot.press(coordinator, "📝 Standaard")
+    await bot.send(coordinator, "Wat ging <goed>?\nWat leerde je? (les)")
+    await bot.send(coordinator, "/checkin now")
+    await bot.round()
+    await bot.press(simon, "4 ")
+    await bot.send(simon, "<b>vet")
+    replies = await bot.send(simon, "<script>x</script> & meer")
+    recap = recap_to(bot, simon)
+    assert "2. Wat ging <goed>?: <b>vet" in recap.text
+    assert "3. Wat leerde je?: <script>x</script> & meer" in recap.text
+    assert recap.button_texts()[:3] == ["✏️ 1", "✏️ 2", "✏️ 3"]
+    assert any(reply.text.startswith("📘") for reply in replies)  # the lesson card
+    [lesson] = await rows(settings, Lesson)
+    assert lesson.text == "<script>x</script> & meer"

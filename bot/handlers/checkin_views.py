@@ -22,7 +22,7 @@ from bot.services.templates import (
     questions_for,
     questions_from_json,
 )
-from bot.texts import Safe, t
+from bot.texts import Safe, escaped, t
 from bot.texts.formatting import format_date
 from storage.models import RunKind
 
@@ -127,10 +127,9 @@ def recap_message(
             value = t(language, f"action.{answer.text}") if answer and answer.text else None
         else:
             assert item.question is not None
-            label = Safe(question_text(language, item.question))
-            value = None
-            if answer is not None and answer.text:
-                value = Safe(answer.text)
+            # What people typed (a coordinator's question, a member's answer) is escaped.
+            label = escaped(question_text(language, item.question))
+            value = escaped(answer.text) if answer is not None and answer.text else None
             if answer is not None and answer.attachment_kind:
                 note = t(language, f"attachment.{answer.attachment_kind}")
                 value = Safe(f"{value} {note}") if value else note

@@ -18,6 +18,11 @@ class Safe(str):
     __slots__ = ()
 
 
+def escaped(text: str) -> Safe:
+    """Text someone typed, made safe to show in a Telegram HTML message."""
+    return text if isinstance(text, Safe) else Safe(html.escape(text, quote=False))
+
+
 def _escape(value: object) -> str:
     return value if isinstance(value, Safe) else html.escape(str(value), quote=False)
 
