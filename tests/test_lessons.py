@@ -353,3 +353,42 @@ def test_dutch_stemming_and_query_parsing() -> None:
     assert query.tags == ("potje",)
     assert query.stadsdeel is Stadsdeel.NIEUW_WEST
     assert query.text == "subsidie"
+
+
+@pytest.mark.parametrize("query", ["niet", "de het een", "%%%"])
+async def test_a_search_of_only_small_words_or_signs_lists_nothing(
+    bot: ChatHarness, city: City, query: str
+) -> None:
+    """Words like "de" and "niet" are left out of the index; a search made only of them (or of
+    signs) asks for a telling word instead of listing every shared lesson."""
+    await write_lesson(bot, city.noord_member, RATS, "🌍 Delen met steunpunt")
+    replies = await bot.send(city.west_member, f"/search {query}")
+    assert replies[-1].text.startswith(f"Op “{query}” kan ik niet zoeken")
+    assert "Ratten" not in replies[-1].text
+    await bot.send(city.west_member, "/search")
+    replies = await bot.send(city.west_member, query)  # typed after the question: the same
+    assert replies[-1].text.startswith(f"Op “{query}” kan ik niet zoeken")
+    replies = await bot.send(city.west_member, "ratten")  # and the search still works after it
+    assert "Ratten verdwijnen" in replies[-1].text
+
+
+async def test_people_in_no_team_cannot_endorse_or_adopt(
+    bot: ChatHarness, city: City, telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Anyone may search the city log, but recognising a lesson or reporting how it went is
+    for members of a team: a stranger's line never reaches the lesson's team."""
+    await write_lesson(bot, city.noord_member, RATS, "🌍 Delen met steunpunt")
+    stranger = telegram.user("Zoë")
+    await bot.send(stranger, "/search ratten")
+    assert "Ratten verdwijnen" in bot.last_to(stranger).text
+    notices_before = len(bot.messages_to(city.noord_coordinator))
+    await bot.press(stranger, "1. 👍 0")
+    await bot.press(stranger, "1. 🧪")
+    await bot.send(stranger, "Kijk op www.spam.example voor rattengif")
+    assert await rows(settings, Endorsement) == []
+    assert await rows(settings, Adoption) == []
+    assert len(bot.messages_to(city.noord_coordinator)) == notices_before
+    assert any(
+        m.text.startswith("Herkenning en ervaringen delen kan als lid van een team")
+        for m in bot.messages_to(stranger)
+    )

@@ -358,6 +358,9 @@ class LessonService:
 
     async def search(self, actor: Actor, raw: str) -> SearchPage:
         parsed = parse_query(raw)
+        if not (parsed.terms or parsed.themes or parsed.tags or parsed.stadsdeel):
+            # Only words like "de" and "niet", or signs: nothing to look for (not everything).
+            raise ServiceError("search.no_words", given=" ".join(raw.split())[:40])
         filters: dict[str, Any] = {
             "themes": list(parsed.themes),
             "tags": list(parsed.tags),
@@ -545,6 +548,9 @@ class LessonService:
         membership = await Memberships(session).get(lesson.team_id, actor.person_id)
         if membership is not None and membership.removed_at is None:
             raise ServiceError("lesson.own_team")
+        if not actor.is_admin and await self._team_of(session, actor) is None:
+            # Recognition travels between teams; only steunpunt admins speak for the steunpunt.
+            raise ServiceError("lesson.need_team")
         return lesson
 
     async def _saved(self, session: AsyncSession, actor: Actor, search_id: int) -> SavedSearch:

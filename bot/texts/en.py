@@ -377,6 +377,8 @@ TEXTS: dict[str, str] = {
     "lesson.unknown": "That lesson does not exist (any more) or is not visible to you.",
     "lesson.not_author": "Only the person who wrote the lesson can do this.",
     "lesson.not_member": "You are not a member of that team.",
+    "lesson.need_team": "Recognising a lesson and telling how it went is for members of a team. "
+    "Ask a coordinator for an invite, or ask the steunpunt to start a team for you.",
     "lesson.own_team": "This is a lesson of your own team; recognitions and reactions are for "
     "other teams.",
     "lesson.merge_same": "A lesson cannot be merged with itself.",
@@ -397,6 +399,8 @@ TEXTS: dict[str, str] = {
     "lessons.manage_hint": "Choose ⚙️ and a number to share, change sharing or delete.",
     "search.ask": "What are you looking for? For example: permit, subsidie @noord, or "
     "#financiering.",
+    "search.no_words": "I can't search for “{given}”: it only holds words like ‘the’ or ‘not’, "
+    "or signs. Try a word that says what it is about, for example permit or subsidy.",
     "search.everything": "everything",
     "search.header": "🔎 {total} lessons for “{query}”:",
     "search.header_one": "🔎 1 lesson for “{query}”:",

@@ -378,6 +378,8 @@ TEXTS: dict[str, str] = {
     "lesson.unknown": "Die les bestaat niet (meer) of is niet zichtbaar voor jou.",
     "lesson.not_author": "Alleen wie de les schreef kan dit.",
     "lesson.not_member": "Je bent geen lid van dat team.",
+    "lesson.need_team": "Herkenning en ervaringen delen kan als lid van een team. Vraag een "
+    "coördinator om een uitnodiging, of vraag het steunpunt een team voor je te starten.",
     "lesson.own_team": "Dit is een les van je eigen team; herkenning en reacties zijn voor "
     "andere teams.",
     "lesson.merge_same": "Een les samenvoegen met zichzelf kan niet.",
@@ -397,6 +399,9 @@ TEXTS: dict[str, str] = {
     "lessons.team_line": "• <i>{text}</i> — {name}",
     "lessons.manage_hint": "Kies ⚙️ en een nummer om te delen, anders te delen of te verwijderen.",
     "search.ask": "Waar zoek je naar? Bijvoorbeeld: vergunning, subsidie @noord, of #financiering.",
+    "search.no_words": "Op “{given}” kan ik niet zoeken: daar staan alleen woorden als ‘de’ of "
+    "‘niet’ of tekens in. Probeer een woord dat zegt waar het over gaat, bijvoorbeeld vergunning "
+    "of subsidie.",
     "search.everything": "alles",
     "search.header": "🔎 {total} lessen voor “{query}”:",
     "search.header_one": "🔎 1 les voor “{query}”:",
