@@ -16,6 +16,7 @@ from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from storage.database import create_engine
+from tests.support.services import PlainServices, plain_services
 
 ADMIN_ID = 9001
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -76,3 +77,12 @@ async def bot(
 @pytest.fixture
 def admin(telegram: FakeTelegram) -> FakeUser:
     return telegram.user("Anna", "Beheer", user_id=ADMIN_ID)
+
+
+@pytest.fixture
+async def services(
+    settings: Settings, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[PlainServices]:
+    """The plain-Python services on the test's database, for service-level tests."""
+    async with plain_services(settings, clock, tmp_path_factory) as built:
+        yield built

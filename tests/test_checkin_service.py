@@ -4,7 +4,6 @@ settings."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.services.checkins import Recap, StepView, slot_key
 from bot.services.common import Actor
@@ -43,25 +41,10 @@ from storage.models import (
     Sprint,
     Team,
 )
-from tests.support.services import PlainServices, plain_services, refused
+from tests.support.checkins import ANSWERS, MONDAY_0930
+from tests.support.services import PlainServices, refused
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONDAY_0930 = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam (CET)
-ANSWERS = [
-    "Met de buurt de rattenkaart gemaakt",
-    "Veel mensen deden mee",
-    "De vergunning voor de containers duurt lang",
-    "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt",
-    "Afspraak maken met de gebiedsmakelaar",
-]
-
-
-@pytest.fixture
-async def services(
-    settings: Settings, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[PlainServices]:
-    async with plain_services(settings, clock, tmp_path_factory) as built:
-        yield built
 
 
 @dataclass

@@ -26,17 +26,9 @@ from storage.models import (
     RunStatus,
     Sprint,
 )
+from tests.support.checkins import ANSWERS, MONDAY_0930
 from tests.support.db import rows
 from tests.support.flows import appoint, create_team, join
-
-MONDAY_0930 = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam (CET)
-ANSWERS = [
-    "Met de buurt de rattenkaart gemaakt",
-    "Veel mensen deden mee",
-    "De vergunning voor de containers duurt lang",
-    "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt",
-    "Afspraak maken met de gebiedsmakelaar",
-]
 
 
 @dataclass

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import pytest
 
-from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.services.common import Actor
 from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import INVITE_VALIDITY
 from storage.models import ConversationState, Invite, Membership, Person, Role, Stadsdeel, TeamKind
 from tests.conftest import ADMIN_ID
-from tests.support.services import PlainServices, plain_services, refused
-
-
-@pytest.fixture
-async def services(
-    settings: Settings, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[PlainServices]:
-    async with plain_services(settings, clock, tmp_path_factory) as built:
-        yield built
+from tests.support.services import PlainServices, refused
 
 
 async def membership(services: PlainServices, team_id: int, person: Actor) -> Membership:

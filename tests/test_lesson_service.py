@@ -3,7 +3,7 @@ lessons, endorsements, adoptions, curation, search and the /lesson flows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.services.common import Actor
 from bot.services.conversations import AdoptState, AdviceState, HideState, LessonState, SearchState
@@ -36,19 +35,11 @@ from storage.models import (
     Team,
     TeamKind,
 )
-from tests.support.services import PlainServices, plain_services, refused
+from tests.support.services import PlainServices, refused
 
 RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt #ratten"
 RATS_OOST = "Door verwaarloosd groen kregen we ratten in het park"
 PERMIT = "Bel de gebiedsmakelaar voordat je vergunningen aanvraagt, dat scheelt weken"
-
-
-@pytest.fixture
-async def services(
-    settings: Settings, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[PlainServices]:
-    async with plain_services(settings, clock, tmp_path_factory) as built:
-        yield built
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
-from bot.fakes.telegram import FakeTelegram, FakeUser
+from bot.fakes.telegram import BotMessage, FakeTelegram, FakeUser
 from storage.database import Database
 from storage.migrate import upgrade_database
 from storage.models import Lesson, LessonVisibility, Membership, Person
@@ -184,19 +184,27 @@ async def test_a_notice_that_cannot_get_through_does_not_spoil_the_update(
     assert len(await rows(settings, Membership)) == 2
 
 
-async def test_a_second_tap_on_the_same_button_is_quiet(
-    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
-) -> None:
-    """Telegram refuses an edit that changes nothing ("message is not modified"); a double tap
-    must not turn that into "something went wrong"."""
+async def lesson_card(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram
+) -> tuple[FakeUser, BotMessage, str]:
+    """Simon of a new team writes a lesson; his card and its 🌍 share button's data."""
     code = await create_team(bot, admin, "Rattenaanpak Noord")
     simon = telegram.user("Simon")
     await join(bot, simon, code)
     await bot.send(simon, "/lesson Bel de gebiedsmakelaar voordat je een vergunning aanvraagt")
     card, share = telegram.find_button(simon.id, "🌍")
     assert share.callback_data is not None
-    first = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
-    second = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
+    return simon, card, share.callback_data
+
+
+async def test_a_second_tap_on_the_same_button_is_quiet(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram refuses an edit that changes nothing ("message is not modified"); a double tap
+    must not turn that into "something went wrong"."""
+    simon, card, share = await lesson_card(bot, admin, telegram)
+    first = await bot.deliver(telegram.callback_update(simon, card, share))
+    second = await bot.deliver(telegram.callback_update(simon, card, share))
     assert len(first) == 1  # the card now says it is shared
     assert second == []  # nothing new, and no error message
     assert "Er ging iets mis" not in bot.last_to(simon).text
@@ -207,14 +215,9 @@ async def test_a_second_tap_on_the_same_button_is_quiet(
 async def test_a_button_on_a_message_that_is_gone_answers_with_a_new_message(
     bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram
 ) -> None:
-    code = await create_team(bot, admin, "Rattenaanpak Noord")
-    simon = telegram.user("Simon")
-    await join(bot, simon, code)
-    await bot.send(simon, "/lesson Bel de gebiedsmakelaar voordat je een vergunning aanvraagt")
-    card, share = telegram.find_button(simon.id, "🌍")
-    assert share.callback_data is not None
+    simon, card, share = await lesson_card(bot, admin, telegram)
     telegram.messages[simon.id].remove(card)  # deleted in the chat meanwhile
-    replies = await bot.deliver(telegram.callback_update(simon, card, share.callback_data))
+    replies = await bot.deliver(telegram.callback_update(simon, card, share))
     assert len(replies) == 1
     assert replies[0].message_id != card.message_id
     assert "steunpunt" in replies[0].text.lower()

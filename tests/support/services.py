@@ -29,7 +29,6 @@ from bot.services.team_setup import TeamSetup
 from storage.database import Database
 from storage.migrate import upgrade_database
 from storage.models import Base, Stadsdeel, Team, TeamKind
-from tests.conftest import ADMIN_ID
 
 TEMPLATE_NAME = "migrated-template.db"
 M = TypeVar("M", bound=Base)
@@ -54,6 +53,7 @@ class PlainServices:
     checkins: CheckinService
     sprints: SprintService
     checkin_settings: CheckinSettings
+    admin_id: int  # the Telegram id of a steunpunt admin in the settings
 
     def together(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One unit of work, as for one Telegram update: the service calls made inside join
@@ -67,7 +67,7 @@ class PlainServices:
         return await self.directory.identify(telegram_user_id, name, None, telegram_language)
 
     async def admin(self) -> Actor:
-        return await self.person(ADMIN_ID, "Anna Beheer")
+        return await self.person(self.admin_id, "Anna Beheer")
 
     async def team(
         self,
@@ -129,6 +129,7 @@ async def plain_services(
             checkins=built.checkins,
             sprints=built.sprints,
             checkin_settings=built.checkin_settings,
+            admin_id=min(settings.steunpunt_admins),
         )
     finally:
         await built.database.dispose()
