@@ -1,5 +1,6 @@
-"""Sends what the check-in cycle has due: first questions, resumed questions, reminders and
-closing notices. Bulk messages are marked so the rate limiter lets interactive replies first."""
+"""Sends what the check-in cycle has due: first questions, resumed questions, recaps and lesson
+cards that did not arrive, reminders and closing notices. Bulk messages are marked so the rate
+limiter lets interactive replies first."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import (
@@ -20,8 +22,9 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.handlers.checkin_views import closed_group_message, step_message
-from bot.services.checkins import CheckinService, ClosedRun, Delivery, Reminder
+from bot.handlers.checkin_views import closed_group_message, recap_message, step_message
+from bot.handlers.lesson_views import card_message
+from bot.services.checkins import CheckinService, ClosedRun, Delivery, RecapDelivery, Reminder
 from bot.services.common import Language
 from bot.services.sprints import SprintService
 from bot.texts import Safe, t
@@ -41,6 +44,7 @@ class CycleReport:
     unreachable: int = 0
     failed: int = 0
     reminded: int = 0
+    recaps: int = 0
     closed: int = 0
     sprints_closed: int = 0
     skipped_busy: bool = False
@@ -52,10 +56,12 @@ class CheckinCourier:
         checkins: CheckinService,
         sprints: SprintService,
         group_language: Language,
+        zone: ZoneInfo,
     ) -> None:
         self._checkins = checkins
         self._sprints = sprints
         self._group_language = group_language
+        self._zone = zone
         self._busy = asyncio.Lock()
 
     async def idle(self) -> None:
@@ -77,6 +83,9 @@ class CheckinCourier:
                 await self._announce(bot, closed)
                 report.closed += 1
             await self._send_deliveries(bot, now, report)
+            for owed in await self._checkins.claim_recaps(now):
+                if await self._deliver_recap(bot, owed):
+                    report.recaps += 1
             for reminder in await self._checkins.claim_reminders(now):
                 if await self._send(bot, reminder.telegram_user_id, *self._reminder(reminder)):
                     report.reminded += 1
@@ -141,6 +150,37 @@ class CheckinCourier:
             return "failed"
         await self._checkins.delivered(delivery.prompt_id, delivery.step.index)
         return "delivered"
+
+    async def _deliver_recap(self, bot: ExtBot[Any], owed: RecapDelivery) -> bool:
+        """The recap and lesson cards of a finished check-in that did not arrive earlier."""
+        try:
+            if owed.recap is not None:
+                text, markup = recap_message(owed.language, owed.recap, self._zone)
+                await bot.send_message(
+                    owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+                )
+                await self._checkins.recap_delivered(owed.prompt_id)
+            for card in owed.cards:
+                text, markup = card_message(owed.language, card)
+                await bot.send_message(
+                    owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+                )
+            if owed.cards:
+                await self._checkins.cards_delivered(owed.prompt_id)
+        except Forbidden:
+            await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
+            return False
+        except (NetworkError, RetryAfter) as error:
+            logger.warning("check-in recap to %s not delivered: %s", owed.telegram_user_id, error)
+            await self._checkins.delivery_failed(owed.prompt_id)  # a later round, backing off
+            return False
+        except TelegramError as error:
+            # Refused as it is: sending it again would be refused again.
+            logger.error("Telegram refused a check-in recap: %s", error)
+            await self._checkins.recap_abandoned(owed.prompt_id, blocked=False)
+            return False
+        await self._checkins.release(owed.prompt_id)
+        return True
 
     def _reminder(self, reminder: Reminder) -> tuple[Safe, InlineKeyboardMarkup | None]:
         text, markup = step_message(reminder.language, reminder.step)
