@@ -381,3 +381,39 @@ async def test_a_typed_answer_goes_to_the_question_asked_last(
     await bot.send(simon, ANSWERS[0])
     assert bot.last_to(simon).text.startswith("3/6 Wat ging goed?")
     assert await answers_of(settings, RunKind.SCHEDULED) == {"mood": "4", "q:0": ANSWERS[0]}
+
+
+EDIT_NOTE = (
+    "Je hebt een bericht aangepast. Aanpassingen lees ik niet; stuur het gerust opnieuw als "
+    "nieuw bericht."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/start",
+        "/help",
+        "/join ABC",
+        "/newteam Dubbel team",
+        "/search ratten",
+        "/sprint Nieuw doel",
+        "/checkin now",
+        "/skip",
+        "/away 7",
+        "/back",
+        "/cancel",
+        "/timezone Europe/London",
+        "/onbekend",
+        "gewoon tekst",
+    ],
+)
+async def test_no_other_handler_takes_an_edited_message(
+    bot: ChatHarness, team: Team, settings: Settings, text: str
+) -> None:
+    """Every command and plain text, edited: one short note, nothing done twice."""
+    sent = await send_message(bot, team.coordinator, "/help")
+    runs_before = len(await rows(settings, CheckinRun))
+    replies = await edit_message(bot, sent, text)
+    assert [m.text for m in replies] == [EDIT_NOTE]
+    assert len(await rows(settings, CheckinRun)) == runs_before

@@ -82,8 +82,11 @@ class FallbackHandlers(HandlerGroup):
         """The only handler that sees edited messages. In a private chat an edit changes the
         check-in answer it gave, or gets a short note; in a group it is left alone (people
         fix typos there all day)."""
-        if is_private(update):
-            await self._edited_private(update, context)
+        try:
+            if is_private(update):
+                await self._edited_private(update, context)
+        except Exception as error:  # reported as any failure is, but never handled twice
+            await context.application.process_error(update, error)
         raise ApplicationHandlerStop  # no other handler takes it as a new message
 
     @with_actor
