@@ -238,6 +238,21 @@ async def test_editing_an_answer_changes_that_answer_not_the_next(
     assert (await answers_of(settings))["q:2"] == ANSWERS[2]
 
 
+async def test_editing_a_typed_mood_changes_the_mood(
+    bot: ChatHarness, team: Team, clock: FakeClock, settings: Settings
+) -> None:
+    simon = team.simon
+    clock.now = MONDAY_0930
+    await bot.round()
+    mood = await send_message(bot, simon, "2")
+    assert bot.last_to(simon).text.startswith("2/6 Wat heb je gedaan?")
+    replies = await edit_message(bot, mood, "5")
+    assert [m.text for m in replies] == ["✏️ Aangepast: je antwoord op ‘Energie’."]
+    replies = await edit_message(bot, mood, "heel goed")
+    assert replies[-1].text.startswith("Kies een antwoord met de knoppen")
+    assert await answers_of(settings) == {"mood": "5"}
+
+
 async def test_editing_the_lesson_answer_after_the_recap_updates_recap_and_card(
     bot: ChatHarness, team: Team, clock: FakeClock, settings: Settings
 ) -> None:

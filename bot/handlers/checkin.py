@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
 from bot.handlers.base import (
+    AfterSend,
     BotApplication,
     Context,
     HandlerGroup,
@@ -158,7 +158,7 @@ class CheckinHandlers(HandlerGroup):
             if "card" not in lost:
                 await self.checkins.cards_delivered(prompt_id)
 
-        def not_arrived(part: str) -> Callable[[], Awaitable[None]]:
+        def not_arrived(part: str) -> AfterSend:
             async def note() -> None:
                 logger.warning("check-in %s not delivered; a later round sends it", part)
                 lost.append(part)
