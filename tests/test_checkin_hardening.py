@@ -217,6 +217,52 @@ async def test_a_recap_that_keeps_failing_backs_off_and_arrives_once(
     assert len(recaps_to(bot, simon)) == len(cards_to(bot, simon)) == 1
 
 
+async def test_a_recap_whose_sender_died_is_sent_once_the_claim_is_stale(
+    bot: ChatHarness, team: Team, clock: FakeClock
+) -> None:
+    """The bot stored the last answer and died before it sent the recap: a round after the
+    claim went stale sends it, once."""
+    simon = team.simon
+    clock.now = MONDAY_0930
+    await bot.round()
+    await bot.press(simon, "4 ")
+    for text in ANSWERS[:-1]:
+        await bot.send(simon, text)
+    services = bot.services
+    actor = await services.directory.identify(simon.id, simon.first_name, None, "nl")
+    await services.checkins.answer_text(actor, ANSWERS[-1])  # stored; nothing sent
+    assert recaps_to(bot, simon) == []
+    clock.advance(timedelta(minutes=5))
+    assert await bot.round() == []  # still claimed by the update
+    clock.advance(timedelta(minutes=6))
+    await bot.round()
+    clock.advance(timedelta(minutes=1))
+    await bot.round()
+    assert len(recaps_to(bot, simon)) == len(cards_to(bot, simon)) == 1
+
+
+async def test_a_recap_telegram_refuses_is_not_retried_forever_and_the_card_still_comes(
+    bot: ChatHarness, team: Team, clock: FakeClock, telegram: FakeTelegram
+) -> None:
+    simon = team.simon
+    clock.now = MONDAY_0930
+    await bot.round()
+    await bot.press(simon, "4 ")
+    for text in ANSWERS[:-1]:
+        await bot.send(simon, text)
+    for _ in range(3):  # the recap and the card at the answer, the recap again in the round
+        telegram.fail_next("sendMessage", 400, "Bad Request: planned failure", chat_id=simon.id)
+    await bot.send(simon, ANSWERS[-1])
+    clock.advance(timedelta(minutes=1))
+    sent = await bot.round()
+    assert [m.text.split("\n")[0] for m in sent] == ["📘 Je les voor Rattenaanpak Noord:"]
+    for _ in range(3):
+        clock.advance(timedelta(minutes=11))
+        assert await bot.round() == []
+    assert recaps_to(bot, simon) == []
+    assert len(cards_to(bot, simon)) == 1
+
+
 # --- 3. edited messages -------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,7 @@ from bot.texts import Safe, t
 logger = logging.getLogger(__name__)
 
 BULK: dict[str, Any] = {"priority": "bulk"}
+Recorder = Callable[[int], Awaitable[None]]
 NETWORK_RETRIES = 3
 BATCH = 100
 REFILL_BELOW = 60  # claim more once fewer questions than this are still on their way
@@ -153,32 +155,39 @@ class CheckinCourier:
 
     async def _deliver_recap(self, bot: ExtBot[Any], owed: RecapDelivery) -> bool:
         """The recap and lesson cards of a finished check-in that did not arrive earlier."""
-        try:
-            if owed.recap is not None:
-                text, markup = recap_message(owed.language, owed.recap, self._zone)
-                await bot.send_message(
-                    owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+        pieces: list[tuple[list[tuple[Safe, InlineKeyboardMarkup | None]], Recorder]] = []
+        if owed.recap is not None:
+            recap = recap_message(owed.language, owed.recap, self._zone)
+            pieces.append(([recap], self._checkins.recap_delivered))
+        if owed.cards:
+            cards = [card_message(owed.language, card) for card in owed.cards]
+            pieces.append(([*cards], self._checkins.cards_delivered))
+        for messages, record in pieces:
+            try:
+                for text, markup in messages:
+                    await bot.send_message(
+                        owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+                    )
+            except Forbidden:
+                await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
+                return False
+            except BadRequest as error:  # to PTB a NetworkError, so caught first
+                if "chat not found" in str(error).lower():
+                    await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
+                    return False
+                # Refused as it is: sending it again would be refused again. The rest still goes.
+                logger.error("Telegram refused a check-in recap or lesson card: %s", error)
+            except (NetworkError, RetryAfter) as error:
+                logger.warning(
+                    "check-in recap to %s not delivered: %s", owed.telegram_user_id, error
                 )
-                await self._checkins.recap_delivered(owed.prompt_id)
-            for card in owed.cards:
-                text, markup = card_message(owed.language, card)
-                await bot.send_message(
-                    owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
-                )
-            if owed.cards:
-                await self._checkins.cards_delivered(owed.prompt_id)
-        except Forbidden:
-            await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
-            return False
-        except (NetworkError, RetryAfter) as error:
-            logger.warning("check-in recap to %s not delivered: %s", owed.telegram_user_id, error)
-            await self._checkins.delivery_failed(owed.prompt_id)  # a later round, backing off
-            return False
-        except TelegramError as error:
-            # Refused as it is: sending it again would be refused again.
-            logger.error("Telegram refused a check-in recap: %s", error)
-            await self._checkins.recap_abandoned(owed.prompt_id, blocked=False)
-            return False
+                await self._checkins.delivery_failed(owed.prompt_id)  # a later round, backing off
+                return False
+            except TelegramError as error:
+                logger.error("could not send a check-in recap: %s", error)
+                await self._checkins.delivery_failed(owed.prompt_id)
+                return False
+            await record(owed.prompt_id)
         await self._checkins.release(owed.prompt_id)
         return True
 
