@@ -99,7 +99,12 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         checkins=checkins,
         sprints=sprints,
         checkin_settings=CheckinSettings(database, clock, directory, checkins, conversations),
-        courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
+        courier=CheckinCourier(
+            checkins,
+            sprints,
+            settings.steunpunt_language,
+            ZoneInfo(settings.steunpunt_timezone),
+        ),
         lessons=lessons,
     )
 

@@ -310,6 +310,12 @@ class CheckinPrompt(Base):
     reminded_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     attempts: Mapped[int]
+    # When the newest question reached the person: a typed reply answers the prompt asked last.
+    asked_at: Mapped[datetime | None]
+    # The recap and the lesson cards of a finished prompt reached the person (None: still owed;
+    # a later round sends them).
+    recap_sent_at: Mapped[datetime | None]
+    cards_sent_at: Mapped[datetime | None]
 
     run: Mapped[CheckinRun] = relationship(lazy="raise", viewonly=True)
 
@@ -332,6 +338,8 @@ class CheckinAnswer(Base):
     attachment_file_id: Mapped[str | None] = mapped_column(String(255))
     answered_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The person's Telegram message that gave this answer, so an edit of it changes the answer.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ActionStatus(enum.StrEnum):

@@ -334,6 +334,16 @@ class Runs:
         )
         return set(result.scalars())
 
+    async def open_for_team(self, team_id: int) -> CheckinRun | None:
+        """The team's open check-in (the one closing first, should there be more)."""
+        result = await self._session.execute(
+            select(CheckinRun)
+            .where(CheckinRun.team_id == team_id, CheckinRun.status == RunStatus.OPEN)
+            .order_by(CheckinRun.closes_at)
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def due_to_close(self, now: datetime) -> list[CheckinRun]:
         result = await self._session.execute(
             select(CheckinRun).where(
@@ -391,6 +401,7 @@ class Prompts:
                 asked_step=case(
                     (CheckinPrompt.asked_step < index, index), else_=CheckinPrompt.asked_step
                 ),
+                asked_at=now,
                 claimed_at=None,
             )
         )
@@ -485,7 +496,38 @@ class Prompts:
         result = await self._session.execute(
             update(CheckinPrompt)
             .where(CheckinPrompt.id.in_(due), CheckinPrompt.reminded_at.is_(None))
-            .values(reminded_at=now)
+            .values(reminded_at=now, asked_at=now)  # the reminder asks the question again
+            .returning(CheckinPrompt.id)
+        )
+        return sorted(result.scalars())
+
+    async def claim_recaps(
+        self, now: datetime, stale_before: datetime, finished_after: datetime, limit: int
+    ) -> list[int]:
+        """Finished prompts whose recap or lesson cards never reached the person (a network
+        error at the last answer, a crash): taken by one sender, like questions."""
+        owed = (
+            select(CheckinPrompt.id)
+            .where(
+                CheckinPrompt.status == PromptStatus.DONE,
+                CheckinPrompt.recap_sent_at.is_(None) | CheckinPrompt.cards_sent_at.is_(None),
+                CheckinPrompt.completed_at >= finished_after,
+                CheckinPrompt.due_at <= now,
+                CheckinPrompt.claimed_at.is_(None) | (CheckinPrompt.claimed_at < stale_before),
+            )
+            .order_by(CheckinPrompt.id)
+            .limit(limit)
+        )
+        ids = list((await self._session.execute(owed)).scalars())
+        if not ids:
+            return []
+        result = await self._session.execute(
+            update(CheckinPrompt)
+            .where(
+                CheckinPrompt.id.in_(ids),
+                CheckinPrompt.claimed_at.is_(None) | (CheckinPrompt.claimed_at < stale_before),
+            )
+            .values(claimed_at=now)
             .returning(CheckinPrompt.id)
         )
         return sorted(result.scalars())
@@ -500,8 +542,9 @@ class Prompts:
         return list(result.scalars())
 
     async def answering(self, person_id: int) -> list[CheckinPrompt]:
-        """The person's active prompts in open runs, oldest run first. Their runs, teams and
-        sprints come along in the same query (into the session), for showing the question."""
+        """The person's active prompts in open runs, the one whose question reached them last
+        first. Their runs, teams and sprints come along in the same query (into the session),
+        for showing the question."""
         # Loaded as relationships so the session keeps them (its identity map holds rows only
         # while something refers to them) and later lookups by id need no query.
         run = contains_eager(CheckinPrompt.run)
@@ -516,7 +559,11 @@ class Prompts:
                 CheckinPrompt.status == PromptStatus.ACTIVE,
                 CheckinRun.status == RunStatus.OPEN,
             )
-            .order_by(CheckinRun.opened_at, CheckinPrompt.id)
+            .order_by(
+                CheckinPrompt.asked_at.desc().nulls_last(),
+                CheckinRun.opened_at.desc(),
+                CheckinPrompt.id.desc(),
+            )
         )
         return list(result.scalars().unique())
 
@@ -552,6 +599,7 @@ class Answers:
         skipped: bool = False,
         attachment_kind: str | None = None,
         attachment_file_id: str | None = None,
+        message_id: int | None = None,
     ) -> CheckinAnswer:
         """Store an answer, replacing an earlier answer to the same question. One
         statement (an upsert), so two quick taps never store two answers."""
@@ -561,6 +609,7 @@ class Answers:
             "skipped": skipped,
             "attachment_kind": attachment_kind,
             "attachment_file_id": attachment_file_id,
+            "message_id": message_id,
             "updated_at": now,
         }
         values = {"prompt_id": prompt_id, "step_key": step_key, "answered_at": now, **changes}
@@ -577,6 +626,21 @@ class Answers:
             statement, execution_options={"populate_existing": True}
         )
         return result.one()
+
+    async def by_message(
+        self, person_id: int, message_id: int
+    ) -> tuple[CheckinAnswer, CheckinPrompt] | None:
+        """The answer a person's Telegram message gave (message ids are per chat, and the
+        private chat is the person's)."""
+        result = await self._session.execute(
+            select(CheckinAnswer, CheckinPrompt)
+            .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
+            .where(CheckinPrompt.person_id == person_id, CheckinAnswer.message_id == message_id)
+            .order_by(CheckinAnswer.id.desc())
+            .limit(1)
+        )
+        row = result.first()
+        return None if row is None else (row[0], row[1])
 
 
 class Actions:

@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
 from bot.handlers.base import (
+    AfterSend,
     BotApplication,
     Context,
     HandlerGroup,
@@ -22,6 +23,8 @@ from bot.handlers.base import (
 )
 from bot.handlers.checkin_views import (
     answered_line,
+    format_moment,
+    question_text,
     recap_message,
     settings_message,
     sprint_message,
@@ -32,13 +35,13 @@ from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
 from bot.handlers.routes import Route
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
-from bot.services.checkins import CheckinService, Outcome, Recap, StepView
+from bot.services.checkins import CheckinService, CheckinStillOpenError, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import AnswerChangeState, SettingsInputState, SprintState
 from bot.services.directory import Directory
 from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService
 from bot.services.templates import TEMPLATE_NAMES, StepKind
-from bot.texts import t
+from bot.texts import Safe, t
 from bot.texts.formatting import format_date, short_label
 from storage.database import Database
 from storage.models import ActionStatus, Team
@@ -118,16 +121,14 @@ class CheckinHandlers(HandlerGroup):
         flows.add(AnswerChangeState, self.change_text)
         flows.default_text = self.answer_text
         flows.default_media = self.answer_media
+        flows.edited = self.edited_answer
 
     # --- answering ------------------------------------------------------------------------------
 
     async def _show(self, update: Update, context: Context, actor: Actor, outcome: Outcome) -> None:
         """Send the next question (and record that it arrived) or the recap."""
         if isinstance(outcome, Recap):
-            text, markup = recap_message(actor.language, outcome, self.zone)
-            await self.reply(update, text, markup)
-            for card in outcome.lesson_cards:
-                await self.reply(update, *card_message(actor.language, card))
+            await self._show_recap(update, actor, outcome)
             return
         text, markup = step_message(actor.language, outcome)
 
@@ -141,11 +142,50 @@ class CheckinHandlers(HandlerGroup):
 
         await self.reply(update, text, markup, delivered=delivered, undelivered=undelivered)
 
+    async def _show_recap(self, update: Update, actor: Actor, recap: Recap) -> None:
+        """The recap and the lesson cards, by the claim/deliver protocol: what arrives is
+        recorded; what does not, a later check-in round sends (the service claimed them)."""
+        prompt_id, lang = recap.prompt_id, actor.language
+        text, markup = recap_message(lang, recap, self.zone)
+        if recap.lesson_reopened:
+            text = Safe(f"{text}\n\n{t(lang, 'checkin.lesson_reopened')}")
+        lost: list[str] = []
+
+        async def recap_arrived() -> None:
+            await self.checkins.recap_delivered(prompt_id)
+
+        async def cards_arrived() -> None:
+            if "card" not in lost:
+                await self.checkins.cards_delivered(prompt_id)
+
+        def not_arrived(part: str) -> AfterSend:
+            async def note() -> None:
+                logger.warning("check-in %s not delivered; a later round sends it", part)
+                lost.append(part)
+
+            return note
+
+        async def let_go() -> None:
+            await self.checkins.release(prompt_id)
+
+        await self.reply(
+            update, text, markup, delivered=recap_arrived, undelivered=not_arrived("recap")
+        )
+        for number, card in enumerate(recap.lesson_cards, start=1):
+            last = number == len(recap.lesson_cards)
+            await self.reply(
+                update,
+                *card_message(lang, card),
+                delivered=cards_arrived if last else None,
+                undelivered=not_arrived("card"),
+            )
+        self.afterwards(let_go)
+
     async def answer_text(self, update: Update, context: Context, actor: Actor) -> bool:
         message = update.effective_message
         if message is None or message.text is None:
             return False
-        outcome = await self.checkins.answer_text(actor, message.text)
+        outcome = await self.checkins.answer_text(actor, message.text, message.message_id)
         if outcome is None:
             return False
         await self._show(update, context, actor, outcome)
@@ -158,7 +198,11 @@ class CheckinHandlers(HandlerGroup):
             return False
         kind, file_id = found
         outcome = await self.checkins.answer_attachment(
-            actor, kind, file_id, message.caption if message else None
+            actor,
+            kind,
+            file_id,
+            message.caption if message else None,
+            message.message_id if message else None,
         )
         if outcome is None:
             return False
@@ -185,7 +229,7 @@ class CheckinHandlers(HandlerGroup):
     async def pick_mood(self, update: Update, context: Context, actor: Actor) -> str | None:
         args = routes.CHECKIN_MOOD.args(context)
         prompt_id, mood = args.int("prompt_id"), args.int("mood")
-        before = await self.checkins.current_step(actor)
+        before = await self.checkins.current_step(actor, prompt_id)
         outcome = await self.checkins.answer_mood(actor, prompt_id, mood)
         step = (
             before
@@ -204,7 +248,7 @@ class CheckinHandlers(HandlerGroup):
             args.int("action_id"),
             args.text("status"),
         )
-        before = await self.checkins.current_step(actor)
+        before = await self.checkins.current_step(actor, prompt_id)
         outcome = await self.checkins.answer_action(
             actor, prompt_id, action_id, ActionStatus(choice)
         )
@@ -244,11 +288,38 @@ class CheckinHandlers(HandlerGroup):
     async def change_text(
         self, update: Update, context: Context, actor: Actor, state: AnswerChangeState
     ) -> None:
-        outcome = await self.checkins.finish_change(actor, state, message_text(update))
+        message = update.effective_message
+        outcome = await self.checkins.finish_change(
+            actor, state, message_text(update), message.message_id if message else None
+        )
         if outcome is not None:
             await self._show(update, context, actor, outcome)
         elif not await self.answer_text(update, context, actor):
             await self.reply(update, t(actor.language, "checkin.closed"))
+
+    async def edited_answer(self, update: Update, context: Context, actor: Actor) -> bool:
+        """An edited message that gave a check-in answer changes that answer; False when the
+        message gave none (the fallback then says edits are not read)."""
+        message = update.effective_message
+        if message is None:
+            return False
+        text = message.text if message.text is not None else message.caption
+        edit = await self.checkins.edit_answer(actor, message.message_id, text)
+        if edit is None:
+            return False
+        lang = actor.language
+        step = edit.step
+        label = (
+            question_text(lang, step.question)
+            if step.question is not None
+            else t(lang, "recap.mood")
+        )
+        await self.reply(update, t(lang, "checkin.answer_edited", question=label))
+        if edit.recap is not None:
+            await self._show_recap(update, actor, edit.recap)
+        elif edit.lesson_reopened:
+            await self.reply(update, t(lang, "checkin.lesson_reopened"))
+        return True
 
     # --- sprints ----------------------------------------------------------------------------------
 
@@ -552,7 +623,11 @@ class CheckinHandlers(HandlerGroup):
         return None
 
     async def _open_now(self, update: Update, context: Context, actor: Actor, team_id: int) -> None:
-        await self.settings.open_now(actor, team_id)
+        try:
+            await self.settings.open_now(actor, team_id)
+        except CheckinStillOpenError as still_open:
+            closes = format_moment(actor.language, still_open.closes_at, still_open.zone)
+            raise ServiceError(still_open.key, closes=closes) from None
         team = await self.directory.require_manager(actor, team_id)
         await self.edit_or_reply(update, t(actor.language, "checkin.opened_now", team=team.name))
         self._kick(context)

@@ -1,13 +1,16 @@
-"""Sends what the check-in cycle has due: first questions, resumed questions, reminders and
-closing notices. Bulk messages are marked so the rate limiter lets interactive replies first."""
+"""Sends what the check-in cycle has due: first questions, resumed questions, recaps and lesson
+cards that did not arrive, reminders and closing notices. Bulk messages are marked so the rate
+limiter lets interactive replies first."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import (
@@ -20,8 +23,9 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.handlers.checkin_views import closed_group_message, step_message
-from bot.services.checkins import CheckinService, ClosedRun, Delivery, Reminder
+from bot.handlers.checkin_views import closed_group_message, recap_message, step_message
+from bot.handlers.lesson_views import card_message
+from bot.services.checkins import CheckinService, ClosedRun, Delivery, RecapDelivery, Reminder
 from bot.services.common import Language
 from bot.services.sprints import SprintService
 from bot.texts import Safe, t
@@ -29,6 +33,7 @@ from bot.texts import Safe, t
 logger = logging.getLogger(__name__)
 
 BULK: dict[str, Any] = {"priority": "bulk"}
+Recorder = Callable[[int], Awaitable[None]]
 NETWORK_RETRIES = 3
 BATCH = 100
 REFILL_BELOW = 60  # claim more once fewer questions than this are still on their way
@@ -41,6 +46,7 @@ class CycleReport:
     unreachable: int = 0
     failed: int = 0
     reminded: int = 0
+    recaps: int = 0
     closed: int = 0
     sprints_closed: int = 0
     skipped_busy: bool = False
@@ -52,10 +58,12 @@ class CheckinCourier:
         checkins: CheckinService,
         sprints: SprintService,
         group_language: Language,
+        zone: ZoneInfo,
     ) -> None:
         self._checkins = checkins
         self._sprints = sprints
         self._group_language = group_language
+        self._zone = zone
         self._busy = asyncio.Lock()
 
     async def idle(self) -> None:
@@ -77,6 +85,9 @@ class CheckinCourier:
                 await self._announce(bot, closed)
                 report.closed += 1
             await self._send_deliveries(bot, now, report)
+            for owed in await self._checkins.claim_recaps(now):
+                if await self._deliver_recap(bot, owed):
+                    report.recaps += 1
             for reminder in await self._checkins.claim_reminders(now):
                 if await self._send(bot, reminder.telegram_user_id, *self._reminder(reminder)):
                     report.reminded += 1
@@ -141,6 +152,44 @@ class CheckinCourier:
             return "failed"
         await self._checkins.delivered(delivery.prompt_id, delivery.step.index)
         return "delivered"
+
+    async def _deliver_recap(self, bot: ExtBot[Any], owed: RecapDelivery) -> bool:
+        """The recap and lesson cards of a finished check-in that did not arrive earlier."""
+        pieces: list[tuple[list[tuple[Safe, InlineKeyboardMarkup | None]], Recorder]] = []
+        if owed.recap is not None:
+            recap = recap_message(owed.language, owed.recap, self._zone)
+            pieces.append(([recap], self._checkins.recap_delivered))
+        if owed.cards:
+            cards = [card_message(owed.language, card) for card in owed.cards]
+            pieces.append(([*cards], self._checkins.cards_delivered))
+        for messages, record in pieces:
+            try:
+                for text, markup in messages:
+                    await bot.send_message(
+                        owed.telegram_user_id, text, reply_markup=markup, rate_limit_args=BULK
+                    )
+            except Forbidden:
+                await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
+                return False
+            except BadRequest as error:  # to PTB a NetworkError, so caught first
+                if "chat not found" in str(error).lower():
+                    await self._checkins.recap_abandoned(owed.prompt_id, blocked=True)
+                    return False
+                # Refused as it is: sending it again would be refused again. The rest still goes.
+                logger.error("Telegram refused a check-in recap or lesson card: %s", error)
+            except (NetworkError, RetryAfter) as error:
+                logger.warning(
+                    "check-in recap to %s not delivered: %s", owed.telegram_user_id, error
+                )
+                await self._checkins.delivery_failed(owed.prompt_id)  # a later round, backing off
+                return False
+            except TelegramError as error:
+                logger.error("could not send a check-in recap: %s", error)
+                await self._checkins.delivery_failed(owed.prompt_id)
+                return False
+            await record(owed.prompt_id)
+        await self._checkins.release(owed.prompt_id)
+        return True
 
     def _reminder(self, reminder: Reminder) -> tuple[Safe, InlineKeyboardMarkup | None]:
         text, markup = step_message(reminder.language, reminder.step)

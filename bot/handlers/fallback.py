@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.base import BotApplication, Context, HandlerGroup, is_private, with_actor
 from bot.services.common import Actor
@@ -34,6 +34,8 @@ class TextFlows:
         self._flows: dict[Flow, Callable[[Update, Context, Actor, FlowState], Awaitable[None]]] = {}
         self.default_text: Consumer = _not_taken
         self.default_media: Consumer = _not_taken
+        # Takes an edited message (e.g. one that answered a check-in question).
+        self.edited: Consumer = _not_taken
 
     def add(self, state_type: type[S], handler: TextFlow[S]) -> None:
         async def typed(update: Update, context: Context, actor: Actor, state: FlowState) -> None:
@@ -65,6 +67,9 @@ class FallbackHandlers(HandlerGroup):
         self.flows = flows
 
     def register(self, application: BotApplication) -> None:
+        # Edited messages apart, before every other handler (group -1): PTB would hand them to
+        # the message and command handlers as new messages (a second answer, a second lesson).
+        application.add_handler(MessageHandler(filters.UpdateType.EDITED, self.edited), group=-1)
         private = filters.ChatType.PRIVATE
         application.add_handler(
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text)
@@ -72,6 +77,23 @@ class FallbackHandlers(HandlerGroup):
         application.add_handler(MessageHandler(filters.COMMAND, self.unknown_command))
         application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, self.other))
         application.add_handler(CallbackQueryHandler(self.stale_button))
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """The only handler that sees edited messages. In a private chat an edit changes the
+        check-in answer it gave, or gets a short note; in a group it is left alone (people
+        fix typos there all day)."""
+        try:
+            if is_private(update):
+                await self._edited_private(update, context)
+        except Exception as error:  # reported as any failure is, but never handled twice
+            await context.application.process_error(update, error)
+        raise ApplicationHandlerStop  # no other handler takes it as a new message
+
+    @with_actor
+    async def _edited_private(self, update: Update, context: Context, actor: Actor) -> str | None:
+        if not await self.flows.edited(update, context, actor):
+            await self.reply(update, t(actor.language, "edit.ignored"))
+        return None
 
     @with_actor
     async def text(self, update: Update, context: Context, actor: Actor) -> str | None:

@@ -99,9 +99,40 @@ class Recap:
     editable: bool
     closes_at: datetime
     lesson_cards: list[LessonCard]  # check-in lessons still waiting for their author's choice
+    # A changed lesson answer took back the author's choice to share it: tell them.
+    lesson_reopened: bool = False
 
 
 Outcome = StepView | Recap
+
+
+@dataclass(frozen=True)
+class RecapDelivery:
+    """A finished check-in's recap and lesson cards that did not reach the person yet."""
+
+    prompt_id: int
+    telegram_user_id: int
+    language: Language
+    recap: Recap | None  # None: the recap arrived; only cards are owed
+    cards: list[LessonCard]
+
+
+@dataclass(frozen=True)
+class AnswerEdit:
+    """An answer changed by editing the Telegram message that gave it."""
+
+    step: StepView  # the question whose answer changed
+    recap: Recap | None  # the check-in was finished: its recap, shown again
+    lesson_reopened: bool
+
+
+class CheckinStillOpenError(ServiceError):
+    """A team has one check-in open at a time; the handler says when the open one closes."""
+
+    def __init__(self, closes_at: datetime, zone: ZoneInfo) -> None:
+        super().__init__("checkin.still_open")
+        self.closes_at = closes_at
+        self.zone = zone
 
 
 @dataclass(frozen=True)
@@ -209,9 +240,10 @@ class CheckinService:
             await Prompts(session).release_stale_claims(now - STALE_CLAIM)
         async with self._db.unit_of_work() as session:
             schedules = await Schedules(session).active()
+        # Closing first: a check-in that is over does not hold back the next one.
+        report.closed = await self._close_due_runs(now)
         for schedule in schedules:
             await self._open_due_slots(schedule, now, report)
-        report.closed = await self._close_due_runs(now)
         return report
 
     async def _open_due_slots(
@@ -260,6 +292,15 @@ class CheckinService:
         async with self._db.unit_of_work() as session:
             schedule = await self.schedule_of(session, team_id)
             sprint = await Sprints(session).open_for_team(team_id)
+            still_open = (
+                await Runs(session).open_for_team(team_id) if status is RunStatus.OPEN else None
+            )
+            if still_open is not None and kind is RunKind.MANUAL:
+                raise CheckinStillOpenError(still_open.closes_at, ZoneInfo(schedule.timezone))
+            if still_open is not None and kind is RunKind.SCHEDULED:
+                # Two open check-ins would ask the same people twice at once; the slot is
+                # recorded (so it never opens later), the open one goes on.
+                status, note = RunStatus.SKIPPED, "previous check-in still open"
             if (
                 status is RunStatus.OPEN
                 and kind is RunKind.SCHEDULED
@@ -438,7 +479,8 @@ class CheckinService:
             await Prompts(session).mark_asked(prompt_id, index, now)
 
     async def release(self, prompt_id: int) -> None:
-        """The next question did not reach the person: let the next round send it."""
+        """Let go of a claimed prompt: a question, recap or card that did not reach the person
+        is sent by the next round."""
         async with self._db.unit_of_work() as session:
             await Prompts(session).release(prompt_id)
 
@@ -466,6 +508,72 @@ class CheckinService:
             prompt.due_at = now + min(RETRY_BACKOFF * 2 ** (prompt.attempts - 1), RETRY_BACKOFF_MAX)
             if prompt.status is PromptStatus.SENDING:
                 prompt.status = PromptStatus.PENDING
+
+    # --- delivering recaps and lesson cards ------------------------------------------------------
+
+    async def claim_recaps(
+        self, now: datetime | None = None, limit: int = 200
+    ) -> list[RecapDelivery]:
+        """Take finished prompts whose recap or lesson cards did not arrive; the caller sends
+        them once and reports back with `recap_delivered`/`cards_delivered`, then `release`
+        (or `delivery_failed`, `recap_abandoned`)."""
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            ids = await Prompts(session).claim_recaps(now, now - STALE_CLAIM, now - LOOKBACK, limit)
+        deliveries = []
+        async with self._db.unit_of_work() as session:
+            for prompt, person in await Prompts(session).with_people(ids):
+                run = await Runs(session).get(prompt.run_id)
+                assert run is not None
+                language = language_for(person.language, None, self._default_language)
+                actor = Actor(
+                    person.id, person.telegram_user_id, person.display_name, language, False
+                )
+                recap = await self._recap(session, actor, prompt, run)
+                cards = recap.lesson_cards if prompt.cards_sent_at is None else []
+                if prompt.cards_sent_at is None and not cards:
+                    prompt.cards_sent_at = now  # decided meanwhile: nothing left to offer
+                deliveries.append(
+                    RecapDelivery(
+                        prompt_id=prompt.id,
+                        telegram_user_id=person.telegram_user_id,
+                        language=language,
+                        recap=recap if prompt.recap_sent_at is None else None,
+                        cards=cards,
+                    )
+                )
+        return deliveries
+
+    async def recap_delivered(self, prompt_id: int, now: datetime | None = None) -> None:
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is not None:
+                prompt.recap_sent_at = now
+
+    async def cards_delivered(self, prompt_id: int, now: datetime | None = None) -> None:
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is not None:
+                prompt.cards_sent_at = now
+
+    async def recap_abandoned(
+        self, prompt_id: int, blocked: bool, now: datetime | None = None
+    ) -> None:
+        """Stop offering the recap: the person blocked the bot after answering, or Telegram
+        refuses the message as it is (it would refuse it again)."""
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            prompt = await Prompts(session).get(prompt_id)
+            if prompt is None:
+                return
+            prompt.claimed_at = None
+            prompt.recap_sent_at = prompt.recap_sent_at or now
+            prompt.cards_sent_at = prompt.cards_sent_at or now
+            person = await People(session).get(prompt.person_id)
+            if blocked and person is not None and person.unreachable_since is None:
+                person.unreachable_since = now
 
     async def claim_reminders(self, now: datetime | None = None) -> list[Reminder]:
         now = now or self._clock()
@@ -503,21 +611,31 @@ class CheckinService:
     ) -> Outcome:
         return await self._answer(actor, prompt_id, f"action:{action_id}", action_status=status)
 
-    async def current_step(self, actor: Actor) -> StepView | None:
-        """The question the person is on, in their oldest open check-in."""
+    async def current_step(self, actor: Actor, prompt_id: int | None = None) -> StepView | None:
+        """The question the person is on: in the open check-in that asked them last, or in
+        the check-in `prompt_id`."""
         async with self._db.unit_of_work() as session:
-            prompt = await self._answering(session, actor)
-            return None if prompt is None else await self._step_view(session, prompt, prompt.step)
+            for prompt in await Prompts(session).answering(actor.person_id):
+                if prompt_id in (None, prompt.id) and prompt.step < len(
+                    steps_from_json(prompt.steps)
+                ):
+                    return await self._step_view(session, prompt, prompt.step)
+            return None
 
     async def _answering(self, session: AsyncSession, actor: Actor) -> CheckinPrompt | None:
-        """The prompt the person is answering (its run, team and sprint loaded alongside)."""
+        """The prompt the person is answering: of two open check-ins (a retro beside a
+        scheduled one), the one whose question reached them last, so a typed reply answers the
+        question they just saw. Its run, team and sprint are loaded alongside."""
         for prompt in await Prompts(session).answering(actor.person_id):
             if prompt.step < len(steps_from_json(prompt.steps)):
                 return prompt
         return None
 
-    async def answer_text(self, actor: Actor, text: str) -> Outcome | None:
-        """A typed reply: answers the current question (a digit 1–5 answers the mood)."""
+    async def answer_text(
+        self, actor: Actor, text: str, message_id: int | None = None
+    ) -> Outcome | None:
+        """A typed reply: answers the current question (a digit 1–5 answers the mood).
+        `message_id` is the Telegram message, so an edit of it later changes this answer."""
         async with self._db.unit_of_work() as session:
             prompt = await self._answering(session, actor)
             if prompt is None:
@@ -526,14 +644,23 @@ class CheckinService:
             if step.kind is StepKind.MOOD:
                 cleaned = text.strip()
                 if cleaned.isdigit() and int(cleaned) in MOOD_RANGE:
-                    return await self.answer_mood(actor, prompt.id, int(cleaned))
+                    return await self._answer(
+                        actor, prompt.id, "mood", mood=int(cleaned), message_id=message_id
+                    )
                 raise ServiceError("checkin.use_buttons")
             if step.kind is StepKind.ACTION:
                 raise ServiceError("checkin.use_buttons")
-            return await self._answer(actor, prompt.id, step.key, text=text.strip())
+            return await self._answer(
+                actor, prompt.id, step.key, text=text.strip(), message_id=message_id
+            )
 
     async def answer_attachment(
-        self, actor: Actor, kind: str, file_id: str, caption: str | None
+        self,
+        actor: Actor,
+        kind: str,
+        file_id: str,
+        caption: str | None,
+        message_id: int | None = None,
     ) -> Outcome | None:
         async with self._db.unit_of_work() as session:
             prompt = await self._answering(session, actor)
@@ -548,6 +675,7 @@ class CheckinService:
                 step.key,
                 text=caption.strip() if caption else None,
                 attachment=(kind, file_id),
+                message_id=message_id,
             )
 
     async def skip(self, actor: Actor) -> Outcome | None:
@@ -573,8 +701,37 @@ class CheckinService:
         skipped: bool = False,
         attachment: tuple[str, str] | None = None,
         action_status: ActionStatus | None = None,
+        message_id: int | None = None,
     ) -> Outcome:
+        outcome, _reopened = await self._store(
+            actor,
+            prompt_id,
+            key,
+            text=text,
+            mood=mood,
+            skipped=skipped,
+            attachment=attachment,
+            action_status=action_status,
+            message_id=message_id,
+        )
+        return outcome
+
+    async def _store(
+        self,
+        actor: Actor,
+        prompt_id: int,
+        key: str,
+        *,
+        text: str | None = None,
+        mood: int | None = None,
+        skipped: bool = False,
+        attachment: tuple[str, str] | None = None,
+        action_status: ActionStatus | None = None,
+        message_id: int | None = None,
+    ) -> tuple[Outcome, bool]:
+        """Store an answer; also says whether a changed lesson went back to its author."""
         now = self._clock()
+        reopened = False
         async with self._db.unit_of_work() as session:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
             if run.status is not RunStatus.OPEN:
@@ -601,12 +758,13 @@ class CheckinService:
                 skipped=skipped,
                 attachment_kind=attachment[0] if attachment else None,
                 attachment_file_id=attachment[1] if attachment else None,
+                message_id=message_id,
             )
             if step.question_index is not None:
                 question = questions_from_json(run.questions)[step.question_index]
                 content = "" if skipped else (text or "").strip()
                 if question.role == LESSON:
-                    await self._lessons.keep_from_answer(
+                    reopened = await self._lessons.keep_from_answer(
                         answer.id, run.team_id, run.sprint_id, prompt.person_id, content, now
                     )
                 elif question.role == NEXT_STEP:
@@ -619,10 +777,15 @@ class CheckinService:
             if prompt.step >= len(steps) and prompt.status is not PromptStatus.DONE:
                 prompt.status, prompt.completed_at = PromptStatus.DONE, now
             if prompt.step >= len(steps):
-                return await self._recap(session, actor, prompt, run)
+                recap = await self._recap(session, actor, prompt, run, reopened)
+                # The handler sends the recap and the cards (claimed, so a round leaves them);
+                # what does not arrive, a later round sends.
+                prompt.claimed_at, prompt.recap_sent_at = now, None
+                prompt.cards_sent_at = None if recap.lesson_cards else now
+                return recap, reopened
             view = await self._step_view(session, prompt, prompt.step)
             assert view is not None
-            return view
+            return view, reopened
 
     @staticmethod
     async def _keep_action(
@@ -668,7 +831,7 @@ class CheckinService:
             return view
 
     async def finish_change(
-        self, actor: Actor, state: AnswerChangeState, text: str
+        self, actor: Actor, state: AnswerChangeState, text: str, message_id: int | None = None
     ) -> Outcome | None:
         """The new text for an answer being changed. None when that check-in has closed in the
         meantime: the change is over, and the text is an ordinary message again (perhaps an
@@ -683,7 +846,54 @@ class CheckinService:
             steps = steps_from_json(prompt.steps)
             if run.status is not RunStatus.OPEN or not 0 <= state.index < len(steps):
                 return None
-            return await self._answer(actor, prompt.id, steps[state.index].key, text=text.strip())
+            return await self._answer(
+                actor, prompt.id, steps[state.index].key, text=text.strip(), message_id=message_id
+            )
+
+    async def edit_answer(
+        self, actor: Actor, message_id: int, text: str | None
+    ) -> AnswerEdit | None:
+        """The person edited the Telegram message that answered a question: the answer (and a
+        lesson or action made from it) changes with it. None when the message gave no answer."""
+        async with self._db.unit_of_work() as session:
+            found = await Answers(session).by_message(actor.person_id, message_id)
+            if found is None:
+                return None
+            answer, prompt = found
+            run = await Runs(session).get(prompt.run_id)
+            assert run is not None
+            if run.status is not RunStatus.OPEN:
+                raise ServiceError("checkin.edit_closed")
+            steps = steps_from_json(prompt.steps)
+            index = next((i for i, s in enumerate(steps) if s.key == answer.step_key), None)
+            if index is None:
+                return None
+            cleaned = (text or "").strip()
+            if steps[index].kind is StepKind.MOOD:
+                if not (cleaned.isdigit() and int(cleaned) in MOOD_RANGE):
+                    raise ServiceError("checkin.use_buttons")
+                outcome, reopened = await self._store(
+                    actor, prompt.id, answer.step_key, mood=int(cleaned), message_id=message_id
+                )
+            elif steps[index].kind is StepKind.TEXT:
+                attachment = None
+                if answer.attachment_kind and answer.attachment_file_id:
+                    attachment = (answer.attachment_kind, answer.attachment_file_id)
+                outcome, reopened = await self._store(
+                    actor,
+                    prompt.id,
+                    answer.step_key,
+                    text=cleaned or None,
+                    attachment=attachment,
+                    skipped=not cleaned and attachment is None,
+                    message_id=message_id,
+                )
+            else:
+                return None
+            view = await self._step_view(session, prompt, index)
+            assert view is not None
+            recap = outcome if isinstance(outcome, Recap) else None
+            return AnswerEdit(step=view, recap=recap, lesson_reopened=reopened)
 
     # --- away and back ---------------------------------------------------------------------------
 
@@ -767,7 +977,12 @@ class CheckinService:
         )
 
     async def _recap(
-        self, session: AsyncSession, actor: Actor, prompt: CheckinPrompt, run: CheckinRun
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        prompt: CheckinPrompt,
+        run: CheckinRun,
+        lesson_reopened: bool = False,
     ) -> Recap:
         team = await Teams(session).get(run.team_id)
         assert team is not None
@@ -793,4 +1008,5 @@ class CheckinService:
             editable=run.status is RunStatus.OPEN,
             closes_at=run.closes_at,
             lesson_cards=lesson_cards,
+            lesson_reopened=lesson_reopened,
         )

@@ -291,12 +291,15 @@ class LessonService:
         author_id: int,
         raw_text: str,
         now: datetime,
-    ) -> None:
+    ) -> bool:
         """A check-in's lesson answer is a lesson of the team (until its author chooses to
-        share it); a changed answer changes the lesson."""
+        share it); a changed answer changes the lesson. True when the change took back the
+        author's choice: the consent was given for the old text, so the new text stays in the
+        team (and the old one leaves the city log) until the author chooses again."""
         text = raw_text.strip()
         if not text:
-            return
+            return False
+        reopened = False
         async with self._db.unit_of_work() as session:
             lessons = Lessons(session)
             lesson = await lessons.from_answer(answer_id)
@@ -315,9 +318,14 @@ class LessonService:
                         updated_at=now,
                     )
                 )
-            else:
+            elif lesson.text != text:
                 lesson.text, lesson.updated_at = text, now
+                if lesson.decided_at is not None:
+                    # Anonymous stays as it was: a name hidden once is not shown now.
+                    lesson.visibility, lesson.decided_at = LessonVisibility.TEAM, None
+                    reopened = True
             await index_lesson(session, lesson)
+        return reopened
 
     async def undecided_cards(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:
         """Lessons that check-in answers produced and that still wait for their author's

@@ -414,4 +414,13 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Which theme?",
     "search.choose_stadsdeel": "Which borough?",
     "search.choose_kind": "Which kind of team?",
+    # --- check-in hardening ---
+    "checkin.still_open": "A check-in for this team is still open. It closes on {closes}; after "
+    "that you can open a new one.",
+    "checkin.lesson_reopened": "🔒 Your lesson changed. Your choice was for the old text, so the "
+    "lesson is no longer in the steunpunt and stays in your team until you choose again.",
+    "checkin.answer_edited": "✏️ Changed: your answer to ‘{question}’.",
+    "checkin.edit_closed": "This check-in has closed already; your answer stays as it was.",
+    "edit.ignored": "You edited a message. I do not read edits; feel free to send it again as a "
+    "new message.",
 }

@@ -415,4 +415,13 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Welk thema?",
     "search.choose_stadsdeel": "Welk stadsdeel?",
     "search.choose_kind": "Welk soort team?",
+    # --- check-in hardening ---
+    "checkin.still_open": "Er loopt al een check-in voor dit team. Die sluit op {closes}; "
+    "daarna kun je een nieuwe openen.",
+    "checkin.lesson_reopened": "🔒 Je les is veranderd. Je keuze gold voor de oude tekst, dus de "
+    "les staat nu niet meer in het steunpunt en blijft in je team tot je opnieuw kiest.",
+    "checkin.answer_edited": "✏️ Aangepast: je antwoord op ‘{question}’.",
+    "checkin.edit_closed": "Deze check-in is al gesloten; je antwoord blijft zoals het was.",
+    "edit.ignored": "Je hebt een bericht aangepast. Aanpassingen lees ik niet; stuur het gerust "
+    "opnieuw als nieuw bericht.",
 }
