@@ -20,6 +20,7 @@ from bot.handlers.errors import make_error_handler
 from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
+from bot.handlers.privacy import PrivacyHandlers
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
@@ -27,6 +28,7 @@ from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService
+from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
@@ -54,6 +56,8 @@ MENU_COMMANDS = (
     "linkgroup",
     "timezone",
     "language",
+    "mydata",
+    "forget",
     "cancel",
 )
 # How often the check-in round runs: opens due check-ins, sends waves, reminders, closes.
@@ -71,6 +75,7 @@ class Services:
     checkin_settings: CheckinSettings
     courier: CheckinCourier
     lessons: LessonService
+    privacy: PrivacyService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -101,6 +106,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         checkin_settings=CheckinSettings(database, clock, directory, checkins, conversations),
         courier=CheckinCourier(checkins, sprints, settings.steunpunt_language),
         lessons=lessons,
+        privacy=PrivacyService(database, clock, settings.answer_retention_months),
     )
 
 
@@ -149,6 +155,12 @@ def build_application(
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
         # up (the courier skips a round while the previous one is still sending).
         context.application.create_task(services.courier.cycle(context.bot), name="check-in round")
+        # Answers past their retention period: claimed once a day in the database, so this
+        # costs one small insert per round until the day's run is done.
+        if services.privacy.retention_due_today():
+            context.application.create_task(
+                services.privacy.delete_expired_answers(), name="answer retention"
+            )
 
     builder = (
         ApplicationBuilder()
@@ -186,13 +198,14 @@ def build_application(
         services.courier,
         zone,
     )
+    privacy = PrivacyHandlers(services.directory, services.database, services.privacy)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, fallback):
+    for group in (onboarding, lessons, checkin, privacy, fallback):
         group.register(application)
     for group_with_flows in (onboarding, lessons, checkin):
         group_with_flows.register_flows(flows)
