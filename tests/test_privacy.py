@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
@@ -55,6 +56,17 @@ def test_every_column_that_points_at_a_person_is_exported_and_forgotten() -> Non
             if foreign_key.column.table.name == "people":
                 person_columns.add((table.name, foreign_key.parent.name))
     assert person_columns == set(PERSON_COLUMNS)
+
+
+async def test_help_tells_everyone_how_to_see_and_erase_their_data(
+    bot: ChatHarness, telegram: FakeTelegram
+) -> None:
+    stranger = telegram.user("Lotte", language_code="en")
+    help_text = (await bot.send(stranger, "/help"))[-1].text
+    assert "/mydata – everything I keep about you, in one file" in help_text
+    assert "/forget – have your data erased" in help_text
+    commands = [c["command"] for c in telegram.commands["nl"]]
+    assert commands[-3:] == ["mydata", "forget", "cancel"]
 
 
 # --- the scene: a coordinator who has left traces everywhere ------------------------------------
@@ -465,6 +477,24 @@ async def test_logs_at_info_hold_no_message_texts_and_no_token(
     assert settings.telegram_bot_token.get_secret_value() not in logged
     for secret in ("wethouder", "geheim bericht", "geheimewoorden", "Verborgen", "Geheimzinnig"):
         assert secret not in logged
+
+
+async def test_a_database_error_does_not_carry_what_people_typed(services: PlainServices) -> None:
+    """The error handler logs tracebacks; SQLAlchemy puts a statement's parameters (a typed
+    lesson, an answer) into its error messages unless the engine hides them."""
+    await services.person(901, "Lotte")
+    twin = Person(
+        telegram_user_id=901,  # taken: the insert fails
+        display_name="Vertrouwelijke tekst van Lotte",
+        created_at=services.clock(),
+        updated_at=services.clock(),
+    )
+    async with services.together() as session:
+        session.add(twin)
+        with pytest.raises(DBAPIError) as failure:
+            await session.flush()
+        await session.rollback()
+    assert "Vertrouwelijke" not in str(failure.value)
 
 
 def test_the_command_line_keeps_httpx_request_urls_out_of_info_logs() -> None:
