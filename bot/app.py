@@ -155,8 +155,8 @@ def build_application(
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
         # up (the courier skips a round while the previous one is still sending).
         context.application.create_task(services.courier.cycle(context.bot), name="check-in round")
-        # Answers past their retention period: claimed once a day in the database, so this
-        # costs one small insert per round until the day's run is done.
+        # Answers past their retention period, at most once a day: the day's first round claims
+        # the job in the database (one instance wins); later rounds skip it without a query.
         if services.privacy.retention_due_today():
             context.application.create_task(
                 services.privacy.delete_expired_answers(), name="answer retention"

@@ -67,7 +67,10 @@ class BotApiServer:
         params = decode_params(raw)
         if method.lower() == "getupdates":
             return _json(200, {"ok": True, "result": await self._get_updates(params)})
-        status, body = self.telegram.answer(method, params, uploads or None)
+        if uploads:
+            status, body = self.telegram.answer(method, params, uploads)
+        else:
+            status, body = self.telegram.answer(method, params)
         return _json(status, body)
 
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
