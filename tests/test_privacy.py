@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
+from telegram import Bot
+from telegram.error import BadRequest
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
@@ -37,6 +39,7 @@ from storage.models import (
     RunStatus,
 )
 from storage.privacy import PERSON_COLUMNS, Retention
+from tests.support.bot_api_server import BotApiServer
 from tests.support.checkins import ANSWERS
 from tests.support.db import rows
 from tests.support.flows import create_team, join
@@ -344,6 +347,27 @@ def test_the_fake_bot_api_checks_documents_as_telegram_does() -> None:
     assert send(None) == (400, "Bad Request: there is no document in the request")
     status, _ = telegram.answer("sendMessage", {"chat_id": person.id, "text": "x"}, {"a": good})
     assert status == 400
+
+
+async def test_a_document_crosses_a_real_http_connection_as_multipart() -> None:
+    """The same strict checks behind the local Bot API server, with PTB's own HTTP client."""
+    telegram = FakeTelegram()
+    person = telegram.user("Simon")
+    telegram.message_update(person, "hallo")
+    async with (
+        BotApiServer(telegram, "42:HTTP-TOKEN") as server,
+        Bot("42:HTTP-TOKEN", base_url=server.base_url) as real_bot,
+    ):
+        await real_bot.send_document(
+            person.id, b'{"naam": "Simon"}', filename="gegevens.json", caption="Je gegevens"
+        )
+        with pytest.raises(BadRequest, match="caption is too long"):
+            await real_bot.send_document(
+                person.id, b"{}", filename="gegevens.json", caption="x" * 1025
+            )
+    [message] = telegram.messages[person.id]
+    assert message.document == Upload("gegevens.json", b'{"naam": "Simon"}', "application/json")
+    assert message.text == "Je gegevens"
 
 
 # --- retention --------------------------------------------------------------------------------
