@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -80,6 +81,14 @@ class Services:
     @property
     def engine(self) -> AsyncEngine:
         return self.database.engine
+
+    async def scheduled_round(self, bot: ExtBot[Any]) -> None:
+        """What the repeating job does: a check-in round, then the daily housekeeping."""
+        await self.courier.cycle(bot)
+        # Answers past their retention period, at most once a day: the day's first round claims
+        # the job in the database (one instance wins); later rounds skip it without a query.
+        if self.privacy.retention_due_today():
+            await self.privacy.delete_expired_answers()
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
@@ -154,13 +163,9 @@ def build_application(
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
         # up (the courier skips a round while the previous one is still sending).
-        context.application.create_task(services.courier.cycle(context.bot), name="check-in round")
-        # Answers past their retention period, at most once a day: the day's first round claims
-        # the job in the database (one instance wins); later rounds skip it without a query.
-        if services.privacy.retention_due_today():
-            context.application.create_task(
-                services.privacy.delete_expired_answers(), name="answer retention"
-            )
+        context.application.create_task(
+            services.scheduled_round(context.bot), name="check-in round"
+        )
 
     builder = (
         ApplicationBuilder()

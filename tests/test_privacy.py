@@ -443,6 +443,29 @@ async def test_answers_past_retention_go_and_the_figures_stay(services: PlainSer
     assert (report.ran, report.runs) == (True, 0)
 
 
+async def test_the_scheduled_round_deletes_expired_answers_once_a_day(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, clock: FakeClock, settings: Settings
+) -> None:
+    code = await create_team(bot, admin, "Rattenaanpak Noord")
+    simon = telegram.user("Simon")
+    await join(bot, simon, code)
+    await bot.send(admin, "/checkin now")
+    await bot.round()
+    await bot.press(simon, "4 ")
+    clock.advance(timedelta(days=2))
+    await bot.round()  # closes the check-in
+    [run] = await rows(settings, CheckinRun, CheckinRun.kind == RunKind.MANUAL)
+    assert run.status is RunStatus.CLOSED
+    assert len(await rows(settings, CheckinAnswer)) == 1
+
+    clock.advance(timedelta(days=365 * 2 + 7))
+    await bot.services.scheduled_round(bot.application.bot)
+    assert await rows(settings, CheckinAnswer) == []
+    [run] = await rows(settings, CheckinRun, CheckinRun.kind == RunKind.MANUAL)
+    assert (run.prompted_count, run.answered_count, run.mood_count, run.mood_total) == (1, 1, 1, 4)
+    assert not bot.services.privacy.retention_due_today()
+
+
 async def test_an_open_check_in_keeps_its_answers_however_old(services: PlainServices) -> None:
     person = await services.person(801, "Lid")
     team, _ = await services.team("Team open", members=(person,))
