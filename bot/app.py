@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -20,6 +21,7 @@ from bot.handlers.errors import make_error_handler
 from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
+from bot.handlers.privacy import PrivacyHandlers
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
@@ -27,6 +29,7 @@ from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService
+from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
@@ -54,6 +57,8 @@ MENU_COMMANDS = (
     "linkgroup",
     "timezone",
     "language",
+    "mydata",
+    "forget",
     "cancel",
 )
 # How often the check-in round runs: opens due check-ins, sends waves, reminders, closes.
@@ -71,10 +76,19 @@ class Services:
     checkin_settings: CheckinSettings
     courier: CheckinCourier
     lessons: LessonService
+    privacy: PrivacyService
 
     @property
     def engine(self) -> AsyncEngine:
         return self.database.engine
+
+    async def scheduled_round(self, bot: ExtBot[Any]) -> None:
+        """What the repeating job does: a check-in round, then the daily housekeeping."""
+        await self.courier.cycle(bot)
+        # Answers past their retention period, at most once a day: the day's first round claims
+        # the job in the database (one instance wins); later rounds skip it without a query.
+        if self.privacy.retention_due_today():
+            await self.privacy.delete_expired_answers()
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
@@ -106,6 +120,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
             ZoneInfo(settings.steunpunt_timezone),
         ),
         lessons=lessons,
+        privacy=PrivacyService(database, clock, settings.answer_retention_months),
     )
 
 
@@ -153,7 +168,9 @@ def build_application(
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
         # up (the courier skips a round while the previous one is still sending).
-        context.application.create_task(services.courier.cycle(context.bot), name="check-in round")
+        context.application.create_task(
+            services.scheduled_round(context.bot), name="check-in round"
+        )
 
     builder = (
         ApplicationBuilder()
@@ -191,13 +208,14 @@ def build_application(
         services.courier,
         zone,
     )
+    privacy = PrivacyHandlers(services.directory, services.database, services.privacy)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, fallback):
+    for group in (onboarding, lessons, checkin, privacy, fallback):
         group.register(application)
     for group_with_flows in (onboarding, lessons, checkin):
         group_with_flows.register_flows(flows)

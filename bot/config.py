@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     steunpunt_admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     steunpunt_timezone: str = "Europe/Amsterdam"
     steunpunt_language: Language = "nl"
+    # Raw check-in answers are deleted this many months after their check-in closed (AVG:
+    # keep no longer than needed); participation and mood figures are kept.
+    answer_retention_months: int = Field(default=24, ge=1, le=1200)
 
     @field_validator("steunpunt_admins", mode="before")
     @classmethod
@@ -86,6 +89,7 @@ _FIELD_TO_ENV = {
     "steunpunt_admins": "STEUNPUNT_ADMINS",
     "steunpunt_timezone": "STEUNPUNT_TIMEZONE",
     "steunpunt_language": "STEUNPUNT_LANGUAGE",
+    "answer_retention_months": "ANSWER_RETENTION_MONTHS",
 }
 
 

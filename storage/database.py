@@ -55,7 +55,14 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(raw_url: str | URL, **kwargs: Any) -> AsyncEngine:
     url = parse_database_url(raw_url) if isinstance(raw_url, str) else raw_url
-    engine = create_async_engine(url, pool_pre_ping=url.drivername != "sqlite+aiosqlite", **kwargs)
+    # hide_parameters: a failed statement's error (logged with its traceback) would otherwise
+    # carry its parameters, i.e. what people typed.
+    engine = create_async_engine(
+        url,
+        pool_pre_ping=url.drivername != "sqlite+aiosqlite",
+        hide_parameters=True,
+        **kwargs,
+    )
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
     return engine

@@ -270,6 +270,13 @@ class CheckinRun(Base):
     questions: Mapped[dict[str, Any]]
     reminder_after_minutes: Mapped[int]
     share_answers_in_group: Mapped[bool]
+    # Kept when the raw answers are deleted after the retention period (ANSWER_RETENTION_MONTHS),
+    # so participation and mood figures stay right; None while the answers are still there.
+    answers_deleted_at: Mapped[datetime | None]
+    prompted_count: Mapped[int | None]
+    answered_count: Mapped[int | None]
+    mood_count: Mapped[int | None]
+    mood_total: Mapped[int | None]
 
     # Loaded only on request (with the prompt a member is answering); never lazily.
     team: Mapped[Team] = relationship(lazy="raise", viewonly=True)
@@ -498,3 +505,14 @@ class SavedSearch(Base):
     query: Mapped[str] = mapped_column(String(500))
     filters: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class HousekeepingRun(Base):
+    """A daily job that ran (e.g. deleting answers past retention): the key makes it run once a
+    day, however many instances of the bot are running."""
+
+    __tablename__ = "housekeeping_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2026-11-30", UTC
+    ran_at: Mapped[datetime]

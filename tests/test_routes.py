@@ -137,6 +137,8 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("cs:now:3", routes.SETTINGS_NOW, {"team_id": 3}),
     ("aw:30", routes.AWAY, {"days": 30}),
     ("tz:America/Paramaribo", routes.TIMEZONE, {"zone": "America/Paramaribo"}),
+    ("fg:ok:41", routes.FORGET_CONFIRMED, {"person_id": 41}),
+    ("fg:no", routes.FORGET_CANCEL, {}),
 ]
 
 

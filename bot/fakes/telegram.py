@@ -26,7 +26,9 @@ ALLOWED_TAGS = {
     "tg-spoiler", "span", "blockquote", "tg-emoji",
 }  # fmt: skip
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload through the Bot API
 # Parameters that PTB sends JSON-encoded; everything else is a plain string.
 _JSON_PARAMS = {
     "chat_id", "message_id", "reply_markup", "commands", "scope", "allowed_updates", "offset",
@@ -51,6 +53,15 @@ class Button:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request: (file name, bytes, MIME type) as PTB sends it."""
+
+    file_name: str | None
+    content: bytes
+    mime_type: str | None = None
+
+
 @dataclass
 class BotMessage:
     """A message as its reader sees it (HTML resolved), kept current through edits."""
@@ -58,10 +69,11 @@ class BotMessage:
     chat_id: int
     message_id: int
     html: str
-    text: str
+    text: str  # for a document: its caption
     buttons: list[list[Button]]
     raw: JsonDict
     edits: int = 0
+    document: Upload | None = None
 
     def button_texts(self) -> list[str]:
         return [button.text for row in self.buttons for button in row]
@@ -305,11 +317,18 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
 
-    def answer(self, method: str, params: JsonDict) -> tuple[int, JsonDict]:
-        """Answer one Bot API call as Telegram would: (HTTP status, JSON body)."""
+    def answer(
+        self, method: str, params: JsonDict, uploads: dict[str, Upload] | None = None
+    ) -> tuple[int, JsonDict]:
+        """Answer one Bot API call as Telegram would: (HTTP status, JSON body). `uploads` are
+        the file parts of a multipart request, by field name."""
         self.calls.append(ApiCall(method, params))
         try:
             self._planned_failure(method, params)
+            if method.lower() == "senddocument":
+                return 200, {"ok": True, "result": self._send_document(params, uploads or {})}
+            if uploads:
+                raise ApiError(400, f"Bad Request: {method} takes no files")
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -390,6 +409,54 @@ class FakeTelegram:
         self.outbox.append(message)
         return raw
 
+    def _send_document(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
+        """sendDocument with a new file, as multipart/form-data (the only way the bot sends
+        one: it never re-sends file ids or URLs)."""
+        chat = self._chat(params.get("chat_id"))
+        reference = params.get("document")
+        if isinstance(reference, str) and reference.startswith("attach://"):
+            upload = uploads.get(reference.removeprefix("attach://"))
+        elif reference is None:
+            upload = uploads.get("document")
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if upload is None:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if not upload.file_name:
+            raise ApiError(400, "Bad Request: file name is missing")
+        if not upload.content:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        if len(upload.content) > MAX_UPLOAD_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        html_caption = str(params.get("caption", ""))
+        caption = visible_text(html_caption, params.get("parse_mode"))
+        if len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        buttons = _buttons(params.get("reply_markup"))
+        raw: JsonDict = {
+            "message_id": next(self._message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": chat,
+            "from": self.bot_json(),
+            "document": {
+                "file_id": f"document-{len(self.outbox) + 1}",
+                "file_unique_id": f"unique-{len(self.outbox) + 1}",
+                "file_name": upload.file_name,
+                "mime_type": upload.mime_type or "application/octet-stream",
+                "file_size": len(upload.content),
+            },
+        }
+        if caption:
+            raw["caption"] = caption
+        if params.get("reply_markup"):
+            raw["reply_markup"] = params["reply_markup"]
+        message = BotMessage(
+            chat["id"], raw["message_id"], html_caption, caption, buttons, raw, document=upload
+        )
+        self.messages.setdefault(chat["id"], []).append(message)
+        self.outbox.append(message)
+        return raw
+
     def _find_message(self, params: JsonDict) -> BotMessage:
         chat = self._chat(params.get("chat_id"))
         for message in self.messages.get(chat["id"], []):
@@ -458,5 +525,20 @@ class FakeBotRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = decode_params(request_data.json_parameters) if request_data else {}
-        status, body = self.telegram.answer(api_method, params)
+        uploads = None
+        if request_data is not None and request_data.contains_files:
+            uploads = {name: _upload(part) for name, part in request_data.multipart_data.items()}
+        # Two arguments when there is no file, as tests that wrap `answer` expect.
+        if uploads is None:
+            status, body = self.telegram.answer(api_method, params)
+        else:
+            status, body = self.telegram.answer(api_method, params, uploads)
         return status, json.dumps(body).encode()
+
+
+def _upload(part: object) -> Upload:
+    """A multipart file part as PTB hands it over: (file name, content, MIME type)."""
+    if not isinstance(part, tuple) or len(part) != 3 or not isinstance(part[1], bytes):
+        raise ApiError(400, "Bad Request: a file part is not a file")
+    file_name, content, mime_type = part
+    return Upload(file_name, content, mime_type)

@@ -135,6 +135,7 @@ class OnboardingHandlers(HandlerGroup):
             sections.append(t(lang, "help.member"))
         elif not actor.is_admin:
             sections.append(t(lang, "help.newcomer"))
+        sections.append(t(lang, "help.privacy"))
         sections.append(t(lang, "help.everyone"))
         return Safe("\n\n".join([t(lang, "help.title"), *sections]))
 

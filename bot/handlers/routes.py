@@ -232,4 +232,11 @@ SETTINGS_NOW = _route("cs:now", number("team_id"))
 AWAY = _route("aw", number("days", 3))
 TIMEZONE = _route("tz", text("zone", MAX_CALLBACK_BYTES - len("tz:")))
 
+# --- privacy -------------------------------------------------------------------------------------
+
+# The person's own id: a confirmation pressed by anyone else (or after they were forgotten, when
+# they are a new person) does nothing.
+FORGET_CONFIRMED = _route("fg:ok", number("person_id"))
+FORGET_CANCEL = _route("fg:no")
+
 ROUTES: tuple[Route, ...] = tuple(_declared)

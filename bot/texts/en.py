@@ -423,4 +423,27 @@ TEXTS: dict[str, str] = {
     "checkin.edit_closed": "This check-in has closed already; your answer stays as it was.",
     "edit.ignored": "You edited a message. I do not read edits; feel free to send it again as a "
     "new message.",
+    # --- privacy ---
+    "command.mydata": "Everything I keep about you, as a file",
+    "command.forget": "Erase your data",
+    "help.privacy": "/mydata – everything I keep about you, in one file\n"
+    "/forget – have your data erased",
+    "mydata.caption": "Everything Steunpunt keeps about you, in one file (JSON, readable in any "
+    "text editor). /forget erases it.",
+    "forget.ask": "<b>Erase your data?</b>\n\nIf you confirm, I erase your name, username and "
+    "Telegram number, your memberships (you leave your teams), all your check-in answers, your "
+    "actions, your lessons that were kept in your team or not decided yet, your ‘recognisable’ "
+    "votes and your searches.\n\nLessons you shared with the city log stay, but "
+    "<b>anonymous</b> and with no link to you. What you wrote under ‘we tried this’ stays with "
+    "that team, without your name.\n\nThis cannot be undone. Want a copy first? Send /mydata "
+    "first.",
+    "forget.sole_coordinator": "⚠️ You are the only coordinator of {teams}. After erasing, only "
+    "a steunpunt admin can run that team. If you don't want that, first make someone else "
+    "coordinator with /team.",
+    "forget.confirm": "🗑 Yes, erase my data",
+    "forget.cancel": "No, erase nothing",
+    "forget.cancelled": "All right, I erased nothing.",
+    "forget.done": "🗑 Your data is erased. {kept}\n\nIf you write to me again later, you are "
+    "someone new to me. You can delete this chat itself in Telegram.",
+    "forget.kept": "{count} shared lesson(s) stay in the city log, anonymous.",
 }

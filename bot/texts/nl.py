@@ -424,4 +424,27 @@ TEXTS: dict[str, str] = {
     "checkin.edit_closed": "Deze check-in is al gesloten; je antwoord blijft zoals het was.",
     "edit.ignored": "Je hebt een bericht aangepast. Aanpassingen lees ik niet; stuur het gerust "
     "opnieuw als nieuw bericht.",
+    # --- privacy ---
+    "command.mydata": "Alles wat ik over je bewaar, als bestand",
+    "command.forget": "Je gegevens wissen",
+    "help.privacy": "/mydata – alles wat ik over je bewaar, in één bestand\n"
+    "/forget – je gegevens laten wissen",
+    "mydata.caption": "Alles wat Steunpunt over je bewaart, in één bestand (JSON, leesbaar met "
+    "elke teksteditor). Wissen kan met /forget.",
+    "forget.ask": "<b>Je gegevens wissen?</b>\n\nAls je bevestigt, wis ik je naam, "
+    "gebruikersnaam en Telegram-nummer, je lidmaatschappen (je stopt bij je teams), al je "
+    "check-in-antwoorden, je acties, je lessen die alleen in je team stonden of waarover je nog "
+    "niet had gekozen, je ‘herkenbaar’-stemmen en je zoekopdrachten.\n\nLessen die je met het "
+    "stedelijk steunpunt deelde blijven staan, maar <b>anoniem</b> en zonder verband met jou. "
+    "Wat je schreef bij ‘wij probeerden dit’ blijft bij dat team, zonder je naam.\n\n"
+    "Dit kan niet ongedaan worden gemaakt. Wil je eerst een kopie? Stuur dan eerst /mydata.",
+    "forget.sole_coordinator": "⚠️ Je bent de enige coördinator van {teams}. Na het wissen kan "
+    "alleen een steunpunt-beheerder dat team nog beheren. Wil je dat niet, benoem dan eerst "
+    "iemand anders tot coördinator met /team.",
+    "forget.confirm": "🗑 Ja, wis mijn gegevens",
+    "forget.cancel": "Nee, niets wissen",
+    "forget.cancelled": "Goed, ik heb niets gewist.",
+    "forget.done": "🗑 Je gegevens zijn gewist. {kept}\n\nStuur je me later weer een bericht, "
+    "dan ben je voor mij iemand nieuw. Deze chat zelf kun je in Telegram verwijderen.",
+    "forget.kept": "{count} gedeelde les(sen) blijven anoniem in het stedelijk steunpunt staan.",
 }

@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.fakes.telegram import FakeTelegram, JsonDict, decode_params
+from bot.fakes.telegram import FakeTelegram, JsonDict, Upload, decode_params
 
 DEFAULT_LIMIT = 100
 UNAUTHORIZED: JsonDict = {"ok": False, "error_code": 401, "description": "Unauthorized"}
@@ -63,10 +63,14 @@ class BotApiServer:
         if request.match_info["token"] != self.token:
             return _json(401, UNAUTHORIZED)
         method = request.match_info["method"]
-        params = decode_params(await _raw_params(request))
+        raw, uploads = await _raw_params(request)
+        params = decode_params(raw)
         if method.lower() == "getupdates":
             return _json(200, {"ok": True, "result": await self._get_updates(params)})
-        status, body = self.telegram.answer(method, params)
+        if uploads:
+            status, body = self.telegram.answer(method, params, uploads)
+        else:
+            status, body = self.telegram.answer(method, params)
         return _json(status, body)
 
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
@@ -77,16 +81,19 @@ class BotApiServer:
         return await self.telegram.next_updates(offset, limit, timeout)
 
 
-async def _raw_params(request: web.Request) -> dict[str, str]:
-    """Query string and form fields (urlencoded or multipart) as strings; file parts are skipped."""
+async def _raw_params(request: web.Request) -> tuple[dict[str, str], dict[str, Upload]]:
+    """Query string and form fields (urlencoded or multipart) as strings, and the file parts."""
     raw = dict(request.query)
+    uploads: dict[str, Upload] = {}
     if request.can_read_body:
         for key, value in (await request.post()).items():
             if isinstance(value, str):
                 raw[key] = value
             elif isinstance(value, bytes):
                 raw[key] = value.decode()
-    return raw
+            elif isinstance(value, web.FileField):
+                uploads[key] = Upload(value.filename, value.file.read(), value.content_type)
+    return raw, uploads
 
 
 def _json(status: int, body: Any) -> web.Response:

@@ -24,6 +24,7 @@ from bot.services.common import Actor, ServiceError
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService
+from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
 from bot.services.team_setup import TeamSetup
 from storage.database import Database
@@ -53,6 +54,7 @@ class PlainServices:
     checkins: CheckinService
     sprints: SprintService
     checkin_settings: CheckinSettings
+    privacy: PrivacyService
     admin_id: int  # the Telegram id of a steunpunt admin in the settings
 
     def together(self) -> AbstractAsyncContextManager[AsyncSession]:
@@ -129,6 +131,7 @@ async def plain_services(
             checkins=built.checkins,
             sprints=built.sprints,
             checkin_settings=built.checkin_settings,
+            privacy=built.privacy,
             admin_id=min(settings.steunpunt_admins),
         )
     finally:
