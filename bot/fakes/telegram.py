@@ -120,7 +120,9 @@ class _VisibleText(HTMLParser):
     """Turns Telegram HTML into the text a reader sees, rejecting what Telegram rejects."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        # Entities are kept as written and resolved at the end, so a "<" in the data is one
+        # that was typed as is: Telegram refuses it as the start of a tag.
+        super().__init__(convert_charrefs=False)
         self.parts: list[str] = []
         self.open: list[str] = []
 
@@ -137,7 +139,20 @@ class _VisibleText(HTMLParser):
         self.open.pop()
 
     def handle_data(self, data: str) -> None:
+        if "<" in data:
+            raise ApiError(400, 'Bad Request: can\'t parse entities: unsupported start tag ""')
         self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
+
+    def _markup(self, data: str) -> None:
+        raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported tag "<{data[:10]}"')
+
+    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
 
 
 def visible_text(text: str, parse_mode: str | None) -> str:
@@ -151,6 +166,12 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     if parser.open:
         raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
     return html.unescape("".join(parser.parts))
+
+
+def _check_length(text: str) -> None:
+    """Telegram counts the visible text in UTF-16 code units (an emoji like 😄 counts two)."""
+    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
 
 
 def _buttons(markup: JsonDict | None) -> list[list[Button]]:
@@ -373,8 +394,7 @@ class FakeTelegram:
         text = visible_text(html_text, params.get("parse_mode"))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+        _check_length(text)
         buttons = _buttons(params.get("reply_markup"))
         raw: JsonDict = {
             "message_id": next(self._message_ids),
@@ -403,6 +423,7 @@ class FakeTelegram:
         text = visible_text(html_text, params.get("parse_mode"))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
+        _check_length(text)
         markup = params.get("reply_markup")
         if html_text == message.html and markup == message.raw.get("reply_markup"):
             raise ApiError(400, "Bad Request: message is not modified")

@@ -22,6 +22,7 @@ from bot.handlers.lesson_views import (
     card_message,
     decided_message,
     filter_choices,
+    full_lesson_text,
     manage_message,
     notice_text,
     overview_message,
@@ -87,6 +88,7 @@ class LessonHandlers(HandlerGroup):
             (routes.LESSON_ENDORSE, self.endorse),
             (routes.LESSON_ADOPT, self.ask_adoption),
             (routes.LESSON_HIDE, self.ask_hide_reason),
+            (routes.LESSON_READ, self.read),
         ):
             application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
@@ -188,6 +190,13 @@ class LessonHandlers(HandlerGroup):
         if not view.is_author:
             raise ServiceError("lesson.not_author")
         await self.reply(update, *manage_message(actor.language, view, self.zone))
+        return None
+
+    @with_actor
+    async def read(self, update: Update, context: Context, actor: Actor) -> str | None:
+        """A lesson a list showed shortened, whole, as a new message."""
+        view = await self.lessons.read(actor, routes.LESSON_READ.args(context).int("lesson_id"))
+        await self.reply(update, full_lesson_text(actor.language, view, self.zone))
         return None
 
     @with_actor

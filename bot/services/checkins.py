@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.common import Actor, Clock, Language, ServiceError, check_length
 from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
 from bot.services.lessons import LessonCard, LessonService
@@ -574,6 +574,8 @@ class CheckinService:
         attachment: tuple[str, str] | None = None,
         action_status: ActionStatus | None = None,
     ) -> Outcome:
+        if text is not None:
+            check_length(text)  # refused before anything is stored; the person keeps their text
         now = self._clock()
         async with self._db.unit_of_work() as session:
             prompt, run = await self._own_prompt(session, actor, prompt_id)
