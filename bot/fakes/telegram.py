@@ -26,6 +26,7 @@ ALLOWED_TAGS = {
     "tg-spoiler", "span", "blockquote", "tg-emoji",
 }  # fmt: skip
 MAX_TEXT = 4096
+MAX_TOAST = 200
 MAX_CALLBACK_DATA = 64
 # Parameters that PTB sends JSON-encoded; everything else is a plain string.
 _JSON_PARAMS = {
@@ -376,6 +377,9 @@ class FakeTelegram:
         return True
 
     def _api_answercallbackquery(self, params: JsonDict) -> bool:
+        # A toast is plain text (no parse mode) of at most 200 characters.
+        if len(str(params.get("text", "")).encode("utf-16-le")) // 2 > MAX_TOAST:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.callback_answers.append(params)
         return True
 

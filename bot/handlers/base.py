@@ -17,7 +17,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory
 from bot.texts import Safe, t
-from bot.texts.formatting import fit, split_message
+from bot.texts.formatting import fit, split_message, toast_text
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
             # keeps the button spinning.
             if query is not None:
                 try:
-                    await query.answer(toast)
+                    await query.answer(None if toast is None else toast_text(toast))
                 except TelegramError:  # e.g. the press is too old to answer; nothing to show
                     logger.debug("could not answer callback query", exc_info=True)
 

@@ -14,6 +14,7 @@ from bot.services.common import Language, text_length
 from bot.texts import Safe, t
 
 MESSAGE_LIMIT = 4096
+TOAST_LIMIT = 200  # the short notice a pressed button shows: plain text
 ELLIPSIS = "…"
 # One piece of Telegram HTML: a tag, an entity, a run of plain text, or a lone sign.
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^<&]+|[<&]")
@@ -141,6 +142,17 @@ def fit(markup: str, limit: int = MESSAGE_LIMIT) -> Safe:
     kept.append(ELLIPSIS)
     kept.extend(f"</{name}>" for name in reversed(open_tags))
     return Safe("".join(kept))
+
+
+def plain_text(markup: str) -> str:
+    """A catalog text (HTML, typed parts escaped) as plain text, for the places Telegram shows
+    without HTML: button labels and toasts."""
+    return html.unescape("".join(token for token in _tokens(markup) if _tag(token) is None))
+
+
+def toast_text(markup: str) -> str:
+    """The plain text a pressed button's toast shows, shortened to what Telegram allows."""
+    return shorten(plain_text(markup), TOAST_LIMIT)
 
 
 def _paragraphs(markup: str) -> list[str]:
