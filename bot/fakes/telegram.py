@@ -150,10 +150,22 @@ class _VisibleText(HTMLParser):
     def handle_charref(self, name: str) -> None:
         self.parts.append(f"&#{name};")
 
-    def _markup(self, data: str) -> None:
+    @staticmethod
+    def _refuse(data: str) -> None:
         raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported tag "<{data[:10]}"')
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
+    # Comments, declarations and processing instructions are no Telegram tags either.
+    def handle_comment(self, data: str) -> None:
+        self._refuse(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._refuse(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._refuse(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._refuse(data)
 
 
 def visible_text(text: str, parse_mode: str | None) -> str:
