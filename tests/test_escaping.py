@@ -171,3 +171,31 @@ async def test_what_people_type_is_shown_as_typed(
 
     assert refused_sends(telegram) == []
     assert not [m for m in telegram.outbox if m.text.startswith("Sorry, daar ging iets mis")]
+
+
+async def test_a_custom_question_that_looks_like_a_catalog_key_is_shown_as_typed(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, clock: FakeClock
+) -> None:
+    code = await create_team(bot, admin, "Rattenaanpak Noord")
+    coordinator, simon = telegram.user("Mostafa"), telegram.user("Simon")
+    await join(bot, coordinator, code)
+    await join(bot, simon, code)
+    await bot.send(admin, "/team")
+    await bot.press(admin, "⭐ Mostafa")
+    group = telegram.group("Groep")
+    await bot.send(coordinator, "/linkgroup", chat=group)
+    await bot.send(coordinator, "/checkin")
+    await bot.press(coordinator, "👥 Antwoorden in groep: uit")
+    await bot.press(coordinator, "📝 Standaard")
+    await bot.send(coordinator, "question.x\nWat ging goed?")
+    await bot.round()
+    clock.now = MONDAY_0930
+    await bot.round()
+    await bot.press(simon, "4 ")
+    assert "question.x" in bot.last_to(simon).text
+    await bot.send(simon, "Antwoord een")
+    await bot.send(simon, "Antwoord twee")
+    clock.now = MONDAY_0930 + timedelta(hours=24)
+    await bot.round()
+    closed = bot.last_to(group).text
+    assert "question.x\n• Simon: Antwoord een" in closed

@@ -5,6 +5,7 @@ texts built to fit Telegram's 4,096 characters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -199,3 +200,43 @@ async def test_every_typed_text_has_the_same_limit(
     assert bot.last_to(erica).text.startswith(too_long(TEXT_LIMIT, 2002))
     await bot.send(erica, long_text("Geprobeerd: "))
     assert bot.last_to(erica).text.startswith("Dank je! Het team achter de les hoort")
+
+
+async def test_a_long_action_is_asked_about_and_answered_within_one_message(
+    bot: ChatHarness, people: People, clock: FakeClock
+) -> None:
+    simon = people.simon
+    clock.now = MONDAY_0930
+    await bot.round()
+    await bot.press(simon, "4 ")
+    for answer in ANSWERS[:4]:
+        await bot.send(simon, answer)
+    action = long_text("Volgende stap: ")
+    await bot.send(simon, action)
+    clock.now = MONDAY_0930 + timedelta(days=7)
+    await bot.round()
+    await bot.press(simon, "4 ")
+    asked = bot.last_to(simon)
+    assert action in asked.text
+    assert telegram_length(asked) <= 4096
+    replies = await bot.press(simon, "Gedaan")
+    assert replies[0].text.startswith(asked.text)  # the question stays, the answer below it
+    assert telegram_length(replies[0]) <= 4096
+    assert replies[0].text.endswith("…: Gedaan")
+
+
+async def test_a_person_in_many_teams_gets_start_in_several_messages(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram
+) -> None:
+    """A list no view bounds (every team a person is in) is split between paragraphs."""
+    member = telegram.user("Simon")
+    names = [f"Team {n:02} " + "van de buurt " * 7 for n in range(40)]
+    for name in names:
+        await join(bot, member, await create_team(bot, admin, name.strip()))
+    replies = await bot.send(member, "/start")
+    assert len(replies) > 1
+    assert all(telegram_length(m) <= 4096 for m in replies)
+    assert replies[0].text.startswith("Hallo Simon!")
+    shown = "\n".join(m.text for m in replies)
+    assert all(name.strip() in shown for name in names)
+    assert "/help" in replies[-1].text

@@ -22,7 +22,7 @@ from bot.services.templates import (
     questions_for,
     questions_from_json,
 )
-from bot.texts import Safe, escaped, t
+from bot.texts import CATALOGS, Safe, escaped, t
 from bot.texts.formatting import (
     MESSAGE_LIMIT,
     fit_texts,
@@ -35,6 +35,7 @@ from storage.models import RunKind
 MOOD_FACES = {1: "😫", 2: "😕", 3: "😐", 4: "🙂", 5: "😄"}
 ACTION_CHOICES = ("done", "partly", "dropped")
 NAMES_LIMIT = 1000
+ANSWERED_ACTION = 200
 
 
 def format_moment(language: Language, moment: datetime, zone: ZoneInfo) -> Safe:
@@ -131,7 +132,7 @@ def answered_line(language: Language, step: StepView, mood: int | None, choice: 
     return t(
         language,
         "checkin.action_answered",
-        action=step.action_text or "",
+        action=shorten(step.action_text or "", ANSWERED_ACTION),  # shown whole just above
         choice=t(language, f"action.{choice}"),
     )
 
@@ -219,7 +220,9 @@ def closed_group_message(language: Language, closed: ClosedRun) -> Safe:
             lines = []
             if label != current:
                 current = label
-                shown = t(language, label) if label.startswith("question.") else label
+                # A built-in question's catalog key, or a coordinator's own words (which may
+                # look like a key, e.g. "question.x": those are shown as typed).
+                shown = t(language, label) if label in CATALOGS["nl"] else label
                 lines.append(f"<b>{t(language, 'closed.question', question=shown)}</b>")
             lines.append(t(language, "closed.answer", person=person, answer=answer))
             size += sum(visible_length(line) + 1 for line in lines)

@@ -21,6 +21,7 @@ from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import (
     card_message,
     decided_message,
+    excerpt,
     filter_choices,
     full_lesson_text,
     manage_message,
@@ -296,7 +297,12 @@ class LessonHandlers(HandlerGroup):
         view = await self.lessons.ask_adoption(actor, lesson_id)
         await self.reply(
             update,
-            t(actor.language, "lesson.ask_adoption", lesson=view.text[:200], team=view.team_name),
+            t(
+                actor.language,
+                "lesson.ask_adoption",
+                lesson=excerpt(view.text, 200),
+                team=view.team_name,
+            ),
         )
         return None
 

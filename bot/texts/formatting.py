@@ -155,9 +155,9 @@ def toast_text(markup: str) -> str:
     return shorten(plain_text(markup), TOAST_LIMIT)
 
 
-def _paragraphs(markup: str) -> list[str]:
-    """The message split at its blank lines, where no tag is open."""
-    paragraphs: list[str] = []
+def _pieces(markup: str, separator: str) -> list[str]:
+    """The message split at `separator` (a blank line, or a line end) where no tag is open."""
+    pieces: list[str] = []
     current: list[str] = []
     depth = 0
     for token in _tokens(markup):
@@ -166,33 +166,43 @@ def _paragraphs(markup: str) -> list[str]:
             depth = max(0, depth - 1) if tag[1] else depth + 1
             current.append(token)
             continue
-        if depth == 0 and "\n\n" in token:
-            pieces = token.split("\n\n")
-            current.append(pieces[0])
-            for piece in pieces[1:]:
-                paragraphs.append("".join(current))
-                current = [piece]
+        if depth == 0 and separator in token:
+            parts = token.split(separator)
+            current.append(parts[0])
+            for part in parts[1:]:
+                pieces.append("".join(current))
+                current = [part]
             continue
         current.append(token)
-    paragraphs.append("".join(current))
-    return [p for p in paragraphs if p.strip()]
+    pieces.append("".join(current))
+    return [piece for piece in pieces if piece.strip()]
 
 
-def split_message(markup: str, limit: int = MESSAGE_LIMIT) -> list[Safe]:
-    """A long message as several that each fit, split between paragraphs (a paragraph too long
-    on its own is shortened with "…")."""
+def _pack(markup: str, limit: int, separators: tuple[str, ...]) -> list[str]:
+    """Pieces of at most `limit`, split at the first separator that helps (blank lines, then
+    line ends); a single line too long is shortened."""
     if visible_length(markup) <= limit:
-        return [Safe(markup)]
-    messages: list[Safe] = []
+        return [markup]
+    if not separators:
+        return [fit(markup, limit)]
+    separator, rest = separators[0], separators[1:]
+    messages: list[str] = []
     current = ""
-    for paragraph in _paragraphs(markup):
-        joined = f"{current}\n\n{paragraph}" if current else paragraph
+    for piece in _pieces(markup, separator):
+        joined = f"{current}{separator}{piece}" if current else piece
         if visible_length(joined) <= limit:
             current = joined
             continue
         if current:
-            messages.append(Safe(current))
-        current = fit(paragraph, limit)
+            messages.append(current)
+        *whole, current = _pack(piece, limit, rest)
+        messages += whole
     if current:
-        messages.append(Safe(current))
+        messages.append(current)
     return messages
+
+
+def split_message(markup: str, limit: int = MESSAGE_LIMIT) -> list[Safe]:
+    """A long message as several that each fit, split between paragraphs (a paragraph too long
+    on its own between its lines; a line too long on its own is shortened with "…")."""
+    return [Safe(part) for part in _pack(markup, limit, ("\n\n", "\n"))]
