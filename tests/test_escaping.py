@@ -134,6 +134,12 @@ async def test_what_people_type_is_shown_as_typed(
     assert question in closed
     assert f"Simon {typed}: {answer}" in closed
 
+    # The team's lessons and lists of teams.
+    await bot.send(coordinator, "/lessons")
+    assert f"{lesson} — Simon {typed}" in bot.last_to(coordinator).text
+    await bot.send(simon, "/start")
+    assert team_name in bot.last_to(simon).text
+
     # The city log: search results, recognition and adoption told to the team.
     page = (await bot.send(erica, "/search ratten"))[-1]
     for text in (lesson, advice, team_name, f"door Simon {typed}"):
