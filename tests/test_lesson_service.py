@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import event
 
 from bot.fakes.clock import FakeClock
-from bot.services.common import Actor
+from bot.services.common import TEXT_LIMIT, Actor
 from bot.services.conversations import AdoptState, AdviceState, HideState, LessonState, SearchState
 from bot.services.lessons import (
-    LESSON_MAX,
     PAGE_SIZE,
     AskText,
     Choice,
@@ -95,7 +94,7 @@ WRITING_REFUSALS = [
     ("simon", "Iets geleerd", "lesson.not_member"),  # West's member, writing for Noord
     ("admin", "Iets geleerd", "lesson.not_member"),  # admins run teams, they are not in them
     ("jesse", "   ", "lesson.empty"),
-    ("jesse", "x" * (LESSON_MAX + 1), "lesson.too_long"),
+    ("jesse", "x" * (TEXT_LIMIT + 1), "text.too_long"),
 ]
 
 
@@ -119,8 +118,8 @@ async def test_a_written_lesson_stays_in_the_team_until_its_author_decides(
         clock.now,
     )
     assert (
-        len((await services.lessons.write(city.jesse, city.noord.id, "x" * LESSON_MAX)).lesson.text)
-        == LESSON_MAX
+        len((await services.lessons.write(city.jesse, city.noord.id, "x" * TEXT_LIMIT)).lesson.text)
+        == TEXT_LIMIT
     )
     for who, text, key in WRITING_REFUSALS:
         await refused(key, services.lessons.write(getattr(city, who), city.noord.id, text))
@@ -548,7 +547,7 @@ async def test_the_lesson_flow_in_one_team(services: PlainServices) -> None:
     assert state == LessonState("text", west.id)
     assert isinstance(await services.lessons.give_text(simon, state, "  "), AskText)
     assert await services.conversations.get(simon.person_id) == state  # still asking
-    await refused("lesson.too_long", services.lessons.give_text(simon, state, "x" * 2001))
+    await refused("text.too_long", services.lessons.give_text(simon, state, "x" * 2001))
     step = await services.lessons.give_text(simon, state, PERMIT)
     assert isinstance(step, LessonCard)
     assert (step.lesson.team_id, step.lesson.text) == (west.id, PERMIT)

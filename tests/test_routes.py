@@ -102,6 +102,7 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("le:5:0:12", routes.LESSON_ENDORSE, {"search_id": 5, "page": 0, "lesson_id": 12}),
     ("la:12", routes.LESSON_ADOPT, {"lesson_id": 12}),
     ("lh:12", routes.LESSON_HIDE, {"lesson_id": 12}),
+    ("lr:12", routes.LESSON_READ, {"lesson_id": 12}),
     ("ci:m:77:5", routes.CHECKIN_MOOD, {"prompt_id": 77, "mood": 5}),
     (
         "ci:a:77:8:partly",

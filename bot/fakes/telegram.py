@@ -27,6 +27,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_TOAST = 200
 MAX_CALLBACK_DATA = 64
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload through the Bot API
 # Parameters that PTB sends JSON-encoded; everything else is a plain string.
@@ -132,7 +133,9 @@ class _VisibleText(HTMLParser):
     """Turns Telegram HTML into the text a reader sees, rejecting what Telegram rejects."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        # Entities are kept as written and resolved at the end, so a "<" in the data is one
+        # that was typed as is: Telegram refuses it as the start of a tag.
+        super().__init__(convert_charrefs=False)
         self.parts: list[str] = []
         self.open: list[str] = []
 
@@ -149,7 +152,32 @@ class _VisibleText(HTMLParser):
         self.open.pop()
 
     def handle_data(self, data: str) -> None:
+        if "<" in data:
+            raise ApiError(400, 'Bad Request: can\'t parse entities: unsupported start tag ""')
         self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
+
+    @staticmethod
+    def _refuse(data: str) -> None:
+        raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported tag "<{data[:10]}"')
+
+    # Comments, declarations and processing instructions are no Telegram tags either.
+    def handle_comment(self, data: str) -> None:
+        self._refuse(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._refuse(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._refuse(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._refuse(data)
 
 
 def visible_text(text: str, parse_mode: str | None) -> str:
@@ -163,6 +191,12 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     if parser.open:
         raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
     return html.unescape("".join(parser.parts))
+
+
+def _check_length(text: str) -> None:
+    """Telegram counts the visible text in UTF-16 code units (an emoji like 😄 counts two)."""
+    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
 
 
 def _buttons(markup: JsonDict | None) -> list[list[Button]]:
@@ -374,6 +408,9 @@ class FakeTelegram:
         return True
 
     def _api_answercallbackquery(self, params: JsonDict) -> bool:
+        # A toast is plain text (no parse mode) of at most 200 characters.
+        if len(str(params.get("text", "")).encode("utf-16-le")) // 2 > MAX_TOAST:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.callback_answers.append(params)
         return True
 
@@ -392,8 +429,7 @@ class FakeTelegram:
         text = visible_text(html_text, params.get("parse_mode"))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+        _check_length(text)
         buttons = _buttons(params.get("reply_markup"))
         raw: JsonDict = {
             "message_id": next(self._message_ids),
@@ -470,6 +506,7 @@ class FakeTelegram:
         text = visible_text(html_text, params.get("parse_mode"))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
+        _check_length(text)
         markup = params.get("reply_markup")
         if html_text == message.html and markup == message.raw.get("reply_markup"):
             raise ApiError(400, "Bad Request: message is not modified")

@@ -17,6 +17,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory
 from bot.texts import Safe, t
+from bot.texts.formatting import fit, split_message, toast_text
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -149,11 +150,15 @@ class HandlerGroup:
         delivered: AfterSend | None = None,
         undelivered: AfterSend | None = None,
     ) -> None:
-        """Answer in the chat the update came from (after the update's unit of work)."""
+        """Answer in the chat the update came from (after the update's unit of work). A text
+        too long for one message goes as several, split between paragraphs; the buttons and the
+        delivery callbacks go with the last."""
         if update.effective_chat is not None:
-            self._queue(
-                Outgoing(update.effective_chat.id, text, markup, False, delivered, undelivered)
-            )
+            chat_id = update.effective_chat.id
+            *first, last = split_message(text)
+            for part in first:
+                self._queue(Outgoing(chat_id, part))
+            self._queue(Outgoing(chat_id, last, markup, False, delivered, undelivered))
 
     async def edit_or_reply(
         self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
@@ -161,7 +166,7 @@ class HandlerGroup:
         """Replace the message whose button was pressed; else send a new message."""
         query = update.callback_query
         if query is not None and query.message is not None:
-            self._queue(Outgoing(None, text, markup))
+            self._queue(Outgoing(None, fit(text), markup))  # one message can only become one
         else:
             await self.reply(update, text, markup)
 
@@ -178,7 +183,8 @@ class HandlerGroup:
 
     async def notify_text(self, context: Context, telegram_user_id: int, text: str) -> None:
         """Send to someone else; a person who blocked the bot is skipped, not retried."""
-        self._queue(Outgoing(telegram_user_id, text, notice=True))
+        for part in split_message(text):
+            self._queue(Outgoing(telegram_user_id, part, notice=True))
 
     def afterwards(self, task: AfterSend) -> None:
         """Run `task` once the update has committed and its messages are sent."""
@@ -224,7 +230,7 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
             # keeps the button spinning.
             if query is not None:
                 try:
-                    await query.answer(toast)
+                    await query.answer(None if toast is None else toast_text(toast))
                 except TelegramError:  # e.g. the press is too old to answer; nothing to show
                     logger.debug("could not answer callback query", exc_info=True)
 

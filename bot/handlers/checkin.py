@@ -24,11 +24,11 @@ from bot.handlers.base import (
 from bot.handlers.checkin_views import (
     answered_line,
     format_moment,
-    question_text,
     recap_message,
     settings_message,
     sprint_message,
     step_message,
+    typed_question,
 )
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
@@ -310,7 +310,7 @@ class CheckinHandlers(HandlerGroup):
         lang = actor.language
         step = edit.step
         label = (
-            question_text(lang, step.question)
+            typed_question(lang, step.question, 200)
             if step.question is not None
             else t(lang, "recap.mood")
         )

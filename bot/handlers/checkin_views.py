@@ -11,7 +11,7 @@ from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.services.checkin_settings import ScheduleView
 from bot.services.checkins import ClosedRun, Recap, StepView
-from bot.services.common import Language
+from bot.services.common import Language, text_length
 from bot.services.schedule import parse_weekdays
 from bot.services.sprints import SprintOverview
 from bot.services.templates import (
@@ -22,16 +22,20 @@ from bot.services.templates import (
     questions_for,
     questions_from_json,
 )
-from bot.texts import Safe, escaped, t
-from bot.texts.formatting import format_date
+from bot.texts import CATALOGS, Safe, escaped, t
+from bot.texts.formatting import (
+    MESSAGE_LIMIT,
+    fit_texts,
+    format_date,
+    shorten,
+    visible_length,
+)
 from storage.models import RunKind
 
 MOOD_FACES = {1: "😫", 2: "😕", 3: "😐", 4: "🙂", 5: "😄"}
 ACTION_CHOICES = ("done", "partly", "dropped")
-
-
-def question_text(language: Language, question: Question) -> str:
-    return question.text if question.text else t(language, question.key or "")
+NAMES_LIMIT = 1000
+ANSWERED_ACTION = 200
 
 
 def format_moment(language: Language, moment: datetime, zone: ZoneInfo) -> Safe:
@@ -44,16 +48,10 @@ def format_moment(language: Language, moment: datetime, zone: ZoneInfo) -> Safe:
 def step_message(
     language: Language, step: StepView, *, intro: bool = False, changing: bool = False
 ) -> tuple[Safe, InlineKeyboardMarkup | None]:
-    parts: list[str] = []
-    if intro:
-        key = "checkin.intro_retro" if step.run_kind is RunKind.RETRO else "checkin.intro"
-        parts.append(t(language, key, team=step.team_name, total=step.total))
-        if step.sprint_goal:
-            parts.append(t(language, "checkin.goal", goal=step.sprint_goal))
-    counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
+    """A question; what people typed in it (the goal, a custom question, an action, the current
+    answer) is shortened only where Telegram's limit forces it."""
     markup = None
     if step.kind is StepKind.MOOD:
-        parts.append(f"{counter} {t(language, 'checkin.mood')}")
         markup = keyboard(
             [
                 [
@@ -66,7 +64,6 @@ def step_message(
             ]
         )
     elif step.kind is StepKind.ACTION:
-        parts.append(f"{counter} {t(language, 'checkin.action', action=step.action_text or '')}")
         markup = keyboard(
             [
                 [
@@ -80,21 +77,52 @@ def step_message(
                 ]
             ]
         )
-    else:
-        assert step.question is not None
-        question = question_text(language, step.question)
-        parts.append(f"{counter} {t(language, 'checkin.question', question=question)}")
-        if step.question.role == LESSON:
-            parts.append(t(language, "checkin.lesson_hint"))
-        elif step.question.role == NEXT_STEP:
-            parts.append(t(language, "checkin.next_step_hint"))
-        if changing:
-            if step.current_answer:
-                parts.append(t(language, "checkin.current_answer", answer=step.current_answer))
-            parts.append(t(language, "checkin.send_new_answer"))
+
+    def render(limit: int) -> str:
+        parts: list[str] = []
+        if intro:
+            key = "checkin.intro_retro" if step.run_kind is RunKind.RETRO else "checkin.intro"
+            parts.append(t(language, key, team=step.team_name, total=step.total))
+            if step.sprint_goal:
+                parts.append(t(language, "checkin.goal", goal=shorten(step.sprint_goal, limit)))
+        counter = t(language, "checkin.counter", number=step.index + 1, total=step.total)
+        if step.kind is StepKind.MOOD:
+            parts.append(f"{counter} {t(language, 'checkin.mood')}")
+        elif step.kind is StepKind.ACTION:
+            action = shorten(step.action_text or "", limit)
+            parts.append(f"{counter} {t(language, 'checkin.action', action=action)}")
         else:
-            parts.append(t(language, "checkin.skip_hint"))
-    return Safe("\n\n".join(parts)), markup
+            assert step.question is not None
+            question = typed_question(language, step.question, limit)
+            parts.append(f"{counter} {t(language, 'checkin.question', question=question)}")
+            if step.question.role == LESSON:
+                parts.append(t(language, "checkin.lesson_hint"))
+            elif step.question.role == NEXT_STEP:
+                parts.append(t(language, "checkin.next_step_hint"))
+            if changing:
+                if step.current_answer:
+                    answer = shorten(step.current_answer, limit)
+                    parts.append(t(language, "checkin.current_answer", answer=answer))
+                parts.append(t(language, "checkin.send_new_answer"))
+            else:
+                parts.append(t(language, "checkin.skip_hint"))
+        return "\n\n".join(parts)
+
+    typed = [
+        step.sprint_goal if intro else None,
+        step.action_text if step.kind is StepKind.ACTION else None,
+        step.question.text if step.question is not None else None,
+        step.current_answer if changing else None,
+    ]
+    return fit_texts(render, [text_length(x) for x in typed if x])[0], markup
+
+
+def typed_question(language: Language, question: Question, limit: int) -> Safe:
+    """A question as shown: a built-in one from the catalog, a coordinator's own escaped (and
+    shortened to `limit`)."""
+    if question.text:
+        return escaped(shorten(question.text, limit))
+    return t(language, question.key or "")
 
 
 def answered_line(language: Language, step: StepView, mood: int | None, choice: str | None) -> Safe:
@@ -104,7 +132,7 @@ def answered_line(language: Language, step: StepView, mood: int | None, choice: 
     return t(
         language,
         "checkin.action_answered",
-        action=step.action_text or "",
+        action=shorten(step.action_text or "", ANSWERED_ACTION),  # shown whole just above
         choice=t(language, f"action.{choice}"),
     )
 
@@ -112,36 +140,58 @@ def answered_line(language: Language, step: StepView, mood: int | None, choice: 
 def recap_message(
     language: Language, recap: Recap, zone: ZoneInfo
 ) -> tuple[Safe, InlineKeyboardMarkup | None]:
-    lines = []
+    """What a member answered. Long answers share what fits in one message; ✏️ shows each whole
+    while the check-in is open."""
+
+    def render(limit: int) -> str:
+        lines = []
+        for item in recap.items:
+            step, answer = item.step, item.answer
+            if step.kind is StepKind.MOOD:
+                label = t(language, "recap.mood")
+                value = (
+                    t(language, "recap.mood_value", mood=answer.mood)
+                    if answer and answer.mood
+                    else None
+                )
+            elif step.kind is StepKind.ACTION:
+                label = t(language, "recap.action", action=shorten(step.action_text or "", limit))
+                value = t(language, f"action.{answer.text}") if answer and answer.text else None
+            else:
+                assert item.question is not None
+                # What people typed (a coordinator's question, a member's answer) is escaped.
+                label = typed_question(language, item.question, limit)
+                value = (
+                    escaped(shorten(answer.text, limit))
+                    if answer is not None and answer.text
+                    else None
+                )
+                if answer is not None and answer.attachment_kind:
+                    note = t(language, f"attachment.{answer.attachment_kind}")
+                    value = Safe(f"{value} {note}") if value else note
+            if answer is None or answer.skipped or value is None:
+                value = t(language, "recap.skipped")
+            lines.append(t(language, "recap.line", number=item.index + 1, label=label, value=value))
+        parts = [t(language, "recap.title", team=recap.team_name), Safe("\n".join(lines))]
+        if limit < longest:
+            parts.append(t(language, "recap.shortened"))
+        if recap.editable:
+            until = format_moment(language, recap.closes_at, zone)
+            parts.append(t(language, "recap.editable", until=until))
+        return "\n\n".join(parts)
+
+    typed: list[str] = []
     for item in recap.items:
-        step, answer = item.step, item.answer
-        if step.kind is StepKind.MOOD:
-            label = t(language, "recap.mood")
-            value = (
-                t(language, "recap.mood_value", mood=answer.mood)
-                if answer and answer.mood
-                else None
-            )
-        elif step.kind is StepKind.ACTION:
-            label = t(language, "recap.action", action=step.action_text or "")
-            value = t(language, f"action.{answer.text}") if answer and answer.text else None
-        else:
-            assert item.question is not None
-            # What people typed (a coordinator's question, a member's answer) is escaped.
-            label = escaped(question_text(language, item.question))
-            value = escaped(answer.text) if answer is not None and answer.text else None
-            if answer is not None and answer.attachment_kind:
-                note = t(language, f"attachment.{answer.attachment_kind}")
-                value = Safe(f"{value} {note}") if value else note
-        if answer is None or answer.skipped or value is None:
-            value = t(language, "recap.skipped")
-        lines.append(t(language, "recap.line", number=item.index + 1, label=label, value=value))
-    parts = [t(language, "recap.title", team=recap.team_name), Safe("\n".join(lines))]
+        if item.step.kind is StepKind.ACTION:
+            typed.append(item.step.action_text or "")
+        elif item.step.kind is not StepKind.MOOD:
+            typed.append(item.question.text if item.question and item.question.text else "")
+            typed.append(item.answer.text if item.answer and item.answer.text else "")
+    lengths = [text_length(text) for text in typed if text]
+    longest = max(lengths, default=0)
+    text = fit_texts(render, lengths)[0]
     markup = None
     if recap.editable:
-        parts.append(
-            t(language, "recap.editable", until=format_moment(language, recap.closes_at, zone))
-        )
         buttons: list[ButtonSpec] = [
             (
                 f"✏️ {i.index + 1}",
@@ -150,7 +200,7 @@ def recap_message(
             for i in recap.items
         ]
         markup = keyboard([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
-    return Safe("\n\n".join(parts)), markup
+    return text, markup
 
 
 def closed_group_message(language: Language, closed: ClosedRun) -> Safe:
@@ -165,16 +215,18 @@ def closed_group_message(language: Language, closed: ClosedRun) -> Safe:
     ]
     if closed.share_answers and closed.answers:
         current = None
-        size = len(parts[0])
+        size = visible_length(parts[0])
         for label, person, answer in closed.answers:
             lines = []
             if label != current:
                 current = label
-                shown = t(language, label) if label.startswith("question.") else label
+                # A built-in question's catalog key, or a coordinator's own words (which may
+                # look like a key, e.g. "question.x": those are shown as typed).
+                shown = t(language, label) if label in CATALOGS["nl"] else label
                 lines.append(f"<b>{t(language, 'closed.question', question=shown)}</b>")
             lines.append(t(language, "closed.answer", person=person, answer=answer))
-            size += sum(len(line) + 1 for line in lines)
-            if size > 3800:  # Telegram's limit is 4096 characters
+            size += sum(visible_length(line) + 1 for line in lines)
+            if size > MESSAGE_LIMIT - 100:
                 parts.append("…")
                 break
             parts.extend(lines)
@@ -319,10 +371,13 @@ def sprint_message(
             prompted=overview.prompted,
         ),
     ]
+    # A big team's names are shortened (/team lists everyone).
     if overview.away:
-        parts.append(t(language, "sprint.away", names=", ".join(overview.away)))
+        names = shorten(", ".join(overview.away), NAMES_LIMIT)
+        parts.append(t(language, "sprint.away", names=names))
     if overview.unreachable:
-        parts.append(t(language, "sprint.unreachable", names=", ".join(overview.unreachable)))
+        names = shorten(", ".join(overview.unreachable), NAMES_LIMIT)
+        parts.append(t(language, "sprint.unreachable", names=names))
     markup = (
         keyboard(
             [[(t(language, "sprint.button_close"), routes.SPRINT_CLOSE.build(team_id=team_id))]]

@@ -21,7 +21,9 @@ from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import (
     card_message,
     decided_message,
+    excerpt,
     filter_choices,
+    full_lesson_text,
     manage_message,
     notice_text,
     overview_message,
@@ -87,6 +89,7 @@ class LessonHandlers(HandlerGroup):
             (routes.LESSON_ENDORSE, self.endorse),
             (routes.LESSON_ADOPT, self.ask_adoption),
             (routes.LESSON_HIDE, self.ask_hide_reason),
+            (routes.LESSON_READ, self.read),
         ):
             application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
@@ -191,6 +194,13 @@ class LessonHandlers(HandlerGroup):
         return None
 
     @with_actor
+    async def read(self, update: Update, context: Context, actor: Actor) -> str | None:
+        """A lesson a list showed shortened, whole, as a new message."""
+        view = await self.lessons.read(actor, routes.LESSON_READ.args(context).int("lesson_id"))
+        await self.reply(update, full_lesson_text(actor.language, view, self.zone))
+        return None
+
+    @with_actor
     async def confirm_delete(self, update: Update, context: Context, actor: Actor) -> str | None:
         lesson_id = routes.LESSON_DELETE.args(context).int("lesson_id")
         lang = actor.language
@@ -287,7 +297,12 @@ class LessonHandlers(HandlerGroup):
         view = await self.lessons.ask_adoption(actor, lesson_id)
         await self.reply(
             update,
-            t(actor.language, "lesson.ask_adoption", lesson=view.text[:200], team=view.team_name),
+            t(
+                actor.language,
+                "lesson.ask_adoption",
+                lesson=excerpt(view.text, 200),
+                team=view.team_name,
+            ),
         )
         return None
 

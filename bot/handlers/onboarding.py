@@ -26,7 +26,7 @@ from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import Directory, Roster
 from bot.services.team_setup import TeamSetup
 from bot.texts import Safe, t
-from bot.texts.formatting import format_date, short_label
+from bot.texts.formatting import format_date, plain_text, short_label
 from storage.database import Database
 from storage.models import Invite, Role, Stadsdeel, Team, TeamKind
 
@@ -435,13 +435,15 @@ class OnboardingHandlers(HandlerGroup):
                 if membership.role is Role.MEMBER:
                     row.append(
                         (
-                            t(lang, "button.appoint", name=short_label(person.display_name)),
+                            plain_text(
+                                t(lang, "button.appoint", name=short_label(person.display_name))
+                            ),
                             routes.TEAM_APPOINT.build(**ids),
                         )
                     )
                 row.append(
                     (
-                        t(lang, "button.remove", name=short_label(person.display_name)),
+                        plain_text(t(lang, "button.remove", name=short_label(person.display_name))),
                         routes.TEAM_REMOVE.build(**ids),
                     )
                 )

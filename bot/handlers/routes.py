@@ -199,6 +199,7 @@ SEARCH_FILTER_VALUE = _route("sv", number("search_id"), choice("key", FILTER_KEY
 LESSON_ENDORSE = _route("le", number("search_id"), number("page"), number("lesson_id"))
 LESSON_ADOPT = _route("la", number("lesson_id"))
 LESSON_HIDE = _route("lh", number("lesson_id"))
+LESSON_READ = _route("lr", number("lesson_id"))  # a lesson a list showed shortened, whole
 
 # --- check-ins, sprints, check-in settings -------------------------------------------------------
 

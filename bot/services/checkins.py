@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.common import Actor, Clock, Language, ServiceError, check_length
 from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
 from bot.services.lessons import LessonCard, LessonService
@@ -730,6 +730,8 @@ class CheckinService:
         message_id: int | None = None,
     ) -> tuple[Outcome, bool]:
         """Store an answer; also says whether a changed lesson went back to its author."""
+        if text is not None:
+            check_length(text)  # refused before anything is stored; the person keeps their text
         now = self._clock()
         reopened = False
         async with self._db.unit_of_work() as session:

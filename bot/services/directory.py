@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.common import Actor, Clock, Language, ServiceError, text_length
 from storage.database import Database
 from storage.models import Invite, Membership, Person, Role, Stadsdeel, Team, TeamKind
 from storage.repositories import Invites, LinkedChats, Memberships, People, Teams
@@ -60,8 +60,8 @@ def clean_team_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name:
         raise ServiceError("newteam.name_empty")
-    if len(name) > TEAM_NAME_MAX:
-        raise ServiceError("newteam.name_too_long", limit=TEAM_NAME_MAX)
+    if text_length(name) > TEAM_NAME_MAX:
+        raise ServiceError("newteam.name_too_long", limit=TEAM_NAME_MAX, length=text_length(name))
     return name
 
 

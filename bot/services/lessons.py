@@ -10,7 +10,14 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.common import Actor, Clock, Language, ServiceError
+from bot.services.common import (
+    TEXT_LIMIT,
+    Actor,
+    Clock,
+    Language,
+    ServiceError,
+    check_length,
+)
 from bot.services.conversations import (
     AdoptState,
     AdviceState,
@@ -42,8 +49,9 @@ SIMILAR_LIMIT = 3
 SIMILAR_MIN_SCORE = (
     0.09  # below this a "similar" lesson is mostly noise (see benchmarks/lessons.py)
 )
-LESSON_MAX = 2000
-ADVICE_MAX = 500
+# A hide reason and a search are kept in 500-character columns: shorter than TEXT_LIMIT.
+REASON_LIMIT = 500
+SEARCH_LIMIT = 500
 Choice = Literal["team", "city", "anonymous"]
 CHOICES: dict[str, Choice] = {"team": "team", "city": "city", "anonymous": "anonymous"}
 
@@ -116,13 +124,11 @@ class Notice:
     params: dict[str, object]
 
 
-def clean_text(raw: str, limit: int, empty_key: str) -> str:
+def clean_text(raw: str, empty_key: str, limit: int = TEXT_LIMIT) -> str:
     text = raw.strip()
     if not text:
         raise ServiceError(empty_key)
-    if len(text) > limit:
-        raise ServiceError("lesson.too_long", limit=limit)
-    return text
+    return check_length(text, limit)
 
 
 async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
@@ -217,7 +223,7 @@ class LessonService:
 
     async def write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
         """`/lesson`: a new lesson, kept in the team until the author chooses otherwise."""
-        text = clean_text(raw_text, LESSON_MAX, "lesson.empty")
+        text = clean_text(raw_text, "lesson.empty")
         now = self._clock()
         async with self._db.unit_of_work() as session:
             await self._require_member(session, actor, team_id)
@@ -267,7 +273,7 @@ class LessonService:
             return await self._card(session, actor, lesson)
 
     async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
-        advice = clean_text(raw, ADVICE_MAX, "lesson.advice_empty")
+        advice = clean_text(raw, "lesson.advice_empty")
         async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             lesson.advice, lesson.updated_at = advice, self._clock()
@@ -357,6 +363,15 @@ class LessonService:
             lesson = await self._visible(session, actor, lesson_id)
             return await self._view(session, actor, lesson)
 
+    async def read(self, actor: Actor, lesson_id: int) -> LessonView:
+        """A lesson whole, for a list that showed it shortened: a shared one, or one of the
+        reader's team once its author has chosen (an undecided one only for its author)."""
+        async with self._db.unit_of_work() as session:
+            lesson = await self._visible(session, actor, lesson_id)
+            if lesson.decided_at is None and lesson.author_id != actor.person_id:
+                raise ServiceError("lesson.unknown")
+            return await self._view(session, actor, lesson)
+
     async def delete(self, actor: Actor, lesson_id: int) -> None:
         async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
@@ -365,7 +380,7 @@ class LessonService:
     # --- the city log ----------------------------------------------------------------------------
 
     async def search(self, actor: Actor, raw: str) -> SearchPage:
-        parsed = parse_query(raw)
+        parsed = parse_query(check_length(raw.strip(), SEARCH_LIMIT))
         if not (parsed.terms or parsed.themes or parsed.tags or parsed.stadsdeel):
             # Only words like "de" and "niet", or signs: nothing to look for (not everything).
             raise ServiceError("search.no_words", given=" ".join(raw.split())[:40])
@@ -458,7 +473,7 @@ class LessonService:
             return True, notices
 
     async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
-        line = clean_text(raw, ADVICE_MAX, "lesson.adopt_empty")
+        line = clean_text(raw, "lesson.adopt_empty")
         async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             team = await self._team_of(session, actor)
@@ -479,7 +494,7 @@ class LessonService:
     async def hide(self, actor: Actor, lesson_id: int, raw_reason: str) -> list[Notice]:
         if not actor.is_admin:
             raise ServiceError("denied.admin_curate")
-        reason = clean_text(raw_reason, 500, "lesson.reason_empty")
+        reason = clean_text(raw_reason, "lesson.reason_empty", REASON_LIMIT)
         async with self._db.unit_of_work() as session:
             lesson = await Lessons(session).get(lesson_id)
             if lesson is None:

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.services.checkins import CheckinService
-from bot.services.common import Actor, Clock, ServiceError
+from bot.services.common import Actor, Clock, ServiceError, check_length
 from bot.services.conversations import Conversations, SprintState
 from bot.services.directory import Directory
 from storage.database import Database
 from storage.models import PromptStatus, RunKind, RunStatus, Sprint, Team
 from storage.repositories import Memberships, Prompts, Runs, Sprints, Teams
 
-GOAL_MAX = 500
+# The goal is kept in a 500-character column: a shorter limit than TEXT_LIMIT.
+GOAL_LIMIT = 500
 WEEK_CHOICES = (1, 2, 3, 4)
 DEFAULT_WEEKS = 2
 
@@ -38,9 +39,7 @@ def clean_goal(raw: str) -> str:
     goal = " ".join(raw.split())
     if not goal:
         raise ServiceError("sprint.goal_empty")
-    if len(goal) > GOAL_MAX:
-        raise ServiceError("sprint.goal_too_long", limit=GOAL_MAX)
-    return goal
+    return check_length(goal, GOAL_LIMIT)
 
 
 class SprintService:

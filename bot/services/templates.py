@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.services.common import check_length
+
 LESSON = "lesson"
 NEXT_STEP = "next_step"
 MAX_CUSTOM_QUESTIONS = 10
-MAX_QUESTION_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def parse_custom_questions(raw: str) -> list[Question]:
                 text, role = text[: -len(marker)].strip(), marker_role
                 break
         if text:
-            questions.append(Question(None, text[:MAX_QUESTION_LENGTH], role))
+            questions.append(Question(None, check_length(text), role))
     return questions[:MAX_CUSTOM_QUESTIONS]
 
 

@@ -87,8 +87,8 @@ TEXTS: dict[str, str] = {
     "newteam.ask_stadsdeel": "<b>{name}</b> ({kind}). Which borough does the team work in?",
     "newteam.created": "Team {team} has been created. ✅",
     "newteam.name_empty": "A team needs a name. Send the name, or stop with /cancel.",
-    "newteam.name_too_long": "That name is too long: at most {limit} characters. Try a "
-    "shorter one.",
+    "newteam.name_too_long": "That name is too long: at most {limit} characters. This one has "
+    "{length}: try a shorter one.",
     "newteam.name_taken": "There already is a team called <b>{name}</b>. Choose another name.",
     "flow.use_buttons": "Choose one of the buttons above, or stop with /cancel.",
     "flow.expired": "This step is no longer current. Start again with {command}.",
@@ -260,8 +260,6 @@ TEXTS: dict[str, str] = {
     "sprint.closed": "🏁 Sprint {number} (<i>{goal}</i>) is closed. The retrospective check-in is "
     "going out to all members now.",
     "sprint.goal_empty": "A sprint needs a goal. Send the goal in one sentence.",
-    "sprint.goal_too_long": "That goal is too long (at most {limit} characters). Please shorten "
-    "it.",
     "sprint.bad_weeks": "Choose a length of 1 to 4 weeks.",
     "sprint.already_open": "This team already has a sprint running. Close it first via /sprint.",
     "sprint.none_open": "This team has no sprint running.",
@@ -369,7 +367,6 @@ TEXTS: dict[str, str] = {
     "{endorsements} recognitions and {adoptions} reactions.",
     "lesson.merge_usage": "Use: /merge KEEP DUPLICATE, for example /merge 12 34 (the numbers show "
     "in search results as #12).",
-    "lesson.too_long": "That is too long (at most {limit} characters). Please shorten it.",
     "lesson.empty": "A lesson needs text. What did you learn?",
     "lesson.advice_empty": "Send your advice as text.",
     "lesson.adopt_empty": "Send one line on how it went.",
@@ -446,4 +443,9 @@ TEXTS: dict[str, str] = {
     "forget.done": "🗑 Your data is erased. {kept}\n\nIf you write to me again later, you are "
     "someone new to me. You can delete this chat itself in Telegram.",
     "forget.kept": "{count} shared lesson(s) stay in the city log, anonymous.",
+    # --- lengths ---
+    "text.too_long": "That is too long (at most {limit} characters). Yours has {length}. Nothing "
+    "is saved yet: your message is above, so copy it, shorten it a little and send it again.",
+    "recap.shortened": "Long answers are shortened here (…). ✏️ shows an answer in full.",
+    "list.more": "… and {count} more.",
 }

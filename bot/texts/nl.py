@@ -87,7 +87,8 @@ TEXTS: dict[str, str] = {
     "newteam.ask_stadsdeel": "<b>{name}</b> ({kind}). In welk stadsdeel werkt het team?",
     "newteam.created": "Team {team} is aangemaakt. ✅",
     "newteam.name_empty": "Een team heeft een naam nodig. Stuur de naam, of stop met /cancel.",
-    "newteam.name_too_long": "Die naam is te lang: maximaal {limit} tekens. Probeer een kortere.",
+    "newteam.name_too_long": "Die naam is te lang: maximaal {limit} tekens. Deze heeft er "
+    "{length}: probeer een kortere.",
     "newteam.name_taken": "Er is al een team dat <b>{name}</b> heet. Kies een andere naam.",
     "flow.use_buttons": "Kies een van de knoppen hierboven, of stop met /cancel.",
     "flow.expired": "Deze stap is niet meer actueel. Begin opnieuw met {command}.",
@@ -263,7 +264,6 @@ TEXTS: dict[str, str] = {
     "sprint.closed": "🏁 Sprint {number} (<i>{goal}</i>) is afgesloten. De terugblik-check-in "
     "gaat nu naar alle leden.",
     "sprint.goal_empty": "Een sprint heeft een doel nodig. Stuur het doel in één zin.",
-    "sprint.goal_too_long": "Dat doel is te lang (maximaal {limit} tekens). Kort het wat in.",
     "sprint.bad_weeks": "Kies een lengte van 1 tot 4 weken.",
     "sprint.already_open": "Dit team heeft al een lopende sprint. Sluit die eerst af via /sprint.",
     "sprint.none_open": "Dit team heeft geen lopende sprint.",
@@ -370,7 +370,6 @@ TEXTS: dict[str, str] = {
     "{endorsements}× herkenbaar en {adoptions} reacties.",
     "lesson.merge_usage": "Gebruik: /merge BEHOUDEN DUBBEL, bijvoorbeeld /merge 12 34 (de nummers "
     "staan bij de zoekresultaten als #12).",
-    "lesson.too_long": "Dat is te lang (maximaal {limit} tekens). Kort het wat in.",
     "lesson.empty": "Een les heeft tekst nodig. Wat heb je geleerd?",
     "lesson.advice_empty": "Stuur je advies als tekst.",
     "lesson.adopt_empty": "Stuur één regel over hoe het ging.",
@@ -447,4 +446,11 @@ TEXTS: dict[str, str] = {
     "forget.done": "🗑 Je gegevens zijn gewist. {kept}\n\nStuur je me later weer een bericht, "
     "dan ben je voor mij iemand nieuw. Deze chat zelf kun je in Telegram verwijderen.",
     "forget.kept": "{count} gedeelde les(sen) blijven anoniem in het stedelijk steunpunt staan.",
+    # --- lengths ---
+    "text.too_long": "Dat is te lang (maximaal {limit} tekens). Jouw tekst telt er {length}. Er is "
+    "nog niets bewaard: je bericht staat hierboven, dus kopieer het, kort het wat in en stuur het "
+    "opnieuw.",
+    "recap.shortened": "Lange antwoorden zijn hier ingekort (…). Met ✏️ zie je een antwoord "
+    "helemaal.",
+    "list.more": "… en nog {count}.",
 }
