@@ -228,6 +228,14 @@ class LinkedChats:
         await self._session.flush()
         return linked
 
+    async def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group's link follows it to its new chat id (once; a repeat finds nothing)."""
+        linked = await self.by_chat(old_chat_id)
+        if linked is None or await self.by_chat(new_chat_id) is not None:
+            return
+        linked.chat_id = new_chat_id
+        await self._session.flush()
+
 
 class ConversationStates:
     def __init__(self, session: AsyncSession) -> None:

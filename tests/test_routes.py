@@ -100,6 +100,7 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ),
     ("sv:5:theme:-", routes.SEARCH_FILTER_VALUE, {"search_id": 5, "key": "theme", "value": "-"}),
     ("le:5:0:12", routes.LESSON_ENDORSE, {"search_id": 5, "page": 0, "lesson_id": 12}),
+    ("lu:5:0:12", routes.LESSON_UNENDORSE, {"search_id": 5, "page": 0, "lesson_id": 12}),
     ("la:12", routes.LESSON_ADOPT, {"lesson_id": 12}),
     ("lh:12", routes.LESSON_HIDE, {"lesson_id": 12}),
     ("ci:m:77:5", routes.CHECKIN_MOOD, {"prompt_id": 77, "mood": 5}),

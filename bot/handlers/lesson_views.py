@@ -220,15 +220,19 @@ def search_message(
     for i, lesson in enumerate(page.results):
         row: list[ButtonSpec] = []
         if not lesson.in_my_team:
-            mark = "✅" if lesson.endorsed_by_me else "👍"
-            row.append(
-                (
-                    f"{first + i}. {mark} {lesson.endorsements}",
-                    routes.LESSON_ENDORSE.build(
-                        search_id=page.search_id, page=page.page, lesson_id=lesson.id
-                    ),
+            # Two buttons with one meaning each (not a toggle): a double tap cannot undo.
+            ids = {"search_id": page.search_id, "page": page.page, "lesson_id": lesson.id}
+            if lesson.endorsed_by_me:
+                label = t(
+                    language,
+                    "search.button_unendorse",
+                    number=first + i,
+                    count=lesson.endorsements,
                 )
-            )
+                row.append((label, routes.LESSON_UNENDORSE.build(**ids)))
+            else:
+                label = f"{first + i}. 👍 {lesson.endorsements}"
+                row.append((label, routes.LESSON_ENDORSE.build(**ids)))
             row.append((f"{first + i}. 🧪", routes.LESSON_ADOPT.build(lesson_id=lesson.id)))
         if is_admin:
             row.append((f"{first + i}. 🙈", routes.LESSON_HIDE.build(lesson_id=lesson.id)))

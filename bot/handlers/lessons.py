@@ -85,6 +85,7 @@ class LessonHandlers(HandlerGroup):
             (routes.SEARCH_FILTER, self.choose_filter),
             (routes.SEARCH_FILTER_VALUE, self.set_filter),
             (routes.LESSON_ENDORSE, self.endorse),
+            (routes.LESSON_UNENDORSE, self.unendorse),
             (routes.LESSON_ADOPT, self.ask_adoption),
             (routes.LESSON_HIDE, self.ask_hide_reason),
         ):
@@ -272,14 +273,28 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def endorse(self, update: Update, context: Context, actor: Actor) -> str | None:
-        args = routes.LESSON_ENDORSE.args(context)
-        search_id, page_number = args.int("search_id"), args.int("page")
-        lesson_id = args.int("lesson_id")
-        endorsed, notices = await self.lessons.endorse(actor, lesson_id)
+        return await self._endorse(update, context, actor, routes.LESSON_ENDORSE, endorse=True)
+
+    @with_actor
+    async def unendorse(self, update: Update, context: Context, actor: Actor) -> str | None:
+        return await self._endorse(update, context, actor, routes.LESSON_UNENDORSE, endorse=False)
+
+    async def _endorse(
+        self, update: Update, context: Context, actor: Actor, route: routes.Route, *, endorse: bool
+    ) -> str:
+        """👍 only endorses and ↩️ only undoes, so a double tap changes nothing the second time
+        (and the lesson's team hears once)."""
+        args = route.args(context)
+        changed, notices, page = await self.lessons.endorse_on_page(
+            actor, args.int("search_id"), args.int("page"), args.int("lesson_id"), endorse=endorse
+        )
         await self.send_notices(context, notices)
-        page = await self.lessons.page(actor, search_id, page_number)
         await self._show_page(update, actor, page, edit=True)
-        return t(actor.language, "lesson.endorsed_toast" if endorsed else "lesson.unendorsed_toast")
+        if endorse:
+            return t(
+                actor.language, "lesson.endorsed_toast" if changed else "lesson.endorsed_already"
+            )
+        return t(actor.language, "lesson.unendorsed_toast")
 
     @with_actor
     async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:

@@ -197,6 +197,7 @@ SEARCH_FILTER = _route("sf", number("search_id"), choice("key", FILTER_KEYS))
 # The value is a theme, stadsdeel or team kind, or "-" for any.
 SEARCH_FILTER_VALUE = _route("sv", number("search_id"), choice("key", FILTER_KEYS), word("value"))
 LESSON_ENDORSE = _route("le", number("search_id"), number("page"), number("lesson_id"))
+LESSON_UNENDORSE = _route("lu", number("search_id"), number("page"), number("lesson_id"))
 LESSON_ADOPT = _route("la", number("lesson_id"))
 LESSON_HIDE = _route("lh", number("lesson_id"))
 

@@ -432,13 +432,12 @@ class LessonService:
         )
 
     async def endorse(self, actor: Actor, lesson_id: int) -> tuple[bool, list[Notice]]:
-        """Toggle "herkenbaar". Returns whether it is now endorsed, and who to tell."""
+        """ "Herkenbaar": once. Returns whether this made it endorsed, and who to tell; a second
+        tap (the same button pressed twice) changes nothing and tells nobody again."""
         async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             lessons = Lessons(session)
-            existing = await lessons.endorsement(lesson_id, actor.person_id)
-            if existing is not None:
-                await lessons.withdraw(existing)
+            if await lessons.endorsement(lesson_id, actor.person_id) is not None:
                 return False, []
             team = await self._team_of(session, actor)
             count = await lessons.endorse(
@@ -448,6 +447,33 @@ class LessonService:
                 session, lesson, "lesson.notice_endorsed", by_team=team, count=count
             )
             return True, notices
+
+    async def withdraw_endorsement(self, actor: Actor, lesson_id: int) -> bool:
+        """Undo one's "herkenbaar" (silently: nobody is told). Whether there was one to undo."""
+        async with self._db.unit_of_work() as session:
+            lessons = Lessons(session)
+            existing = await lessons.endorsement(lesson_id, actor.person_id)
+            if existing is None:
+                return False
+            await lessons.withdraw(existing)
+            return True
+
+    async def endorse_on_page(
+        self, actor: Actor, search_id: int, page: int, lesson_id: int, *, endorse: bool
+    ) -> tuple[bool, list[Notice], SearchPage]:
+        """Endorse (or undo) a lesson from a page of one's own search, and that page again.
+        Only a lesson on that page can be endorsed: a button that does not fit its page is
+        forged or stale, and is refused with nothing stored."""
+        async with self._db.unit_of_work() as session:
+            saved = await self._saved(session, actor, search_id)
+            shown = await self._page(session, actor, saved, page)
+            if lesson_id not in {view.id for view in shown.results}:
+                raise ServiceError("error.button_expired")
+        if endorse:
+            changed, notices = await self.endorse(actor, lesson_id)
+        else:
+            changed, notices = await self.withdraw_endorsement(actor, lesson_id), []
+        return changed, notices, await self.page(actor, search_id, page)
 
     async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
         line = clean_text(raw, ADVICE_MAX, "lesson.adopt_empty")

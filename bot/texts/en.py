@@ -414,4 +414,7 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Which theme?",
     "search.choose_stadsdeel": "Which borough?",
     "search.choose_kind": "Which kind of team?",
+    # --- smaller defects (double taps) ---
+    "lesson.endorsed_already": "You already recognised this lesson.",
+    "search.button_unendorse": "{number}. ✅ {count} · undo",
 }

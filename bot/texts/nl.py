@@ -415,4 +415,7 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Welk thema?",
     "search.choose_stadsdeel": "Welk stadsdeel?",
     "search.choose_kind": "Welk soort team?",
+    # --- smaller defects (double taps) ---
+    "lesson.endorsed_already": "Je vond deze les al herkenbaar.",
+    "search.button_unendorse": "{number}. ✅ {count} · intrekken",
 }

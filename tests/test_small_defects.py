@@ -1,0 +1,172 @@
+"""Smaller defects found by trying to break the bot (issue 8): double taps, commands in groups,
+forged buttons, control characters, one search analyser, member time zones, group upgrades."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.fakes.harness import ChatHarness
+from bot.fakes.telegram import FakeTelegram, FakeUser
+from bot.handlers import routes
+from storage.models import Endorsement, Lesson, LinkedChat, SavedSearch, Team
+from tests.support.db import rows
+from tests.support.flows import create_team, join
+
+RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt #ratten"
+POINTER = (
+    "Dit doe ik liever onder vier ogen. Stuur het mij in een privégesprek: @steunpunt_test_bot."
+)
+EXPIRED = "Deze knop werkt niet meer. Begin gerust opnieuw."
+
+
+async def two_teams(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram
+) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Noord (a coordinator and an author) and Oost (a member)."""
+    coordinator, author, reader = (telegram.user(n) for n in ("Mostafa", "Jesse", "Erica"))
+    noord = await create_team(bot, admin, "Rattenaanpak Noord", "Initiatief", "Noord")
+    oost = await create_team(bot, admin, "Gebiedsteam Oost", "Gebiedsteam", "Oost")
+    for person, code in ((coordinator, noord), (author, noord), (reader, oost)):
+        await join(bot, person, code)
+    await bot.send(admin, "/team")
+    await bot.press(admin, "Rattenaanpak Noord")
+    await bot.press(admin, "⭐ Mostafa")
+    return coordinator, author, reader
+
+
+async def share(bot: ChatHarness, author: FakeUser, text: str, choice: str) -> None:
+    await bot.send(author, f"/lesson {text}")
+    await bot.press(author, choice)
+
+
+# --- 1. double taps ------------------------------------------------------------------------------
+
+
+async def test_a_double_tap_on_endorse_endorses_once_and_tells_the_team_once(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    coordinator, author, reader = await two_teams(bot, admin, telegram)
+    await share(bot, author, RATS, "🌍 Delen met steunpunt")
+    await bot.send(reader, "/search ratten")
+    page, button = telegram.find_button(reader.id, "1. 👍 0")
+    assert button.callback_data is not None
+    told_before = len(bot.messages_to(coordinator))
+    # Both taps come from the same message, as they do when someone taps twice quickly.
+    for _ in range(2):
+        await bot.deliver(telegram.callback_update(reader, page, button.callback_data))
+    assert len(await rows(settings, Endorsement)) == 1
+    assert len(bot.messages_to(coordinator)) == told_before + 1
+    assert bot.toasts()[-2:] == [
+        "Herkenbaar! Het team hoort het.",
+        "Je vond deze les al herkenbaar.",
+    ]
+    assert "1. ✅ 1 · intrekken" in bot.last_to(reader).button_texts()
+    # Undo is its own button; a double tap on it undoes once and tells nobody.
+    page, button = telegram.find_button(reader.id, "1. ✅ 1 · intrekken")
+    assert button.callback_data is not None
+    for _ in range(2):
+        await bot.deliver(telegram.callback_update(reader, page, button.callback_data))
+    assert await rows(settings, Endorsement) == []
+    assert len(bot.messages_to(coordinator)) == told_before + 1
+    assert "1. 👍 0" in bot.last_to(reader).button_texts()
+
+
+# --- 2. private-only commands in groups ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/search ratten", "/lesson iets", "/lessons", "/sprint", "/checkin", "/away", "/join abc"],
+)
+async def test_private_only_commands_in_a_group_point_to_the_private_chat(
+    bot: ChatHarness, telegram: FakeTelegram, command: str
+) -> None:
+    person = telegram.user("Sanne")
+    group = telegram.group("Buurtapp")
+    name, _, rest = command.partition(" ")
+    for form in (command, f"{name}@steunpunt_test_bot {rest}".strip()):
+        before = len(telegram.outbox)
+        await bot.send(person, form, chat=group)
+        assert [m.text for m in telegram.outbox[before:]] == [POINTER], form
+    # Addressed to another bot in the group: not ours, so silence.
+    before = len(telegram.outbox)
+    await bot.send(person, f"{name}@andere_bot {rest}".strip(), chat=group)
+    await bot.send(person, "/onbekend@andere_bot", chat=group)
+    assert telegram.outbox[before:] == []
+
+
+async def test_a_command_for_another_bot_in_a_private_chat_is_not_ours(
+    bot: ChatHarness, telegram: FakeTelegram
+) -> None:
+    person = telegram.user("Sanne")
+    await bot.send(person, "/onbekend@STEUNPUNT_TEST_BOT")
+    assert bot.last_to(person).text.startswith("Dat commando ken ik niet.")
+
+
+# --- 3. a forged lg: button in a private chat ----------------------------------------------------
+
+
+async def test_a_forged_link_group_button_in_a_private_chat_links_nothing(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    await create_team(bot, admin, "Team A")
+    [team] = await rows(settings, Team)
+    data = routes.LINK_GROUP.build(team_id=team.id)
+    await bot.deliver(telegram.callback_update(admin, bot.last_to(admin), data))
+    assert bot.last_to(admin).text.startswith("Stuur /linkgroup in de Telegram-groep")
+    assert await rows(settings, LinkedChat) == []
+
+
+# --- 4. a forged endorsement ---------------------------------------------------------------------
+
+
+async def test_a_forged_endorsement_is_refused_and_nothing_is_stored(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    coordinator, author, reader = await two_teams(bot, admin, telegram)
+    await share(bot, author, RATS, "🌍 Delen met steunpunt")
+    await share(
+        bot, author, "Subsidie aanvragen kost meer tijd dan gedacht", "🌍 Delen met steunpunt"
+    )
+    await share(bot, author, "Bewoners komen liever op zaterdag", "🔒 Alleen team")
+    lessons = {lesson.text.split()[0]: lesson.id for lesson in await rows(settings, Lesson)}
+    await bot.send(reader, "/search ratten")
+    [search] = await rows(settings, SavedSearch)
+    told_before = len(bot.messages_to(coordinator))
+    for lesson_id in (lessons["Subsidie"], lessons["Bewoners"], 999_999_999):
+        for route in (routes.LESSON_ENDORSE, routes.LESSON_UNENDORSE):
+            data = route.build(search_id=search.id, page=0, lesson_id=lesson_id)
+            await bot.deliver(telegram.callback_update(reader, bot.last_to(reader), data))
+            assert bot.last_to(reader).text == EXPIRED
+    assert await rows(settings, Endorsement) == []
+    assert len(bot.messages_to(coordinator)) == told_before
+
+
+# --- 8. a group upgraded to a supergroup ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["migrate_to_chat_id", "migrate_from_chat_id"])
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_team_link(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings, first: str
+) -> None:
+    await create_team(bot, admin, "Team A")
+    group = telegram.group("Buurtgroep")
+    group.type = "group"
+    await bot.send(admin, "/linkgroup", chat=group)
+    supergroup = telegram.group("Buurtgroep")
+    old = telegram.message_update(admin, "", group)
+    del old["message"]["text"]
+    old["message"]["migrate_to_chat_id"] = supergroup.id
+    new = telegram.message_update(admin, "", supergroup)
+    del new["message"]["text"]
+    new["message"]["migrate_from_chat_id"] = group.id
+    before = len(telegram.outbox)
+    for update in (old, new) if first == "migrate_to_chat_id" else (new, old):
+        await bot.deliver(update)
+    assert telegram.outbox[before:] == []  # nothing to say about it
+    assert [(c.chat_id, c.title) for c in await rows(settings, LinkedChat)] == [
+        (supergroup.id, "Buurtgroep")
+    ]
+    await bot.send(admin, "/team")
+    assert "Gekoppelde groep: Buurtgroep" in bot.last_to(admin).text
