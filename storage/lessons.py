@@ -70,6 +70,13 @@ class Lessons:
     async def delete(self, lesson: Lesson) -> None:
         await self._session.delete(lesson)
 
+    async def batch_after(self, after_id: int, limit: int) -> list[Lesson]:
+        """Lessons by id, the next `limit` after `after_id` (to walk them all in batches)."""
+        result = await self._session.execute(
+            select(Lesson).where(Lesson.id > after_id).order_by(Lesson.id).limit(limit)
+        )
+        return list(result.scalars())
+
     async def from_answer(self, answer_id: int) -> Lesson | None:
         result = await self._session.execute(
             select(Lesson).where(Lesson.source_answer_id == answer_id)

@@ -4,14 +4,25 @@ forged buttons, control characters, one search analyser, member time zones, grou
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from bot.config import Settings
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from bot.handlers import routes
-from storage.models import Endorsement, Lesson, LinkedChat, SavedSearch, Team
+from storage.models import (
+    Endorsement,
+    Lesson,
+    LessonTerm,
+    LinkedChat,
+    SavedSearch,
+    Stadsdeel,
+    Team,
+    TeamKind,
+)
 from tests.support.db import rows
 from tests.support.flows import create_team, join
+from tests.support.services import PlainServices
 
 RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt #ratten"
 POINTER = (
@@ -170,3 +181,88 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_team_link(
     ]
     await bot.send(admin, "/team")
     assert "Gekoppelde groep: Buurtgroep" in bot.last_to(admin).text
+
+
+# --- 6. one analyser for both databases ----------------------------------------------------------
+
+SEARCH_LESSONS = {
+    "feest": "Subsidies voor het buurtfeest kwamen pas na drie maanden",
+    "aanvraag": "Een subsidie aanvragen kost meer tijd dan gedacht",
+    "buurthuis": "Het zonnepaneel op het buurthuis leverde minder op dan beloofd",
+    "scholen": "Zonnepanelen op scholen: de gemeente wilde eerst een onderzoek",
+    "groepen": "Onze WhatsApp-groepen per straat werken beter dan de nieuwsbrief",
+    "jongeren": "Via whatsapp bereik je jongeren niet, via Instagram wel",
+    "winter": "Tijdens de stille wintermaanden kwam bijna niemand langs",
+}
+# The same hits on SQLite and PostgreSQL (this test runs on both; see TEST_DATABASE_URL).
+SEARCHES = [
+    ("subsidie", {"feest", "aanvraag"}),
+    ("subsidies", {"feest", "aanvraag"}),
+    ("zonnepaneel", {"buurthuis", "scholen"}),
+    ("zonnepanelen", {"buurthuis", "scholen"}),
+    ("whatsapp", {"groepen", "jongeren"}),
+    ("WhatsApp", {"groepen", "jongeren"}),
+    ("WhatsApp-groepen", {"groepen"}),
+    ("whatsappgroepen", {"groepen"}),
+    ("groep straten", {"groepen"}),
+    ("winter", set()),  # a word inside a compound is not split off (only at hyphens)
+]
+
+
+async def test_search_finds_the_same_on_every_database(services: PlainServices) -> None:
+    async with services.together():
+        author, reader = await services.person(701, "Jesse"), await services.person(702, "Erica")
+        noord, _ = await services.team("Noord", members=(author,))
+        await services.team("Oost", TeamKind.GEBIEDSTEAM, Stadsdeel.OOST, members=(reader,))
+    names = {}
+    for name, text in SEARCH_LESSONS.items():
+        card = await services.lessons.write(author, noord.id, text)
+        await services.lessons.decide(author, card.lesson.id, "city")
+        names[card.lesson.id] = name
+    for query, expected in SEARCHES:
+        page = await services.lessons.search(reader, query)
+        assert {names[view.id] for view in page.results} == expected, query
+        assert not page.loose, query
+
+
+async def test_reindex_rebuilds_search_terms_made_by_an_older_analyser(
+    services: PlainServices,
+) -> None:
+    async with services.together():
+        author, reader = await services.person(701, "Jesse"), await services.person(702, "Erica")
+        noord, _ = await services.team("Noord", members=(author,))
+        await services.team("Oost", TeamKind.GEBIEDSTEAM, Stadsdeel.OOST, members=(reader,))
+    card = await services.lessons.write(author, noord.id, SEARCH_LESSONS["groepen"])
+    await services.lessons.decide(author, card.lesson.id, "city")
+    async with services.together() as session:  # as an older version indexed it
+        await session.execute(delete(LessonTerm).where(LessonTerm.term == "whatsapp"))
+    assert (await services.lessons.search(reader, "whatsapp")).results == []
+    assert await services.lessons.reindex(batch=1) == 1
+    assert [v.id for v in (await services.lessons.search(reader, "whatsapp")).results] == [
+        card.lesson.id
+    ]
+
+
+# --- 5. control characters in typed text ---------------------------------------------------------
+
+
+async def test_nul_and_other_control_characters_in_typed_text_are_left_out(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    """PostgreSQL refuses a text with NUL in it; nobody means to type one."""
+    _coordinator, author, reader = await two_teams(bot, admin, telegram)
+    await bot.send(author, "/lesson Ratten\x00 verdwijnen\x07 pas als het groen verzorgd wordt")
+    await bot.press(author, "🌍 Delen met steunpunt")
+    [lesson] = await rows(settings, Lesson)
+    assert lesson.text == "Ratten verdwijnen pas als het groen verzorgd wordt"
+    await bot.send(reader, "/search rat\x00ten")
+    assert bot.last_to(reader).text.startswith("🔎 1 les voor “ratten”:")
+    await bot.send(reader, "/search \x00")
+    assert bot.last_to(reader).text.startswith("Waar zoek je naar?")
+    await bot.send(reader, "\x00\x00")  # still in the search: asked again
+    assert bot.last_to(reader).text.startswith("Waar zoek je naar?")
+    await bot.send(reader, "groen\x00")
+    assert bot.last_to(reader).text.startswith("🔎 1 les voor “groen”:")
+    queries = [search.query for search in await rows(settings, SavedSearch)]
+    assert queries == ["ratten", "groen"]
+    assert not any(m.text.startswith("Sorry") for m in telegram.outbox)

@@ -17,6 +17,7 @@ from bot.handlers.base import (
     Context,
     HandlerGroup,
     keyboard,
+    message_caption,
     message_text,
     with_actor,
 )
@@ -145,7 +146,7 @@ class CheckinHandlers(HandlerGroup):
         message = update.effective_message
         if message is None or message.text is None:
             return False
-        outcome = await self.checkins.answer_text(actor, message.text)
+        outcome = await self.checkins.answer_text(actor, message_text(update))
         if outcome is None:
             return False
         await self._show(update, context, actor, outcome)
@@ -158,7 +159,7 @@ class CheckinHandlers(HandlerGroup):
             return False
         kind, file_id = found
         outcome = await self.checkins.answer_attachment(
-            actor, kind, file_id, message.caption if message else None
+            actor, kind, file_id, message_caption(update)
         )
         if outcome is None:
             return False

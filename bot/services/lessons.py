@@ -236,6 +236,19 @@ class LessonService:
             await index_lesson(session, lesson)
             return await self._card(session, actor, lesson)
 
+    async def reindex(self, batch: int = 500) -> int:
+        """Rebuild every lesson's search terms with the current analyser (after it changed:
+        `steunpunt db reindex`). How many lessons were indexed."""
+        done, after = 0, 0
+        while True:
+            async with self._db.unit_of_work() as session:
+                lessons = await Lessons(session).batch_after(after, batch)
+                for lesson in lessons:
+                    await index_lesson(session, lesson)
+            if not lessons:
+                return done
+            done, after = done + len(lessons), lessons[-1].id
+
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
         async with self._db.unit_of_work() as session:
             return await self._card(session, actor, await self._own(session, actor, lesson_id))
@@ -357,6 +370,8 @@ class LessonService:
     # --- the city log ----------------------------------------------------------------------------
 
     async def search(self, actor: Actor, raw: str) -> SearchPage:
+        if not raw.strip():
+            raise ServiceError("search.ask")  # nothing typed (after control characters went)
         parsed = parse_query(raw)
         if not (parsed.terms or parsed.themes or parsed.tags or parsed.stadsdeel):
             # Only words like "de" and "niet", or signs: nothing to look for (not everything).
@@ -408,21 +423,12 @@ class LessonService:
             kind=TeamKind(saved.filters["kind"]) if saved.filters.get("kind") else None,
         )
         index = LessonIndex(session)
-        dialect = session.get_bind().dialect.name
         page = max(page, 0)
-        ids, total = await index.search(
-            dialect, parsed.text, parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE
-        )
+        ids, total = await index.search(parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE)
         loose = False
         if total == 0 and len(parsed.terms) > 1:
             ids, total = await index.search(
-                dialect,
-                parsed.text,
-                parsed.terms,
-                filters,
-                PAGE_SIZE,
-                page * PAGE_SIZE,
-                require_all=False,
+                parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE, require_all=False
             )
             loose = total > 0
         pages = max(1, -(-total // PAGE_SIZE))
