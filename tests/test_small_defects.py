@@ -3,23 +3,30 @@ forged buttons, control characters, one search analyser, member time zones, grou
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import delete
 
 from bot.config import Settings
+from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from bot.handlers import routes
+from bot.services.schedule import WeeklyRule
 from storage.models import (
+    CheckinRun,
     Endorsement,
     Lesson,
     LessonTerm,
     LinkedChat,
+    RunStatus,
     SavedSearch,
     Stadsdeel,
     Team,
     TeamKind,
 )
+from tests.support.checkins import MONDAY_0930
 from tests.support.db import rows
 from tests.support.flows import create_team, join
 from tests.support.services import PlainServices
@@ -266,3 +273,43 @@ async def test_nul_and_other_control_characters_in_typed_text_are_left_out(
     queries = [search.query for search in await rows(settings, SavedSearch)]
     assert queries == ["ratten", "groen"]
     assert not any(m.text.startswith("Sorry") for m in telegram.outbox)
+
+
+# --- 7. a member's own time zone east of the team's ----------------------------------------------
+
+
+async def test_a_member_east_of_the_team_is_asked_at_the_team_time_in_their_own_zone(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, clock: FakeClock, settings: Settings
+) -> None:
+    """Team: Monday 09:30 Europe/Amsterdam. Eleni set Europe/Athens (an hour ahead): she is
+    asked at 09:30 Athens time (08:30 in Amsterdam), the others at 09:30 Amsterdam time."""
+    code = await create_team(bot, admin, "Rattenaanpak Noord")
+    eleni, simon = telegram.user("Eleni"), telegram.user("Simon")
+    for person in (eleni, simon):
+        await join(bot, person, code)
+    await bot.round()  # the schedule starts now (Monday 09:00 Amsterdam)
+    await bot.send(eleni, "/timezone Europe/Athens")
+    next_monday = MONDAY_0930 + timedelta(days=7)  # 08:30 UTC = 09:30 Amsterdam
+    clock.now = next_monday - timedelta(hours=1, minutes=1)  # 09:29 in Athens
+    assert [m.chat_id for m in await bot.round()] == []
+    clock.now = next_monday - timedelta(hours=1)  # 09:30 in Athens, 08:30 in Amsterdam
+    assert {m.chat_id for m in await bot.round()} == {eleni.id}
+    clock.now = next_monday - timedelta(minutes=1)
+    assert [m.chat_id for m in await bot.round()] == []
+    clock.now = next_monday  # 09:30 in Amsterdam
+    assert {m.chat_id for m in await bot.round()} == {simon.id}
+    [run] = await rows(settings, CheckinRun, CheckinRun.status == RunStatus.OPEN)
+    assert run.scheduled_for == next_monday  # one check-in, the team's slot
+    assert run.closes_at == next_monday + timedelta(hours=24)  # counted from the team's slot
+
+
+def test_when_a_slot_opens_for_members_in_other_zones() -> None:
+    rule = WeeklyRule.parse("0", "09:30", "Europe/Amsterdam")
+    slot = MONDAY_0930  # Monday 09:30 in Amsterdam
+    assert rule.opens_at(slot) == slot
+    assert rule.opens_at(slot, {"Europe/London"}) == slot  # west: the member waits, not the run
+    assert rule.opens_at(slot, {"Europe/Athens", "Mars/Olympus"}) == slot - timedelta(hours=1)
+    assert rule.opens_at(slot, {"Asia/Tokyo"}) == slot - timedelta(hours=8)
+    early = slot - timedelta(hours=1)
+    assert rule.slots_open_between(early - timedelta(days=1), early) == []
+    assert rule.slots_open_between(early - timedelta(days=1), early, {"Europe/Athens"}) == [slot]
