@@ -313,3 +313,45 @@ def test_when_a_slot_opens_for_members_in_other_zones() -> None:
     early = slot - timedelta(hours=1)
     assert rule.slots_open_between(early - timedelta(days=1), early) == []
     assert rule.slots_open_between(early - timedelta(days=1), early, {"Europe/Athens"}) == [slot]
+
+
+# --- 9. out-of-range buttons and buttons on messages that are gone -------------------------------
+
+
+async def test_out_of_range_and_widest_button_data_get_a_calm_answer(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    _coordinator, author, _reader = await two_teams(bot, admin, telegram)
+    message = bot.last_to(author)
+    before = len(bot.toasts())
+    for data in (
+        "aw:99999999",
+        "aw:99999999999999999999",
+        "le:1:0:99999999999999999999",
+        "ci:m:99999999999999999999:3",
+        "inv:1234567890",
+    ):
+        await bot.deliver(telegram.callback_update(author, message, data))
+    assert bot.toasts()[before:] == [EXPIRED] * 5
+    # Every route with its widest values (ids no database has): refused kindly, never an error.
+    for person in (author, admin):
+        for route in routes.ROUTES:
+            data = route.build(**{field.name: field.widest for field in route.fields})
+            await bot.deliver(telegram.callback_update(person, bot.last_to(person), data))
+    assert not [m.text for m in telegram.outbox if m.text.startswith("Sorry")]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+async def test_a_button_on_a_message_that_is_gone_answers_with_a_fresh_message(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    _coordinator, author, _reader = await two_teams(bot, admin, telegram)
+    await bot.send(author, f"/lesson {RATS}")
+    card, button = telegram.find_button(author.id, "🔒 Alleen team")
+    assert button.callback_data is not None
+    telegram.messages[author.id].remove(card)  # deleted in the chat
+    replies = await bot.deliver(telegram.callback_update(author, card, button.callback_data))
+    assert [m.chat_id for m in replies] == [author.id]
+    assert "🔒 Bewaard als les van je team." in replies[0].text
+    assert replies[0].message_id != card.message_id
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")] == []
