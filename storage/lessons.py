@@ -168,6 +168,15 @@ class Lessons:
         else:
             await self._session.delete(existing)
 
+    async def set_theme(self, lesson_id: int, theme: str, *, on: bool) -> None:
+        existing = await self._session.get(LessonTheme, (lesson_id, theme))
+        if on and existing is None:
+            self._session.add(LessonTheme(lesson_id=lesson_id, theme=theme))
+            await self._session.flush()
+        elif not on and existing is not None:
+            await self._session.delete(existing)
+            await self._session.flush()
+
     async def replace_tags(self, lesson_id: int, tags: Iterable[str]) -> None:
         await self._session.execute(delete(LessonTag).where(LessonTag.lesson_id == lesson_id))
         self._session.add_all(LessonTag(lesson_id=lesson_id, tag=tag[:64]) for tag in tags)

@@ -16,9 +16,11 @@ from bot.handlers import routes
 from bot.services.schedule import WeeklyRule
 from storage.models import (
     CheckinRun,
+    CheckinSchedule,
     Endorsement,
     Lesson,
     LessonTerm,
+    LessonTheme,
     LinkedChat,
     RunStatus,
     SavedSearch,
@@ -355,3 +357,33 @@ async def test_a_button_on_a_message_that_is_gone_answers_with_a_fresh_message(
     assert "🔒 Bewaard als les van je team." in replies[0].text
     assert replies[0].message_id != card.message_id
     assert [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")] == []
+
+
+async def double_tap(
+    bot: ChatHarness, telegram: FakeTelegram, person: FakeUser, label: str
+) -> None:
+    """Two presses of the same button on the same message, as a quick double tap sends them."""
+    message, button = telegram.find_button(person.id, label)
+    assert button.callback_data is not None
+    for _ in range(2):
+        await bot.deliver(telegram.callback_update(person, message, button.callback_data))
+
+
+async def test_double_taps_on_theme_and_settings_buttons_do_not_undo_the_first(
+    bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram, settings: Settings
+) -> None:
+    coordinator, author, _reader = await two_teams(bot, admin, telegram)
+    await bot.send(author, f"/lesson {RATS}")
+    await double_tap(bot, telegram, author, "▫️ routes")
+    assert [theme.theme for theme in await rows(settings, LessonTheme)] == ["routes"]
+    assert "✅ routes" in bot.last_to(author).button_texts()
+    await double_tap(bot, telegram, author, "✅ routes")
+    assert await rows(settings, LessonTheme) == []
+
+    await bot.send(coordinator, "/checkin")
+    await double_tap(bot, telegram, coordinator, "▫️wo")  # Wednesday, besides Monday
+    await double_tap(bot, telegram, coordinator, "⏸ Pauzeren")
+    await double_tap(bot, telegram, coordinator, "🎉 Feestdagen overslaan: aan")
+    [schedule] = await rows(settings, CheckinSchedule)
+    assert (schedule.weekdays, schedule.paused, schedule.skip_holidays) == ("0,2", True, False)
+    assert not any(m.text.startswith("Sorry") for m in telegram.outbox)

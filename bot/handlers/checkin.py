@@ -97,6 +97,7 @@ class CheckinHandlers(HandlerGroup):
             (routes.SPRINT_CLOSE_CONFIRMED, self.close_sprint),
             (routes.SETTINGS, self.show_settings),
             (routes.SETTINGS_WEEKDAY, self.toggle_day),
+            (routes.SETTINGS_SET_WEEKDAY, self.set_day),
             (routes.SETTINGS_TIME, self.ask_time),
             (routes.SETTINGS_SET_TIME, self.set_time),
             (routes.SETTINGS_TEMPLATE, self.ask_template),
@@ -106,7 +107,9 @@ class CheckinHandlers(HandlerGroup):
             (routes.SETTINGS_CLOSE, self.ask_close),
             (routes.SETTINGS_SET_CLOSE, self.set_close),
             (routes.SETTINGS_TOGGLE, self.toggle),
+            (routes.SETTINGS_SET_FLAG, self.set_flag),
             (routes.SETTINGS_SKIP_SPRINT, self.toggle_skip),
+            (routes.SETTINGS_SET_SKIP, self.set_skip),
             (routes.SETTINGS_NOW, self.open_now),
             (routes.AWAY, self.away_for),
             (routes.TIMEZONE, self.pick_timezone),
@@ -543,6 +546,35 @@ class CheckinHandlers(HandlerGroup):
     async def toggle_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_SKIP_SPRINT.args(context).int("team_id")
         view = await self.settings.toggle_skip_sprint(actor, team_id)
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    # Buttons that set a state rather than flip it (a double tap must not undo the first tap).
+
+    @with_actor
+    async def set_day(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_WEEKDAY.args(context)
+        view = await self.settings.set_weekday(
+            actor, args.int("team_id"), args.int("day"), on=bool(args.int("on"))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def set_flag(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_FLAG.args(context)
+        view = await self.settings.set_flag(
+            actor, args.int("team_id"), args.text("setting"), on=bool(args.int("on"))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def set_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_SKIP.args(context)
+        view = await self.settings.set_skip_sprint(
+            actor, args.int("team_id"), on=bool(args.int("on"))
+        )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 

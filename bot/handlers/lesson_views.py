@@ -106,7 +106,9 @@ def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyb
     toggles: list[ButtonSpec] = [
         (
             ("✅ " if theme in lesson.themes else "▫️ ") + theme,
-            routes.LESSON_THEME.build(lesson_id=lesson.id, theme=index),
+            routes.LESSON_THEME_SET.build(
+                lesson_id=lesson.id, theme=index, on=int(theme not in lesson.themes)
+            ),
         )
         for index, theme in enumerate(THEMES)
     ]

@@ -76,6 +76,7 @@ class LessonHandlers(HandlerGroup):
         for route, callback in (
             (routes.LESSON_TEAM, self.pick_team),
             (routes.LESSON_THEME, self.toggle_theme),
+            (routes.LESSON_THEME_SET, self.set_theme),
             (routes.LESSON_ADVICE, self.ask_advice),
             (routes.LESSON_DECIDE, self.decide),
             (routes.LESSON_MANAGE, self.manage),
@@ -150,6 +151,18 @@ class LessonHandlers(HandlerGroup):
         if index >= len(THEMES):
             raise ServiceError("error.button_expired")
         card = await self.lessons.toggle_theme(actor, args.int("lesson_id"), THEMES[index])
+        await self.show_card(update, actor, card, edit=True)
+        return None
+
+    @with_actor
+    async def set_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.LESSON_THEME_SET.args(context)
+        index = args.int("theme")
+        if index >= len(THEMES):
+            raise ServiceError("error.button_expired")
+        card = await self.lessons.set_theme(
+            actor, args.int("lesson_id"), THEMES[index], on=bool(args.int("on"))
+        )
         await self.show_card(update, actor, card, edit=True)
         return None
 

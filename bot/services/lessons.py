@@ -279,6 +279,15 @@ class LessonService:
             await Lessons(session).toggle_theme(lesson_id, theme)
             return await self._card(session, actor, lesson)
 
+    async def set_theme(self, actor: Actor, lesson_id: int, theme: str, *, on: bool) -> LessonCard:
+        """Mark the lesson with a theme or not: the same press twice gives the same result."""
+        if theme not in THEMES:
+            raise ServiceError("error.button_expired")
+        async with self._db.unit_of_work() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            await Lessons(session).set_theme(lesson_id, theme, on=on)
+            return await self._card(session, actor, lesson)
+
     async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
         advice = clean_text(raw, ADVICE_MAX, "lesson.advice_empty")
         async with self._db.unit_of_work() as session:
