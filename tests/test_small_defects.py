@@ -116,11 +116,14 @@ async def test_private_only_commands_in_a_group_point_to_the_private_chat(
     assert telegram.outbox[before:] == []
 
 
-async def test_a_command_for_another_bot_in_a_private_chat_is_not_ours(
+async def test_the_bot_name_after_a_command_is_read_in_any_case(
     bot: ChatHarness, telegram: FakeTelegram
 ) -> None:
     person = telegram.user("Sanne")
-    await bot.send(person, "/onbekend@STEUNPUNT_TEST_BOT")
+    group = telegram.group("Buurtapp")
+    await bot.send(person, "/onbekend@STEUNPUNT_TEST_BOT", chat=group)
+    assert bot.last_to(group).text.startswith("Dat commando ken ik niet.")
+    await bot.send(person, "/onbekend@andere_bot")  # in a private chat, anything is for us
     assert bot.last_to(person).text.startswith("Dat commando ken ik niet.")
 
 

@@ -97,10 +97,10 @@ class FallbackHandlers(HandlerGroup):
         message = update.effective_message
         words = (message.text or "").split() if message else []
         command, _, addressee = (words[0] if words else "/").lstrip("/").partition("@")
-        if addressee and addressee.lower() != (context.bot.username or "").lower():
-            return None  # another bot's command: not ours to answer, in a group or anywhere
         if is_private(update):
             await self.reply(update, t(actor.language, "fallback.command"))
+        elif addressee and addressee.lower() != (context.bot.username or "").lower():
+            return None  # another bot's command in the group: not ours to answer
         elif command.lower() in self.commands:
             # Ours, but only in a private chat: the same pointer with or without @bot.
             await self.reply(
