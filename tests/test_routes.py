@@ -184,6 +184,7 @@ def test_every_route_has_a_legacy_example() -> None:
         "sv:1:theme:a b",
         "sv:1:colour:red",
         "tz:",
+        "tz:Europe/Amsterdam\x00",  # control characters are nobody's zone
         "CANCEL",
         "cancel:1",
         "",

@@ -82,8 +82,10 @@ def clock_time(name: str) -> Field:
 
 
 def text(name: str, max_length: int) -> Field:
-    """Free text on one line; only allowed as a route's last field, since it may contain ':'."""
-    return Field(name, f".{{1,{max_length}}}", False, ("a", "x" * max_length), open_ended=True)
+    """Free text on one line, without control characters; only allowed as a route's last field,
+    since it may contain ':'."""
+    regex = f"[^\\x00-\\x1f\\x7f]{{1,{max_length}}}"
+    return Field(name, regex, False, ("a", "x" * max_length), open_ended=True)
 
 
 @dataclass(frozen=True)
