@@ -118,6 +118,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
     print(f"Database {_describe_database(settings)} is up to date (revision {revision}).")
 
 
+def cmd_db_reindex(args: argparse.Namespace) -> None:
+    from bot.app import build_services
+
+    settings = load_settings()
+
+    async def reindex() -> int:
+        services = build_services(settings)
+        try:
+            return await services.lessons.reindex()
+        finally:
+            await services.database.dispose()
+
+    try:
+        count = asyncio.run(reindex())
+    except (SQLAlchemyError, OSError) as exc:
+        raise CommandError(
+            f"Cannot reindex the lessons in {_describe_database(settings)} "
+            f"({exc.__class__.__name__}); run `steunpunt db upgrade` first and check DATABASE_URL."
+        ) from exc
+    print(f"Search terms rebuilt for {count} lessons.")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from bot.demo import run_demo
 
@@ -172,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the tables in DATABASE_URL or bring them to the newest version.",
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    reindex = db_commands.add_parser(
+        "reindex",
+        help="rebuild the lessons' search terms (once after an upgrade that changed the search)",
+        description="Rebuild every lesson's search terms with the current Dutch analyser. Run it "
+        "once after upgrading to a version whose search splits or stems words differently.",
+    )
+    reindex.set_defaults(handler=cmd_db_reindex)
     return parser
 
 

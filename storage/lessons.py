@@ -70,6 +70,13 @@ class Lessons:
     async def delete(self, lesson: Lesson) -> None:
         await self._session.delete(lesson)
 
+    async def batch_after(self, after_id: int, limit: int) -> list[Lesson]:
+        """Lessons by id, the next `limit` after `after_id` (to walk them all in batches)."""
+        result = await self._session.execute(
+            select(Lesson).where(Lesson.id > after_id).order_by(Lesson.id).limit(limit)
+        )
+        return list(result.scalars())
+
     async def from_answer(self, answer_id: int) -> Lesson | None:
         result = await self._session.execute(
             select(Lesson).where(Lesson.source_answer_id == answer_id)
@@ -160,6 +167,15 @@ class Lessons:
             self._session.add(LessonTheme(lesson_id=lesson_id, theme=theme))
         else:
             await self._session.delete(existing)
+
+    async def set_theme(self, lesson_id: int, theme: str, *, on: bool) -> None:
+        existing = await self._session.get(LessonTheme, (lesson_id, theme))
+        if on and existing is None:
+            self._session.add(LessonTheme(lesson_id=lesson_id, theme=theme))
+            await self._session.flush()
+        elif not on and existing is not None:
+            await self._session.delete(existing)
+            await self._session.flush()
 
     async def replace_tags(self, lesson_id: int, tags: Iterable[str]) -> None:
         await self._session.execute(delete(LessonTag).where(LessonTag.lesson_id == lesson_id))

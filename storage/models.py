@@ -401,7 +401,8 @@ class Lesson(Base):
 
     __tablename__ = "lessons"
     __table_args__ = (
-        # PostgreSQL searches with its own Dutch text search; SQLite uses `lesson_terms`.
+        # Left from when PostgreSQL searched with its own Dutch text search; both databases now
+        # search `lesson_terms` (one analyser). Dropping the index needs a migration.
         Index(
             "ix_lessons_search_dutch",
             text("to_tsvector('dutch', search_text)"),

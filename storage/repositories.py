@@ -151,6 +151,19 @@ class Memberships:
         )
         return [(person, membership) for person, membership in result]
 
+    async def own_time_zones(self) -> dict[int, set[str]]:
+        """Per team, the time zones its active members set for themselves (/timezone)."""
+        result = await self._session.execute(
+            select(Membership.team_id, Person.timezone)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.removed_at.is_(None), Person.timezone.is_not(None))
+            .distinct()
+        )
+        zones: dict[int, set[str]] = {}
+        for team_id, zone in result.all():
+            zones.setdefault(int(team_id), set()).add(str(zone))
+        return zones
+
 
 class Invites:
     def __init__(self, session: AsyncSession) -> None:
@@ -227,6 +240,14 @@ class LinkedChats:
         self._session.add(linked)
         await self._session.flush()
         return linked
+
+    async def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group's link follows it to its new chat id (once; a repeat finds nothing)."""
+        linked = await self.by_chat(old_chat_id)
+        if linked is None or await self.by_chat(new_chat_id) is not None:
+            return
+        linked.chat_id = new_chat_id
+        await self._session.flush()
 
 
 class ConversationStates:

@@ -1,10 +1,11 @@
-"""Lesson search: an inverted index of stemmed terms (portable), and PostgreSQL's own Dutch
-full-text search where it runs. Only active lessons shared with the city are ever found."""
+"""Lesson search: an inverted index of stemmed terms, the same on SQLite and PostgreSQL (one
+analyser, `bot.services.textsearch`, so both find the same lessons). Only active lessons shared
+with the city are ever found."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,8 +130,6 @@ class LessonIndex:
 
     async def search(
         self,
-        dialect: str,
-        text: str,
         terms: Sequence[str],
         filters: SearchFilters,
         limit: int,
@@ -138,9 +137,7 @@ class LessonIndex:
         require_all: bool = True,
     ) -> tuple[list[int], int]:
         """Ranked ids of shared lessons and how many there are in all."""
-        if dialect == "postgresql" and terms:
-            query = self._postgres_query(text, terms, require_all)
-        elif terms:
+        if terms:
             query = await self._index_query(terms, require_all)
         else:  # only filters: newest first
             query = select(Lesson.id, literal(0.0).label("score")).join(
@@ -183,22 +180,6 @@ class LessonIndex:
             .join(Team, Team.id == Lesson.team_id)
         )
 
-    def _postgres_query(self, text: str, terms: Sequence[str], require_all: bool) -> AnySelect:
-        vector = func.to_tsvector("dutch", Lesson.search_text)
-        if require_all:
-            tsquery = func.plainto_tsquery("dutch", text)
-        else:
-            tsquery = func.websearch_to_tsquery("dutch", " or ".join(_plain_words(text)))
-        return (
-            select(Lesson.id, func.ts_rank_cd(vector, tsquery).label("score"))
-            .join(Team, Team.id == Lesson.team_id)
-            .where(vector.op("@@")(tsquery))
-        )
-
 
 def _idf(total: int, frequency: int) -> float:
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-
-
-def _plain_words(text: str) -> Iterable[str]:
-    return ("".join(ch for ch in word if ch.isalnum()) for word in text.split())

@@ -233,7 +233,7 @@ async def test_similar_lessons_come_only_from_other_teams_and_only_when_shared(
 # --- endorsements and adoptions ------------------------------------------------------------------
 
 
-async def test_endorsing_toggles_and_tells_the_lesson_team(
+async def test_endorsing_once_and_telling_the_lesson_team(
     services: PlainServices, city: City, clock: FakeClock
 ) -> None:
     lesson_id = await shared(services, city.jesse, city.noord, RATS)
@@ -259,8 +259,11 @@ async def test_endorsing_toggles_and_tells_the_lesson_team(
     assert (view.endorsements, view.endorsed_by_me) == (1, True)
     assert (await services.lessons.view(city.simon, lesson_id)).endorsed_by_me is False
 
-    # The second tap withdraws, silently.
+    # A second endorsement changes nothing and tells nobody; undoing is its own, silent step.
     assert await services.lessons.endorse(city.erica, lesson_id) == (False, [])
+    assert len(await services.rows(Endorsement)) == 1
+    assert await services.lessons.withdraw_endorsement(city.erica, lesson_id) is True
+    assert await services.lessons.withdraw_endorsement(city.erica, lesson_id) is False
     assert await services.rows(Endorsement) == []
     view = await services.lessons.view(city.erica, lesson_id)
     assert (view.endorsements, view.endorsed_by_me) == (0, False)

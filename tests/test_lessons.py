@@ -10,6 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
+from bot.handlers import routes
 from bot.services.textsearch import parse_query, terms
 from storage.models import (
     Adoption,
@@ -17,6 +18,7 @@ from storage.models import (
     Lesson,
     LessonStatus,
     LessonVisibility,
+    SavedSearch,
     Stadsdeel,
 )
 from tests.support.db import rows
@@ -106,7 +108,7 @@ async def test_a_lesson_travels_between_teams(
     ]
     assert "nu 1× herkenbaar bevonden" in notices[0].text
     assert any(m.chat_id == city.noord_member.id for m in replies)  # the author hears it too
-    assert "1. ✅ 1" in bot.last_to(city.west_member).button_texts()
+    assert "1. ✅ 1 · intrekken" in bot.last_to(city.west_member).button_texts()
 
 
 async def test_consent_paths_and_team_only_lessons(
@@ -218,23 +220,35 @@ async def test_endorse_once_undo_and_not_for_own_team(
 ) -> None:
     await write_lesson(bot, city.noord_member, RATS, "🌍 Delen met steunpunt")
     await bot.send(city.oost_member, "/search ratten")
+    [oost_search] = await rows(settings, SavedSearch)
+    oost_searcher = oost_search.person_id
     await bot.press(city.oost_member, "1. 👍 0")
     assert "Herkenbaar! Het team hoort het." in bot.toasts()
     assert len(await rows(settings, Endorsement)) == 1
     notices_before = len(bot.messages_to(city.noord_coordinator))
-    await bot.press(city.oost_member, "1. ✅ 1")
+    await bot.press(city.oost_member, "1. ✅ 1 · intrekken")
     assert "Herkenning ingetrokken" in bot.toasts()
     assert await rows(settings, Endorsement) == []
     assert len(bot.messages_to(city.noord_coordinator)) == notices_before  # undo is silent
     await bot.press(city.oost_member, "1. 👍 0")
     assert len(await rows(settings, Endorsement)) == 1
-    # A team mate cannot endorse (the button is not shown; a replayed one is refused).
-    data = telegram.find_button(city.oost_member.id, "1. ✅ 1")[1].callback_data
-    assert data is not None
+    # A team mate cannot endorse (the button is not shown; a forged one is refused).
+    await bot.send(city.noord_coordinator, "/search ratten")
+    [own_search] = await rows(settings, SavedSearch, SavedSearch.person_id != oost_searcher)
+    [lesson] = await rows(settings, Lesson)
+    data = routes.LESSON_ENDORSE.build(search_id=own_search.id, page=0, lesson_id=lesson.id)
     await bot.deliver(
         telegram.callback_update(city.noord_coordinator, bot.last_to(city.noord_coordinator), data)
     )
     assert bot.last_to(city.noord_coordinator).text.startswith("Dit is een les van je eigen team")
+    # Someone else's search page is no page of one's own.
+    data = telegram.find_button(city.oost_member.id, "1. ✅ 1 · intrekken")[1].callback_data
+    assert data is not None
+    await bot.deliver(
+        telegram.callback_update(city.noord_coordinator, bot.last_to(city.noord_coordinator), data)
+    )
+    assert bot.last_to(city.noord_coordinator).text.startswith("Deze knop werkt niet meer")
+    assert len(await rows(settings, Endorsement)) == 1
 
 
 async def test_admins_hide_and_merge(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -215,6 +216,9 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
                     actor = await self.directory.identify(
                         user.id, user.full_name, user.username, user.language_code
                     )
+                    if context.args:
+                        # Command arguments are typed text too.
+                        context.args = [arg for arg in map(typed, context.args) if arg]
                     toast = await method(self, update, context, actor)
             except ServiceError as refusal:
                 if actor is None:
@@ -241,7 +245,24 @@ def bullet_list(lines: Sequence[Safe]) -> Safe:
     return Safe("\n".join(f"• {line}" for line in lines))
 
 
+# Control characters nobody means to type (NUL makes PostgreSQL refuse the whole text); tabs
+# and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def typed(text: str) -> str:
+    """Text as a person typed it, without control characters: every typed text passes here
+    on its way to the services (message texts, captions and command arguments)."""
+    return _CONTROL.sub("", text)
+
+
 def message_text(update: Update) -> str:
-    """The text of the message in an update ('' for none)."""
+    """The text of the message in an update ('' for none), as `typed` cleans it."""
     message = update.effective_message
-    return message.text or "" if message is not None else ""
+    return typed(message.text or "") if message is not None else ""
+
+
+def message_caption(update: Update) -> str | None:
+    """The caption of a photo, voice message or file, as `typed` cleans it."""
+    message = update.effective_message
+    return typed(message.caption) if message is not None and message.caption else None

@@ -18,6 +18,7 @@ from bot.handlers.base import (
     Context,
     HandlerGroup,
     keyboard,
+    message_caption,
     message_text,
     with_actor,
 )
@@ -99,6 +100,7 @@ class CheckinHandlers(HandlerGroup):
             (routes.SPRINT_CLOSE_CONFIRMED, self.close_sprint),
             (routes.SETTINGS, self.show_settings),
             (routes.SETTINGS_WEEKDAY, self.toggle_day),
+            (routes.SETTINGS_SET_WEEKDAY, self.set_day),
             (routes.SETTINGS_TIME, self.ask_time),
             (routes.SETTINGS_SET_TIME, self.set_time),
             (routes.SETTINGS_TEMPLATE, self.ask_template),
@@ -108,7 +110,9 @@ class CheckinHandlers(HandlerGroup):
             (routes.SETTINGS_CLOSE, self.ask_close),
             (routes.SETTINGS_SET_CLOSE, self.set_close),
             (routes.SETTINGS_TOGGLE, self.toggle),
+            (routes.SETTINGS_SET_FLAG, self.set_flag),
             (routes.SETTINGS_SKIP_SPRINT, self.toggle_skip),
+            (routes.SETTINGS_SET_SKIP, self.set_skip),
             (routes.SETTINGS_NOW, self.open_now),
             (routes.AWAY, self.away_for),
             (routes.TIMEZONE, self.pick_timezone),
@@ -185,7 +189,7 @@ class CheckinHandlers(HandlerGroup):
         message = update.effective_message
         if message is None or message.text is None:
             return False
-        outcome = await self.checkins.answer_text(actor, message.text, message.message_id)
+        outcome = await self.checkins.answer_text(actor, message_text(update), message.message_id)
         if outcome is None:
             return False
         await self._show(update, context, actor, outcome)
@@ -201,7 +205,7 @@ class CheckinHandlers(HandlerGroup):
             actor,
             kind,
             file_id,
-            message.caption if message else None,
+            message_caption(update),
             message.message_id if message else None,
         )
         if outcome is None:
@@ -303,7 +307,7 @@ class CheckinHandlers(HandlerGroup):
         message = update.effective_message
         if message is None:
             return False
-        text = message.text if message.text is not None else message.caption
+        text = message_text(update) if message.text is not None else message_caption(update)
         edit = await self.checkins.edit_answer(actor, message.message_id, text)
         if edit is None:
             return False
@@ -613,6 +617,35 @@ class CheckinHandlers(HandlerGroup):
     async def toggle_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_SKIP_SPRINT.args(context).int("team_id")
         view = await self.settings.toggle_skip_sprint(actor, team_id)
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    # Buttons that set a state rather than flip it (a double tap must not undo the first tap).
+
+    @with_actor
+    async def set_day(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_WEEKDAY.args(context)
+        view = await self.settings.set_weekday(
+            actor, args.int("team_id"), args.int("day"), on=bool(args.int("on"))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def set_flag(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_FLAG.args(context)
+        view = await self.settings.set_flag(
+            actor, args.int("team_id"), args.text("setting"), on=bool(args.int("on"))
+        )
+        await self.edit_or_reply(update, *settings_message(actor.language, view))
+        return None
+
+    @with_actor
+    async def set_skip(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.SETTINGS_SET_SKIP.args(context)
+        view = await self.settings.set_skip_sprint(
+            actor, args.int("team_id"), on=bool(args.int("on"))
+        )
         await self.edit_or_reply(update, *settings_message(actor.language, view))
         return None
 

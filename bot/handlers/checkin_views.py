@@ -276,7 +276,7 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
         [
             (
                 ("✅" if d in days else "▫️") + names[d][:2],
-                routes.SETTINGS_WEEKDAY.build(team_id=team_id, day=d),
+                routes.SETTINGS_SET_WEEKDAY.build(team_id=team_id, day=d, on=int(d not in days)),
             )
             for d in range(7)
         ],
@@ -309,13 +309,19 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
         [
             (
                 t(language, "settings.button_holidays", value=on_off[schedule.skip_holidays]),
-                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="skip_holidays"),
+                routes.SETTINGS_SET_FLAG.build(
+                    team_id=team_id, setting="skip_holidays", on=int(not schedule.skip_holidays)
+                ),
             )
         ],
         [
             (
                 t(language, "settings.button_share", value=on_off[schedule.share_answers_in_group]),
-                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="share_answers_in_group"),
+                routes.SETTINGS_SET_FLAG.build(
+                    team_id=team_id,
+                    setting="share_answers_in_group",
+                    on=int(not schedule.share_answers_in_group),
+                ),
             )
         ],
         [
@@ -324,7 +330,9 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
                     language,
                     "settings.button_resume" if schedule.paused else "settings.button_pause",
                 ),
-                routes.SETTINGS_TOGGLE.build(team_id=team_id, setting="paused"),
+                routes.SETTINGS_SET_FLAG.build(
+                    team_id=team_id, setting="paused", on=int(not schedule.paused)
+                ),
             )
         ],
     ]
@@ -334,7 +342,7 @@ def settings_message(language: Language, view: ScheduleView) -> tuple[Safe, Inli
             [
                 (
                     t(language, "settings.button_unskip" if skipping else "settings.button_skip"),
-                    routes.SETTINGS_SKIP_SPRINT.build(team_id=team_id),
+                    routes.SETTINGS_SET_SKIP.build(team_id=team_id, on=int(not skipping)),
                 )
             ]
         )

@@ -7,7 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers.base import BotApplication, Context, HandlerGroup, is_private, with_actor
 from bot.services.common import Actor
@@ -65,11 +71,21 @@ class FallbackHandlers(HandlerGroup):
         super().__init__(directory, database)
         self.conversations = conversations
         self.flows = flows
+        self.commands: frozenset[str] = frozenset()
 
     def register(self, application: BotApplication) -> None:
         # Edited messages apart, before every other handler (group -1): PTB would hand them to
         # the message and command handlers as new messages (a second answer, a second lesson).
         application.add_handler(MessageHandler(filters.UpdateType.EDITED, self.edited), group=-1)
+        # Registered last, so every command of the bot is known by now. One that reaches the
+        # fallback from a group is one its handler takes only in a private chat.
+        self.commands = frozenset(
+            command
+            for handlers in application.handlers.values()
+            for handler in handlers
+            if isinstance(handler, CommandHandler)
+            for command in handler.commands
+        )
         private = filters.ChatType.PRIVATE
         application.add_handler(
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text)
@@ -107,9 +123,20 @@ class FallbackHandlers(HandlerGroup):
     @with_actor
     async def unknown_command(self, update: Update, context: Context, actor: Actor) -> str | None:
         message = update.effective_message
-        text = message.text if message and message.text else ""
-        # In a group, answer only commands addressed to this bot by name.
-        if is_private(update) or text.split()[0].endswith(f"@{context.bot.username}"):
+        words = (message.text or "").split() if message else []
+        command, _, addressee = (words[0] if words else "/").lstrip("/").partition("@")
+        if is_private(update):
+            await self.reply(update, t(actor.language, "fallback.command"))
+        elif addressee and addressee.lower() != (context.bot.username or "").lower():
+            return None  # another bot's command in the group: not ours to answer
+        elif command.lower() in self.commands:
+            # Ours, but only in a private chat: the same pointer with or without @bot.
+            await self.reply(
+                update, t(actor.language, "group.private_only", bot=context.bot.username)
+            )
+        elif addressee:
+            # In a group, an unknown command is answered only when addressed to this bot by
+            # name; without it, it may be meant for another bot in the group.
             await self.reply(update, t(actor.language, "fallback.command"))
         return None
 

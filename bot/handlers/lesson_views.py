@@ -138,7 +138,9 @@ def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyb
     toggles: list[ButtonSpec] = [
         (
             ("✅ " if theme in lesson.themes else "▫️ ") + theme,
-            routes.LESSON_THEME.build(lesson_id=lesson.id, theme=index),
+            routes.LESSON_THEME_SET.build(
+                lesson_id=lesson.id, theme=index, on=int(theme not in lesson.themes)
+            ),
         )
         for index, theme in enumerate(THEMES)
     ]
@@ -294,15 +296,19 @@ def search_message(
             # Shortened here: 📖 shows it whole.
             row.append((f"{first + i}. 📖", routes.LESSON_READ.build(lesson_id=lesson.id)))
         if not lesson.in_my_team:
-            mark = "✅" if lesson.endorsed_by_me else "👍"
-            row.append(
-                (
-                    f"{first + i}. {mark} {lesson.endorsements}",
-                    routes.LESSON_ENDORSE.build(
-                        search_id=page.search_id, page=page.page, lesson_id=lesson.id
-                    ),
+            # Two buttons with one meaning each (not a toggle): a double tap cannot undo.
+            ids = {"search_id": page.search_id, "page": page.page, "lesson_id": lesson.id}
+            if lesson.endorsed_by_me:
+                label = t(
+                    language,
+                    "search.button_unendorse",
+                    number=first + i,
+                    count=lesson.endorsements,
                 )
-            )
+                row.append((label, routes.LESSON_UNENDORSE.build(**ids)))
+            else:
+                label = f"{first + i}. 👍 {lesson.endorsements}"
+                row.append((label, routes.LESSON_ENDORSE.build(**ids)))
             row.append((f"{first + i}. 🧪", routes.LESSON_ADOPT.build(lesson_id=lesson.id)))
         if is_admin:
             row.append((f"{first + i}. 🙈", routes.LESSON_HIDE.build(lesson_id=lesson.id)))

@@ -78,6 +78,7 @@ class LessonHandlers(HandlerGroup):
         for route, callback in (
             (routes.LESSON_TEAM, self.pick_team),
             (routes.LESSON_THEME, self.toggle_theme),
+            (routes.LESSON_THEME_SET, self.set_theme),
             (routes.LESSON_ADVICE, self.ask_advice),
             (routes.LESSON_DECIDE, self.decide),
             (routes.LESSON_MANAGE, self.manage),
@@ -87,6 +88,7 @@ class LessonHandlers(HandlerGroup):
             (routes.SEARCH_FILTER, self.choose_filter),
             (routes.SEARCH_FILTER_VALUE, self.set_filter),
             (routes.LESSON_ENDORSE, self.endorse),
+            (routes.LESSON_UNENDORSE, self.unendorse),
             (routes.LESSON_ADOPT, self.ask_adoption),
             (routes.LESSON_HIDE, self.ask_hide_reason),
             (routes.LESSON_READ, self.read),
@@ -152,6 +154,18 @@ class LessonHandlers(HandlerGroup):
         if index >= len(THEMES):
             raise ServiceError("error.button_expired")
         card = await self.lessons.toggle_theme(actor, args.int("lesson_id"), THEMES[index])
+        await self.show_card(update, actor, card, edit=True)
+        return None
+
+    @with_actor
+    async def set_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.LESSON_THEME_SET.args(context)
+        index = args.int("theme")
+        if index >= len(THEMES):
+            raise ServiceError("error.button_expired")
+        card = await self.lessons.set_theme(
+            actor, args.int("lesson_id"), THEMES[index], on=bool(args.int("on"))
+        )
         await self.show_card(update, actor, card, edit=True)
         return None
 
@@ -282,14 +296,28 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def endorse(self, update: Update, context: Context, actor: Actor) -> str | None:
-        args = routes.LESSON_ENDORSE.args(context)
-        search_id, page_number = args.int("search_id"), args.int("page")
-        lesson_id = args.int("lesson_id")
-        endorsed, notices = await self.lessons.endorse(actor, lesson_id)
+        return await self._endorse(update, context, actor, routes.LESSON_ENDORSE, endorse=True)
+
+    @with_actor
+    async def unendorse(self, update: Update, context: Context, actor: Actor) -> str | None:
+        return await self._endorse(update, context, actor, routes.LESSON_UNENDORSE, endorse=False)
+
+    async def _endorse(
+        self, update: Update, context: Context, actor: Actor, route: routes.Route, *, endorse: bool
+    ) -> str:
+        """👍 only endorses and ↩️ only undoes, so a double tap changes nothing the second time
+        (and the lesson's team hears once)."""
+        args = route.args(context)
+        changed, notices, page = await self.lessons.endorse_on_page(
+            actor, args.int("search_id"), args.int("page"), args.int("lesson_id"), endorse=endorse
+        )
         await self.send_notices(context, notices)
-        page = await self.lessons.page(actor, search_id, page_number)
         await self._show_page(update, actor, page, edit=True)
-        return t(actor.language, "lesson.endorsed_toast" if endorsed else "lesson.unendorsed_toast")
+        if endorse:
+            return t(
+                actor.language, "lesson.endorsed_toast" if changed else "lesson.endorsed_already"
+            )
+        return t(actor.language, "lesson.unendorsed_toast")
 
     @with_actor
     async def ask_adoption(self, update: Update, context: Context, actor: Actor) -> str | None:

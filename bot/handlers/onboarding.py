@@ -7,7 +7,8 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.handlers import routes
 from bot.handlers.base import (
@@ -33,8 +34,6 @@ from storage.models import Invite, Role, Stadsdeel, Team, TeamKind
 logger = logging.getLogger(__name__)
 
 ROSTER_PAGE = 15
-# Commands that belong in a private chat with the bot, answered with a pointer when sent in a group.
-PRIVATE_COMMANDS = ("join", "newteam", "invite", "team", "language")
 
 
 def team_line(language: Language, team: Team) -> Safe:
@@ -72,8 +71,8 @@ class OnboardingHandlers(HandlerGroup):
             application.add_handler(CommandHandler(name, callback, filters=private))
         application.add_handler(CommandHandler("help", self.help, filters=private))
         application.add_handler(CommandHandler(["start", "help"], self.group_help, filters=groups))
-        application.add_handler(CommandHandler(PRIVATE_COMMANDS, self.private_only, filters=groups))
         application.add_handler(CommandHandler("linkgroup", self.link_group))
+        application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.group_migrated))
         application.add_handler(CommandHandler("cancel", self.cancel))
         for route, callback in (
             (routes.NEW_TEAM_KIND, self.pick_kind),
@@ -142,11 +141,6 @@ class OnboardingHandlers(HandlerGroup):
     @with_actor
     async def group_help(self, update: Update, context: Context, actor: Actor) -> str | None:
         await self.reply(update, t(actor.language, "group.help", bot=context.bot.username))
-        return None
-
-    @with_actor
-    async def private_only(self, update: Update, context: Context, actor: Actor) -> str | None:
-        await self.reply(update, t(actor.language, "group.private_only", bot=context.bot.username))
         return None
 
     # --- joining ----------------------------------------------------------------------------
@@ -484,8 +478,27 @@ class OnboardingHandlers(HandlerGroup):
     async def _link(self, update: Update, actor: Actor, team_id: int) -> None:
         chat = update.effective_chat
         assert chat is not None
+        if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+            # Only a group can be a team's group (a forged button could come from anywhere).
+            raise ServiceError("linkgroup.in_private")
         team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "")
         await self.edit_or_reply(update, t(actor.language, "linkgroup.done", team=team.name))
+
+    async def group_migrated(self, update: Update, context: Context) -> None:
+        """A group upgraded to a supergroup gets a new chat id: its team link moves along.
+        Telegram tells both chats (`migrate_to_chat_id` in the old one, `migrate_from_chat_id`
+        in the new one); whichever comes first moves the link, the other finds nothing left.
+        Nobody acts here, so no person is identified and nothing is said."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id is not None:
+            old_id, new_id = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id is not None:
+            old_id, new_id = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        await self.directory.move_group(old_id, new_id)
 
     # --- language and cancel ----------------------------------------------------------------
 

@@ -82,8 +82,10 @@ def clock_time(name: str) -> Field:
 
 
 def text(name: str, max_length: int) -> Field:
-    """Free text on one line; only allowed as a route's last field, since it may contain ':'."""
-    return Field(name, f".{{1,{max_length}}}", False, ("a", "x" * max_length), open_ended=True)
+    """Free text on one line, without control characters; only allowed as a route's last field,
+    since it may contain ':'."""
+    regex = f"[^\\x00-\\x1f\\x7f]{{1,{max_length}}}"
+    return Field(name, regex, False, ("a", "x" * max_length), open_ended=True)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,9 @@ LANGUAGE = _route("lang", choice("language", ("nl", "en")))
 
 LESSON_TEAM = _route("lt", number("team_id"))
 LESSON_THEME = _route("lc:th", number("lesson_id"), digit("theme"))  # index into THEMES
+# The state the button sets (1 on, 0 off), so a double tap does not undo the first: lesson cards
+# now carry these; the toggle above stays for buttons already in people's chats.
+LESSON_THEME_SET = _route("lc:ts", number("lesson_id"), digit("theme"), digit("on", 0, 1))
 LESSON_ADVICE = _route("lc:adv", number("lesson_id"))
 LESSON_DECIDE = _route("lc:d", number("lesson_id"), choice("choice", ("team", "city", "anonymous")))
 LESSON_MANAGE = _route("lm", number("lesson_id"))
@@ -197,6 +202,7 @@ SEARCH_FILTER = _route("sf", number("search_id"), choice("key", FILTER_KEYS))
 # The value is a theme, stadsdeel or team kind, or "-" for any.
 SEARCH_FILTER_VALUE = _route("sv", number("search_id"), choice("key", FILTER_KEYS), word("value"))
 LESSON_ENDORSE = _route("le", number("search_id"), number("page"), number("lesson_id"))
+LESSON_UNENDORSE = _route("lu", number("search_id"), number("page"), number("lesson_id"))
 LESSON_ADOPT = _route("la", number("lesson_id"))
 LESSON_HIDE = _route("lh", number("lesson_id"))
 LESSON_READ = _route("lr", number("lesson_id"))  # a lesson a list showed shortened, whole
@@ -218,6 +224,7 @@ SPRINT_CLOSE = _route("sp:close", number("team_id"))
 SPRINT_CLOSE_CONFIRMED = _route("sp:closeok", number("team_id"))
 SETTINGS = _route("cs", number("team_id"))
 SETTINGS_WEEKDAY = _route("cs:wd", number("team_id"), digit("day", 0, 6))  # 0 is Monday
+SETTINGS_SET_WEEKDAY = _route("cs:swd", number("team_id"), digit("day", 0, 6), digit("on", 0, 1))
 SETTINGS_TIME = _route("cs:time", number("team_id"))
 SETTINGS_SET_TIME = _route("cs:settime", number("team_id"), clock_time("time"))
 SETTINGS_TEMPLATE = _route("cs:tpl", number("team_id"))
@@ -227,7 +234,9 @@ SETTINGS_SET_REMINDER = _route("cs:setrem", number("team_id"), number("minutes")
 SETTINGS_CLOSE = _route("cs:cls", number("team_id"))
 SETTINGS_SET_CLOSE = _route("cs:setcls", number("team_id"), number("minutes"))
 SETTINGS_TOGGLE = _route("cs:tg", number("team_id"), word("setting"))
+SETTINGS_SET_FLAG = _route("cs:flag", number("team_id"), word("setting"), digit("on", 0, 1))
 SETTINGS_SKIP_SPRINT = _route("cs:skip", number("team_id"))
+SETTINGS_SET_SKIP = _route("cs:sskip", number("team_id"), digit("on", 0, 1))
 SETTINGS_NOW = _route("cs:now", number("team_id"))
 # Three digits: a date 10 digits of days away would overflow before the service could refuse it.
 AWAY = _route("aw", number("days", 3))

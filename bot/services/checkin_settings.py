@@ -75,10 +75,12 @@ class CheckinSettings:
         async with self._db.unit_of_work() as session:
             view = await self._load(session, actor, team_id)
             values = change(view)
-            for field, value in values.items():
-                setattr(view.schedule, field, value)
+            # Only what differs: a double tap sets nothing new and starts no new rhythm.
+            changed = {f for f, value in values.items() if getattr(view.schedule, f) != value}
+            for field in changed:
+                setattr(view.schedule, field, values[field])
             view.schedule.updated_at = now
-            if values.keys() & {"weekdays", "time_of_day", "timezone"}:
+            if changed & {"weekdays", "time_of_day", "timezone"}:
                 # A new rhythm starts now: earlier slots are neither opened nor counted missed.
                 view.schedule.active_from = now
             return self._shown(view.team, view.schedule, view.sprint)
@@ -110,6 +112,18 @@ class CheckinSettings:
 
         return await self._change(actor, team_id, flip)
 
+    async def set_weekday(self, actor: Actor, team_id: int, day: int, *, on: bool) -> ScheduleView:
+        """Check-ins on `day` or not: the same press twice gives the same result."""
+        if day not in range(7):
+            raise ServiceError("error.button_expired")
+
+        def put(view: ScheduleView) -> dict[str, object]:
+            days = set(parse_weekdays(view.schedule.weekdays))
+            changed = days | {day} if on else days - {day}
+            return {} if changed == days else {"weekdays": format_weekdays(frozenset(changed))}
+
+        return await self._change(actor, team_id, put)
+
     async def set_time(self, actor: Actor, team_id: int, raw: str) -> ScheduleView:
         try:
             moment = parse_time(raw)
@@ -139,6 +153,22 @@ class CheckinSettings:
         return await self._change(
             actor, team_id, lambda view: {field: not getattr(view.schedule, field)}
         )
+
+    async def set_flag(self, actor: Actor, team_id: int, field: str, *, on: bool) -> ScheduleView:
+        """Turn a yes/no setting on or off (not flip it: a double tap changes nothing)."""
+        if field not in TOGGLES:
+            raise ServiceError("error.button_expired")
+        return await self._change(actor, team_id, lambda _: {field: on})
+
+    async def set_skip_sprint(self, actor: Actor, team_id: int, *, on: bool) -> ScheduleView:
+        """Skip the open sprint's check-ins, or not."""
+
+        def put(view: ScheduleView) -> dict[str, object]:
+            if view.sprint is None:
+                raise ServiceError("sprint.none_open")
+            return {"skip_sprint_id": view.sprint.id if on else None}
+
+        return await self._change(actor, team_id, put)
 
     async def toggle_skip_sprint(self, actor: Actor, team_id: int) -> ScheduleView:
         def flip(view: ScheduleView) -> dict[str, object]:

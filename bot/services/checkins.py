@@ -240,18 +240,21 @@ class CheckinService:
             await Prompts(session).release_stale_claims(now - STALE_CLAIM)
         async with self._db.unit_of_work() as session:
             schedules = await Schedules(session).active()
+            zones = await Memberships(session).own_time_zones()
         # Closing first: a check-in that is over does not hold back the next one.
         report.closed = await self._close_due_runs(now)
         for schedule in schedules:
-            await self._open_due_slots(schedule, now, report)
+            await self._open_due_slots(schedule, now, report, zones.get(schedule.team_id, set()))
         return report
 
     async def _open_due_slots(
-        self, schedule: CheckinSchedule, now: datetime, report: TickReport
+        self, schedule: CheckinSchedule, now: datetime, report: TickReport, zones: set[str]
     ) -> None:
         rule = WeeklyRule.parse(schedule.weekdays, schedule.time_of_day, schedule.timezone)
         after = max(schedule.active_from, now - LOOKBACK)
-        slots = rule.slots_between(after - timedelta(microseconds=1), now)
+        # Members' own zones (/timezone): one east of the team's opens the check-in earlier.
+        zones = zones - {schedule.timezone}
+        slots = rule.slots_open_between(after - timedelta(microseconds=1), now, zones)
         if not slots:
             return
         async with self._db.unit_of_work() as session:
@@ -323,7 +326,8 @@ class CheckinService:
                 status=status,
                 scheduled_for=scheduled_for,
                 opened_at=now,
-                closes_at=now + timedelta(minutes=schedule.close_after_minutes),
+                # From the slot, also when members east of the team opened it earlier.
+                closes_at=max(now, scheduled_for) + timedelta(minutes=schedule.close_after_minutes),
                 closed_at=None if status is RunStatus.OPEN else now,
                 note=note,
                 questions=questions_as_json(questions),
@@ -352,7 +356,8 @@ class CheckinService:
                 status = PromptStatus.UNREACHABLE
             elif person.away_until is not None and person.away_until > scheduled_for:
                 status = PromptStatus.AWAY
-            due = now
+            # At the slot (a run opened early for a member east of the team waits for it).
+            due = max(now, scheduled_for) if run.kind is RunKind.SCHEDULED else now
             if (
                 run.kind is RunKind.SCHEDULED
                 and person.timezone

@@ -339,6 +339,11 @@ class Directory:
             if role is Role.COORDINATOR
         ]
 
+    async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Telegram moved a group to a new chat id (upgraded to a supergroup): keep its link."""
+        async with self._db.unit_of_work() as session:
+            await LinkedChats(session).move(old_chat_id, new_chat_id)
+
     async def linked_team_of_chat(self, chat_id: int) -> Team | None:
         async with self._db.unit_of_work() as session:
             linked = await LinkedChats(session).by_chat(chat_id)

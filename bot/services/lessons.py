@@ -242,6 +242,19 @@ class LessonService:
             await index_lesson(session, lesson)
             return await self._card(session, actor, lesson)
 
+    async def reindex(self, batch: int = 500) -> int:
+        """Rebuild every lesson's search terms with the current analyser (after it changed:
+        `steunpunt db reindex`). How many lessons were indexed."""
+        done, after = 0, 0
+        while True:
+            async with self._db.unit_of_work() as session:
+                lessons = await Lessons(session).batch_after(after, batch)
+                for lesson in lessons:
+                    await index_lesson(session, lesson)
+            if not lessons:
+                return done
+            done, after = done + len(lessons), lessons[-1].id
+
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
         async with self._db.unit_of_work() as session:
             return await self._card(session, actor, await self._own(session, actor, lesson_id))
@@ -270,6 +283,15 @@ class LessonService:
         async with self._db.unit_of_work() as session:
             lesson = await self._own(session, actor, lesson_id)
             await Lessons(session).toggle_theme(lesson_id, theme)
+            return await self._card(session, actor, lesson)
+
+    async def set_theme(self, actor: Actor, lesson_id: int, theme: str, *, on: bool) -> LessonCard:
+        """Mark the lesson with a theme or not: the same press twice gives the same result."""
+        if theme not in THEMES:
+            raise ServiceError("error.button_expired")
+        async with self._db.unit_of_work() as session:
+            lesson = await self._own(session, actor, lesson_id)
+            await Lessons(session).set_theme(lesson_id, theme, on=on)
             return await self._card(session, actor, lesson)
 
     async def set_advice(self, actor: Actor, lesson_id: int, raw: str) -> LessonCard:
@@ -380,6 +402,8 @@ class LessonService:
     # --- the city log ----------------------------------------------------------------------------
 
     async def search(self, actor: Actor, raw: str) -> SearchPage:
+        if not raw.strip():
+            raise ServiceError("search.ask")  # nothing typed (after control characters went)
         parsed = parse_query(check_length(raw.strip(), SEARCH_LIMIT))
         if not (parsed.terms or parsed.themes or parsed.tags or parsed.stadsdeel):
             # Only words like "de" and "niet", or signs: nothing to look for (not everything).
@@ -431,21 +455,12 @@ class LessonService:
             kind=TeamKind(saved.filters["kind"]) if saved.filters.get("kind") else None,
         )
         index = LessonIndex(session)
-        dialect = session.get_bind().dialect.name
         page = max(page, 0)
-        ids, total = await index.search(
-            dialect, parsed.text, parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE
-        )
+        ids, total = await index.search(parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE)
         loose = False
         if total == 0 and len(parsed.terms) > 1:
             ids, total = await index.search(
-                dialect,
-                parsed.text,
-                parsed.terms,
-                filters,
-                PAGE_SIZE,
-                page * PAGE_SIZE,
-                require_all=False,
+                parsed.terms, filters, PAGE_SIZE, page * PAGE_SIZE, require_all=False
             )
             loose = total > 0
         pages = max(1, -(-total // PAGE_SIZE))
@@ -455,13 +470,12 @@ class LessonService:
         )
 
     async def endorse(self, actor: Actor, lesson_id: int) -> tuple[bool, list[Notice]]:
-        """Toggle "herkenbaar". Returns whether it is now endorsed, and who to tell."""
+        """ "Herkenbaar": once. Returns whether this made it endorsed, and who to tell; a second
+        tap (the same button pressed twice) changes nothing and tells nobody again."""
         async with self._db.unit_of_work() as session:
             lesson = await self._shared_of_other_team(session, actor, lesson_id)
             lessons = Lessons(session)
-            existing = await lessons.endorsement(lesson_id, actor.person_id)
-            if existing is not None:
-                await lessons.withdraw(existing)
+            if await lessons.endorsement(lesson_id, actor.person_id) is not None:
                 return False, []
             team = await self._team_of(session, actor)
             count = await lessons.endorse(
@@ -471,6 +485,33 @@ class LessonService:
                 session, lesson, "lesson.notice_endorsed", by_team=team, count=count
             )
             return True, notices
+
+    async def withdraw_endorsement(self, actor: Actor, lesson_id: int) -> bool:
+        """Undo one's "herkenbaar" (silently: nobody is told). Whether there was one to undo."""
+        async with self._db.unit_of_work() as session:
+            lessons = Lessons(session)
+            existing = await lessons.endorsement(lesson_id, actor.person_id)
+            if existing is None:
+                return False
+            await lessons.withdraw(existing)
+            return True
+
+    async def endorse_on_page(
+        self, actor: Actor, search_id: int, page: int, lesson_id: int, *, endorse: bool
+    ) -> tuple[bool, list[Notice], SearchPage]:
+        """Endorse (or undo) a lesson from a page of one's own search, and that page again.
+        Only a lesson on that page can be endorsed: a button that does not fit its page is
+        forged or stale, and is refused with nothing stored."""
+        async with self._db.unit_of_work() as session:
+            saved = await self._saved(session, actor, search_id)
+            shown = await self._page(session, actor, saved, page)
+            if lesson_id not in {view.id for view in shown.results}:
+                raise ServiceError("error.button_expired")
+        if endorse:
+            changed, notices = await self.endorse(actor, lesson_id)
+        else:
+            changed, notices = await self.withdraw_endorsement(actor, lesson_id), []
+        return changed, notices, await self.page(actor, search_id, page)
 
     async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
         line = clean_text(raw, "lesson.adopt_empty")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 WEEKDAYS = range(7)  # 0 = Monday, as in `date.weekday()`
+# The most a member's own time zone can be ahead of the team's (UTC+14 against UTC-12).
+MAX_ZONE_LEAD = timedelta(hours=26)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,34 @@ class WeeklyRule:
                     slots.append(slot)
             day += timedelta(days=1)
         return slots
+
+    def in_zone(self, zone: str) -> WeeklyRule | None:
+        """The same days and time of day in another zone (None for a zone nobody knows)."""
+        try:
+            return WeeklyRule(self.weekdays, self.time_of_day, ZoneInfo(zone))
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            return None
+
+    def opens_at(self, slot: datetime, zones: Iterable[str] = ()) -> datetime:
+        """When a slot's check-in opens: at the slot, or earlier when a member's own zone
+        reaches the slot's time of day first (east of the team's zone) — that member is asked
+        at the team's time of day in their own zone, on the same local day."""
+        day = slot.astimezone(self.zone).date()
+        own = (rule.slot_on(day) for rule in map(self.in_zone, zones) if rule is not None)
+        return min([slot, *own])
+
+    def slots_open_between(
+        self, after: datetime, until: datetime, zones: Iterable[str] = ()
+    ) -> list[datetime]:
+        """Slots (the team's moments) with after < slot whose check-in opens by `until`,
+        oldest first: with members east of the team, up to a day before the slot itself."""
+        zones = frozenset(zones)
+        ahead = MAX_ZONE_LEAD if zones else timedelta(0)
+        return [
+            slot
+            for slot in self.slots_between(after, until + ahead)
+            if self.opens_at(slot, zones) <= until
+        ]
 
     def next_slot(self, now: datetime) -> datetime | None:
         slots = self.slots_between(now, now + timedelta(days=8))

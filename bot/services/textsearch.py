@@ -51,18 +51,35 @@ def _stemmer() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("dutch")
 
 
+# A long vowel written double in a closed syllable is single in the open one: `paneel` and
+# `panelen`, `straat` and `straten`, `boom` and `bomen`. The stemmer leaves the double vowel.
+_DOUBLE_VOWEL_END = re.compile(r"(aa|ee|oo|uu)([b-df-hj-np-tv-xz])$")
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    stemmed = str(_stemmer().stemWord(word))
+    return _DOUBLE_VOWEL_END.sub(lambda found: found[1][0] + found[2], stemmed)
 
 
-def words(text: str) -> list[str]:
-    """Content words of a text, folded (tags included without their #)."""
+def _telling(word: str) -> bool:
+    return len(word) >= 2 and word not in STOPWORDS and not word.isdigit()
+
+
+def words(text: str, *, whole: bool = True) -> list[str]:
+    """Content words of a text, folded (tags included without their #). A hyphenated word
+    counts as its parts as well (`WhatsApp-groepen` is found by `whatsapp`), and with
+    `whole` also as one word without the hyphen (found by `whatsappgroepen`); a query leaves
+    the whole out, so it also finds the parts written apart."""
     found = []
     for token in WORD.findall(fold(text)):
         token = token.lstrip("#@").strip("'-")
-        if len(token) >= 2 and token not in STOPWORDS and not token.isdigit():
-            found.append(token)
+        if "-" not in token:
+            found += [token] if _telling(token) else []
+            continue
+        parts = [part.strip("'") for part in token.split("-")]
+        joined = [token.replace("-", "")] if whole else []
+        found += [word for word in (*joined, *parts) if _telling(word)]
     return found
 
 
@@ -105,5 +122,5 @@ def parse_query(raw: str) -> SearchQuery:
         themes=tuple(themes),
         tags=tuple(tags),
         stadsdeel=stadsdeel,
-        terms=tuple(dict.fromkeys(stem(word) for word in words(text))),
+        terms=tuple(dict.fromkeys(stem(word) for word in words(text, whole=False))),
     )

@@ -448,4 +448,7 @@ TEXTS: dict[str, str] = {
     "is saved yet: your message is above, so copy it, shorten it a little and send it again.",
     "recap.shortened": "Long answers are shortened here (…). ✏️ shows an answer in full.",
     "list.more": "… and {count} more.",
+    # --- smaller defects (double taps) ---
+    "lesson.endorsed_already": "You already recognised this lesson.",
+    "search.button_unendorse": "{number}. ✅ {count} · undo",
 }

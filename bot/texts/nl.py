@@ -453,4 +453,7 @@ TEXTS: dict[str, str] = {
     "recap.shortened": "Lange antwoorden zijn hier ingekort (…). Met ✏️ zie je een antwoord "
     "helemaal.",
     "list.more": "… en nog {count}.",
+    # --- smaller defects (double taps) ---
+    "lesson.endorsed_already": "Je vond deze les al herkenbaar.",
+    "search.button_unendorse": "{number}. ✅ {count} · intrekken",
 }
