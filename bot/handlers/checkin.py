@@ -36,6 +36,7 @@ from bot.services.checkins import CheckinService, Outcome, Recap, StepView
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import AnswerChangeState, SettingsInputState, SprintState
 from bot.services.directory import Directory
+from bot.services.permissions import Permission
 from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService
 from bot.services.templates import TEMPLATE_NAMES, StepKind
 from bot.texts import t
@@ -339,7 +340,7 @@ class CheckinHandlers(HandlerGroup):
         self, update: Update, context: Context, actor: Actor
     ) -> str | None:
         team_id = routes.SPRINT_CLOSE.args(context).int("team_id")
-        team = await self.directory.require_manager(actor, team_id)
+        team = await self.directory.require_manager(actor, team_id, Permission.CLOSE_SPRINT)
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -482,7 +483,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_REMINDER.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
+        await self.directory.require_manager(actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS)
         lang = actor.language
         buttons = [
             (
@@ -508,7 +509,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_close(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_CLOSE.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
+        await self.directory.require_manager(actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS)
         lang = actor.language
         buttons = [
             (
@@ -553,7 +554,7 @@ class CheckinHandlers(HandlerGroup):
 
     async def _open_now(self, update: Update, context: Context, actor: Actor, team_id: int) -> None:
         await self.settings.open_now(actor, team_id)
-        team = await self.directory.require_manager(actor, team_id)
+        team = await self.directory.require_manager(actor, team_id, Permission.OPEN_CHECKIN_NOW)
         await self.edit_or_reply(update, t(actor.language, "checkin.opened_now", team=team.name))
         self._kick(context)
 

@@ -7,6 +7,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.handlers import routes
@@ -24,6 +25,7 @@ from bot.handlers.fallback import TextFlows
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import Directory, Roster
+from bot.services.permissions import Chat
 from bot.services.team_setup import TeamSetup
 from bot.texts import Safe, t
 from bot.texts.formatting import format_date, short_label
@@ -481,7 +483,8 @@ class OnboardingHandlers(HandlerGroup):
     async def _link(self, update: Update, actor: Actor, team_id: int) -> None:
         chat = update.effective_chat
         assert chat is not None
-        team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "")
+        where = Chat.PRIVATE if chat.type == ChatType.PRIVATE else Chat.GROUP
+        team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "", where)
         await self.edit_or_reply(update, t(actor.language, "linkgroup.done", team=team.name))
 
     # --- language and cancel ----------------------------------------------------------------
