@@ -103,6 +103,9 @@ class Rule:
     chat: Chat | None = Chat.PRIVATE  # None: any chat
     refusal: str = "denied.coordinator"  # catalog key of the kind refusal
     refusals: Mapping[Role, str] = field(default_factory=dict)  # a kinder key for some roles
+    # A command picks the team among the person's own; with none it could be about, this key.
+    no_team: str | None = None
+    elsewhere: str = "group.private_only"  # the refusal in the wrong kind of chat
 
     def refusal_for(self, role: Role) -> str:
         return self.refusals.get(role, self.refusal)
@@ -141,13 +144,25 @@ RULES: dict[Permission, Rule] = {
         "Page and filter one's own search", EVERYONE, Scope.OWN, refusal="error.button_expired"
     ),
     Permission.VIEW_TEAM: Rule(
-        "See a team's members", TEAM_VIEWERS, Scope.TEAM, refusal="denied.member"
+        "See a team's members",
+        TEAM_VIEWERS,
+        Scope.TEAM,
+        refusal="denied.member",
+        no_team="team.none",
     ),
     Permission.VIEW_SPRINT: Rule(
-        "See a team's sprint", TEAM_VIEWERS, Scope.TEAM, refusal="denied.member"
+        "See a team's sprint",
+        TEAM_VIEWERS,
+        Scope.TEAM,
+        refusal="denied.member",
+        no_team="team.none",
     ),
     Permission.WRITE_LESSON: Rule(
-        "Write a lesson for a team", TEAM_MEMBERS, Scope.TEAM, refusal="lesson.not_member"
+        "Write a lesson for a team",
+        TEAM_MEMBERS,
+        Scope.TEAM,
+        refusal="lesson.not_member",
+        no_team="lesson.no_team",
     ),
     Permission.ENDORSE_LESSON: Rule(
         "Endorse (herkenbaar) another team's shared lesson",
@@ -161,18 +176,35 @@ RULES: dict[Permission, Rule] = {
         Scope.SHARED,
         refusals=_SHARED_REFUSALS,
     ),
-    Permission.INVITE: Rule("See, renew or revoke a team's invite link", TEAM_MANAGERS, Scope.TEAM),
+    Permission.INVITE: Rule(
+        "See, renew or revoke a team's invite link",
+        TEAM_MANAGERS,
+        Scope.TEAM,
+        no_team="denied.invite",
+    ),
     Permission.APPOINT_COORDINATOR: Rule("Appoint a member coordinator", TEAM_MANAGERS, Scope.TEAM),
     Permission.REMOVE_MEMBER: Rule("Remove a member from a team", TEAM_MANAGERS, Scope.TEAM),
     Permission.LINK_GROUP: Rule(
-        "Link a Telegram group to a team", TEAM_MANAGERS, Scope.TEAM, chat=Chat.GROUP
+        "Link a Telegram group to a team",
+        TEAM_MANAGERS,
+        Scope.TEAM,
+        chat=Chat.GROUP,
+        no_team="denied.linkgroup",
+        elsewhere="linkgroup.in_private",
     ),
-    Permission.START_SPRINT: Rule("Start a sprint", TEAM_MANAGERS, Scope.TEAM),
+    Permission.START_SPRINT: Rule(
+        "Start a sprint", TEAM_MANAGERS, Scope.TEAM, no_team="denied.coordinator_any"
+    ),
     Permission.CLOSE_SPRINT: Rule("Close a sprint (starts the retro)", TEAM_MANAGERS, Scope.TEAM),
     Permission.CHANGE_CHECKIN_SETTINGS: Rule(
-        "See and change the check-in schedule and questions", TEAM_MANAGERS, Scope.TEAM
+        "See and change the check-in schedule and questions",
+        TEAM_MANAGERS,
+        Scope.TEAM,
+        no_team="denied.coordinator_any",
     ),
-    Permission.OPEN_CHECKIN_NOW: Rule("Start a check-in at once", TEAM_MANAGERS, Scope.TEAM),
+    Permission.OPEN_CHECKIN_NOW: Rule(
+        "Start a check-in at once", TEAM_MANAGERS, Scope.TEAM, no_team="denied.coordinator_any"
+    ),
     Permission.CREATE_TEAM: Rule("Create a team", ADMINS, refusal="denied.admin"),
     Permission.CURATE_LESSONS: Rule(
         "Hide or merge lessons in the city log", ADMINS, refusal="denied.admin_curate"
@@ -260,31 +292,51 @@ BUTTONS: dict[str, Permission] = {
 }
 
 
-def allows(action: Permission, role: Role, *, own: bool = True, chat: Chat | None = None) -> bool:
+def allows(
+    action: Permission,
+    role: Role,
+    *,
+    own: bool = True,
+    shared: bool = True,
+    chat: Chat | None = None,
+) -> bool:
     """What the table says: may someone of `role` take `action` (on an object that is `own`,
-    for actions on one's own objects; in `chat`, where the kind of chat matters)?"""
+    for actions on one's own objects; on a lesson that is `shared` with the city log, for
+    actions on shared lessons; in `chat`, where the kind of chat matters)?"""
     rule = RULES[action]
     if rule.chat is not None and chat is not None and chat is not rule.chat:
         return False
     if rule.scope is Scope.OWN and not own:
         return False
+    if rule.scope is Scope.SHARED and not shared:
+        return False
     return role in rule.roles
 
 
-def refusal(
-    action: Permission, role: Role, *, chat: Chat | None = None, **params: object
-) -> ServiceError:
-    """The kind refusal someone of `role` gets for `action`."""
+def refusal_key(
+    action: Permission,
+    role: Role,
+    *,
+    own: bool = True,
+    shared: bool = True,
+    chat: Chat | None = None,
+) -> str:
+    """The catalog key of the kind refusal someone of `role` gets for `action` (when `allows`
+    says no)."""
     rule = RULES[action]
-    if rule.chat is Chat.GROUP and chat is Chat.PRIVATE:
-        return ServiceError("linkgroup.in_private")
-    return ServiceError(rule.refusal_for(role), **params)
+    if rule.chat is not None and chat is not None and chat is not rule.chat:
+        return rule.elsewhere
+    if rule.scope is Scope.OWN and not own:
+        return rule.refusal
+    if rule.scope is Scope.SHARED and not shared:
+        return "lesson.unknown"
+    return rule.refusal_for(role)
 
 
 def check(action: Permission, role: Role, *, chat: Chat | None = None, **params: object) -> None:
     """Refuse (kindly) unless the table allows `role` to take `action`."""
     if not allows(action, role, chat=chat):
-        raise refusal(action, role, chat=chat, **params)
+        raise ServiceError(refusal_key(action, role, chat=chat), **params)
 
 
 async def role_of(session: AsyncSession, actor: Actor, team_id: int | None) -> Role:
