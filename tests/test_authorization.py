@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import CommandHandler
 
 from bot.app import MENU_COMMANDS
+from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import BotMessage, FakeGroup, FakeTelegram, FakeUser, visible_text
@@ -41,7 +42,8 @@ from bot.services.permissions import (
     refusal_key,
 )
 from bot.texts import t
-from storage.models import Base, CheckinPrompt, Lesson, Person, SavedSearch
+from storage.models import Base, CheckinPrompt, Lesson, LinkedChat, Person, SavedSearch
+from tests.support.db import rows
 from tests.support.flows import create_team, join
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "authorization.md"
@@ -144,6 +146,25 @@ def test_the_committed_table_is_the_generated_one() -> None:
         "docs/authorization.md is out of date: python -m bot.services.permissions > "
         "docs/authorization.md"
     )
+
+
+async def test_a_forged_link_button_in_a_private_chat_links_nothing(
+    bot: ChatHarness, telegram: FakeTelegram, admin: FakeUser, settings: Settings
+) -> None:
+    """The matrix cell "admin presses lg:<team> in a private chat" once linked the admin's own
+    private chat as the team's group (notices for the group would have gone to them)."""
+    await create_team(bot, admin, "Team Noord", "Initiatief", "Noord")
+    await create_team(bot, admin, "Team Oost", "Gebiedsteam", "Oost")
+    pressed = bot.last_to(admin)
+    forged = telegram.callback_update(admin, pressed, routes.LINK_GROUP.build(team_id=1))
+    replies = await bot.deliver(forged)
+    assert [m.text for m in replies] == [rendered("linkgroup.in_private")]
+    assert await rows(settings, LinkedChat) == []
+    # In the group itself the same button still links it.
+    group = telegram.group("Buurtgroep")
+    await bot.send(admin, "/linkgroup", group)
+    await bot.press(admin, "Team Noord", group)
+    assert [(c.chat_id, c.team_id) for c in await rows(settings, LinkedChat)] == [(group.id, 1)]
 
 
 # --- the city ------------------------------------------------------------------------------------
