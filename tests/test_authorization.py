@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,16 @@ from bot.services.permissions import (
     refusal_key,
 )
 from bot.texts import t
-from storage.models import Base, CheckinPrompt, Lesson, LinkedChat, Person, SavedSearch
+from storage.models import (
+    Base,
+    CheckinPrompt,
+    Lesson,
+    LinkedChat,
+    Person,
+    SavedSearch,
+    Sprint,
+    Team,
+)
 from tests.support.db import rows
 from tests.support.flows import create_team, join
 
@@ -195,8 +205,15 @@ async def _ids(city_bot: ChatHarness, model: Any, *where: Any) -> list[int]:
 
 
 async def build_city(
-    bot: ChatHarness, telegram: FakeTelegram, admin: FakeUser, clock: FakeClock
+    bot: ChatHarness,
+    telegram: FakeTelegram,
+    admin: FakeUser,
+    clock: FakeClock,
+    settings: Settings,
 ) -> City:
+    """Team Noord and Team Oost, each with a coordinator, a member, an open sprint and a
+    check-in the member has started; each member's lessons of every visibility; a saved search
+    for everyone; an outsider; a group."""
     people = {"admin": admin}
     for name in ("olga", "mila", "cor", "otto", "bram"):
         people[name] = telegram.user(name.capitalize())
@@ -246,16 +263,19 @@ async def build_city(
     for name in people:
         (searches[name],) = await _ids(bot, SavedSearch, SavedSearch.person_id == person_ids[name])
     team_ids = {}
-    async with bot.services.database.unit_of_work():
-        for team in TEAMS:
-            found = [
-                x.team.id
-                for x in await bot.services.directory.teams_of(
-                    await bot.services.directory.identify(admin.id, "Anna Beheer", None, "nl")
-                )
-                if x.team.name == TEAM_NAMES[team]
-            ]
-            (team_ids[team],) = found
+    for team in TEAMS:
+        (team_ids[team],) = await _ids(bot, Team, Team.name == TEAM_NAMES[team])
+        assert await _ids(bot, Sprint, Sprint.team_id == team_ids[team], Sprint.closed_at.is_(None))
+    shown = {
+        (lesson.visibility.value, lesson.anonymous, lesson.decided_at is not None)
+        for lesson in await rows(settings, Lesson)
+    }
+    assert shown == {
+        ("city", False, True),
+        ("city", True, True),
+        ("team", False, True),
+        ("team", False, False),
+    }
     # A later minute than the set-up's, so "/checkin now" is a new check-in, not the same one.
     clock.advance(timedelta(minutes=1))
     city = City(
@@ -513,9 +533,13 @@ def registered_commands(bot: ChatHarness) -> set[str]:
 
 
 async def test_the_whole_matrix(
-    bot: ChatHarness, telegram: FakeTelegram, admin: FakeUser, clock: FakeClock
+    bot: ChatHarness,
+    telegram: FakeTelegram,
+    admin: FakeUser,
+    clock: FakeClock,
+    settings: Settings,
 ) -> None:
-    city = await build_city(bot, telegram, admin, clock)
+    city = await build_city(bot, telegram, admin, clock, settings)
     matrix = Matrix(city, await dump(city.engine))
     started = time.monotonic()
     registered = registered_commands(bot)
@@ -534,15 +558,15 @@ async def test_the_whole_matrix(
         for persona, roles in PERSONAS.items():
             user = city.people[persona]
             cell = Cell(persona, key, action, roles[""], command=True)
-            await matrix.run(cell, lambda u=user, x=text: bot.send(u, x))
+            await matrix.run(cell, partial(bot.send, user, text))
             in_group = _with(cell, label=f"{key} (group)", chat=Chat.GROUP)
-            await matrix.run(in_group, lambda u=user, x=text, g=group: bot.send(u, x, g))
+            await matrix.run(in_group, partial(bot.send, user, text, group))
 
     for persona, user in city.people.items():
         for press in presses(city, persona):
             message = city.pressed["group" if press.where else persona]
             update = telegram.callback_update(user, message, press.data)
-            await matrix.run(press.cell, lambda u=update: bot.deliver(u), press.seed)
+            await matrix.run(press.cell, partial(bot.deliver, update), press.seed)
 
     elapsed = time.monotonic() - started
     print(
