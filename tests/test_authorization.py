@@ -177,6 +177,22 @@ async def test_a_forged_link_button_in_a_private_chat_links_nothing(
     assert [(c.chat_id, c.team_id) for c in await rows(settings, LinkedChat)] == [(group.id, 1)]
 
 
+async def test_an_admin_in_a_team_keeps_both_roles(
+    bot: ChatHarness, telegram: FakeTelegram, admin: FakeUser, settings: Settings
+) -> None:
+    """An admin who joined a team as a member writes lessons for it like any member, and still
+    runs it like an admin: a person's roles add up, the table allows what any of them allows."""
+    code = await create_team(bot, admin, "Team Noord", "Initiatief", "Noord")
+    await join(bot, admin, code)
+    card = (await bot.send(admin, "/lesson Bel de gebiedsmakelaar vroeg"))[-1]
+    assert card.text.startswith("📘 Je les voor Team Noord:")
+    assert [lesson.text for lesson in await rows(settings, Lesson)] == [
+        "Bel de gebiedsmakelaar vroeg"
+    ]
+    replies = await bot.send(admin, "/checkin")
+    assert replies[-1].text.startswith("⚙️ Check-ins van Team Noord")
+
+
 # --- the city ------------------------------------------------------------------------------------
 
 

@@ -204,8 +204,8 @@ class Directory:
             team = await Teams(session).get(team_id)
             if team is None:
                 raise ServiceError("error.team_unknown")
-            role = await authorize(session, actor, action, team)
-            can_manage = role in RULES[Permission.APPOINT_COORDINATOR].roles
+            roles = await authorize(session, actor, action, team)
+            can_manage = bool(roles & RULES[Permission.APPOINT_COORDINATOR].roles)
             members = await Memberships(session).active_members(team_id)
             group = await LinkedChats(session).by_team(team_id)
             return Roster(team, members, can_manage, None if group is None else group.title)

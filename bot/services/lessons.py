@@ -166,9 +166,9 @@ class LessonService:
         return await self._continue(actor, teams[0].id, raw_text)
 
     async def choose_team(self, actor: Actor, team_id: int) -> LessonStep:
-        async with self._db.unit_of_work() as session:
-            await self._require_member(session, actor, team_id)
         state = await self._conversations.expect(actor.person_id, LessonState, "/lesson", "team")
+        async with self._db.unit_of_work() as session:
+            await self._require_member(session, actor, team_id)  # a forged team button
         return await self._continue(actor, team_id, state.text)
 
     async def give_text(self, actor: Actor, state: LessonState, raw_text: str) -> LessonStep:

@@ -340,10 +340,9 @@ def check(action: Permission, role: Role, *, chat: Chat | None = None, **params:
 
 
 async def role_of(session: AsyncSession, actor: Actor, team_id: int | None) -> Role:
-    """The person's role towards a team; with no team, their standing in general (a member or
-    coordinator of any team counts as such)."""
-    if actor.is_admin:
-        return Role.ADMIN
+    """The person's role towards a team, from their memberships (an admin's is `roles_of`);
+    with no team, their standing in general (a member or coordinator of any team counts as
+    such)."""
     roles = {team.id: role for team, role in await Memberships(session).teams_of(actor.person_id)}
     if team_id is not None and team_id in roles:
         return Role.COORDINATOR if roles[team_id] is MembershipRole.COORDINATOR else Role.MEMBER
@@ -355,6 +354,12 @@ async def role_of(session: AsyncSession, actor: Actor, team_id: int | None) -> R
     return Role.OTHER_COORDINATOR if coordinator else Role.OTHER_MEMBER
 
 
+async def roles_of(session: AsyncSession, actor: Actor, team_id: int | None) -> frozenset[Role]:
+    """All the person's roles towards a team: an admin who is also a member is both."""
+    role = await role_of(session, actor, team_id)
+    return frozenset({role, Role.ADMIN} if actor.is_admin else {role})
+
+
 async def authorize(
     session: AsyncSession,
     actor: Actor,
@@ -362,15 +367,19 @@ async def authorize(
     team: Team | None = None,
     *,
     chat: Chat | None = None,
-) -> Role:
-    """The person's role, if the table lets them take `action` on `team`; else a kind refusal
-    (which rolls the update back)."""
+) -> frozenset[Role]:
+    """The person's roles, if the table lets any of them take `action` on `team`; else a kind
+    refusal (which rolls the update back)."""
     rule = RULES[action]
     if rule.scope in (Scope.TEAM, Scope.SHARED) and team is None:
         raise ValueError(f"{action} is about a team; pass it")
-    role = await role_of(session, actor, team.id if team is not None else None)
-    check(action, role, chat=chat, **({"team": team.name} if team is not None else {}))
-    return role
+    roles = await roles_of(session, actor, team.id if team is not None else None)
+    if not any(allows(action, role, chat=chat) for role in roles):
+        # The refusal speaks to the role they have towards the team (not "admins only").
+        role = min(roles, key=lambda r: r is Role.ADMIN)
+        params = {"team": team.name} if team is not None else {}
+        raise ServiceError(refusal_key(action, role, chat=chat), **params)
+    return roles
 
 
 def authorize_without_team(actor: Actor, action: Permission) -> None:
@@ -446,6 +455,7 @@ def markdown() -> str:
         "A role is measured against what the action is about: *this team* is the team of the",
         "button or the lesson; *one's own* is one's own lesson, check-in or search (nobody acts",
         "on someone else's); a *shared lesson* is one its author shared with the city log.",
+        "Roles add up: a steunpunt admin who is also a member of a team may do what either may.",
         "Commands pick the team among the person's own teams, so with none they get the",
         "*command, no team* refusal. *Chat* is where the command works: in a group, commands",
         "meant for the private chat are not done (a pointer to the private chat, or silence);",
