@@ -11,6 +11,7 @@ each cell starts from the same place.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,7 @@ PERSONAS: dict[str, dict[str, Role]] = {
     "bram": {"noord": Role.OTHER_MEMBER, "oost": Role.MEMBER, "": Role.MEMBER},
     "admin": {"noord": Role.ADMIN, "oost": Role.ADMIN, "": Role.ADMIN},
 }
+TEAMS_OF = {"mila": ("noord",), "cor": ("noord",), "otto": ("oost",), "bram": ("oost",)}
 # Whose objects (lessons, check-ins, searches) each team's targets are.
 OWNER = {"noord": "mila", "oost": "bram"}
 # The commands as a person types them (the placeholders are filled in from the city).
@@ -108,6 +110,10 @@ COMMAND_TEXTS = {
 NOTHING_TO_ACT_ON = {"ci:a"}
 
 Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def lesson_text(team: str, kind: str) -> str:
+    return f"Ratten en {kind} in {team}: bel de makelaar"
 
 
 # --- the table itself ----------------------------------------------------------------------------
@@ -253,7 +259,7 @@ async def build_city(
         await bot.press(people[member], "4 ")  # the mood; the first question waits
     for team, author in OWNER.items():
         for kind in LESSON_KINDS:
-            await bot.send(people[author], f"/lesson Ratten en {kind} in {team}: bel de makelaar")
+            await bot.send(people[author], f"/lesson {lesson_text(team, kind)}")
             if kind in SHARE_BUTTONS:
                 await bot.press(people[author], SHARE_BUTTONS[kind])
     for person in people.values():
@@ -267,9 +273,7 @@ async def build_city(
     lessons = {}
     for team in TEAMS:
         for kind in LESSON_KINDS:
-            (lessons[team, kind],) = await _ids(
-                bot, Lesson, Lesson.text == f"Ratten en {kind} in {team}: bel de makelaar"
-            )
+            (lessons[team, kind],) = await _ids(bot, Lesson, Lesson.text == lesson_text(team, kind))
     prompts = {}
     for team, member in OWNER.items():
         (prompts[team],) = await _ids(
@@ -396,7 +400,9 @@ class Matrix:
             str(a.get("text")) for a in city.telegram.callback_answers[answers:] if a.get("text")
         ]
         sent = [c for c in city.telegram.calls[calls:] if c.method.startswith(("send", "edit"))]
-        problem = self._judge(cell, shown, sent != [], before != after)
+        problem = self._judge(cell, shown, sent != [], before != after) or self._leak(
+            cell, [m.text for m in replies if m.chat_id == city.people[cell.persona].id]
+        )
         self.cells += 1
         self.allowed += cell.allowed
         if problem:
@@ -405,6 +411,25 @@ class Matrix:
             )
         if after != self.baseline:
             await restore(city.engine, self.baseline)
+
+    @staticmethod
+    def _leak(cell: Cell, seen: list[str]) -> str | None:
+        """What the person read never holds another team's unshared lesson, nor the name of an
+        anonymous lesson's author beside it."""
+        for team, author in OWNER.items():
+            if team not in TEAMS_OF.get(cell.persona, ()):
+                for kind in ("team", "undecided"):
+                    if any(lesson_text(team, kind) in text for text in seen):
+                        return f"{team}'s {kind} lesson shown to someone outside the team"
+            if cell.persona != author:
+                for text in seen:
+                    # One search result, or one line of a list.
+                    for paragraph in re.split(r"\n\n|\n• ", text):
+                        if lesson_text(team, "anonymous") in paragraph and (
+                            author.capitalize() in paragraph
+                        ):
+                            return f"the author of {team}'s anonymous lesson named"
+        return None
 
     def _judge(self, cell: Cell, shown: list[str], sent: bool, changed: bool) -> str | None:
         unexpected = rendered("error.unexpected")
