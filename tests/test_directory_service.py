@@ -11,6 +11,7 @@ from bot.fakes.clock import FakeClock
 from bot.services.common import Actor
 from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import INVITE_VALIDITY
+from bot.services.permissions import Permission
 from storage.models import ConversationState, Invite, Membership, Person, Role, Stadsdeel, TeamKind
 from tests.conftest import ADMIN_ID
 from tests.support.services import PlainServices, refused
@@ -248,7 +249,9 @@ async def test_a_removed_coordinator_no_longer_runs_the_team(services: PlainServ
     team, _ = await services.team("Gebiedsteam Oost", coordinator=koen, members=(erica,))
     admin = await services.admin()
     await services.directory.remove_member(admin, team.id, koen.person_id)
-    await refused("denied.coordinator", services.directory.require_manager(koen, team.id))
+    await refused(
+        "denied.coordinator", services.directory.require_manager(koen, team.id, Permission.INVITE)
+    )
     assert await services.directory.managed_teams(koen) == []
 
 

@@ -40,6 +40,7 @@ from bot.services.checkins import CheckinService, CheckinStillOpenError, Outcome
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import AnswerChangeState, SettingsInputState, SprintState
 from bot.services.directory import Directory
+from bot.services.permissions import Permission
 from bot.services.sprints import DEFAULT_WEEKS, WEEK_CHOICES, SprintService
 from bot.services.templates import TEMPLATE_NAMES, StepKind
 from bot.texts import Safe, t
@@ -414,7 +415,7 @@ class CheckinHandlers(HandlerGroup):
         self, update: Update, context: Context, actor: Actor
     ) -> str | None:
         team_id = routes.SPRINT_CLOSE.args(context).int("team_id")
-        team = await self.directory.require_manager(actor, team_id)
+        team = await self.directory.require_manager(actor, team_id, Permission.CLOSE_SPRINT)
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -557,7 +558,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_reminder(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_REMINDER.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
+        await self.directory.require_manager(actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS)
         lang = actor.language
         buttons = [
             (
@@ -583,7 +584,7 @@ class CheckinHandlers(HandlerGroup):
     @with_actor
     async def ask_close(self, update: Update, context: Context, actor: Actor) -> str | None:
         team_id = routes.SETTINGS_CLOSE.args(context).int("team_id")
-        await self.directory.require_manager(actor, team_id)
+        await self.directory.require_manager(actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS)
         lang = actor.language
         buttons = [
             (
@@ -661,7 +662,7 @@ class CheckinHandlers(HandlerGroup):
         except CheckinStillOpenError as still_open:
             closes = format_moment(actor.language, still_open.closes_at, still_open.zone)
             raise ServiceError(still_open.key, closes=closes) from None
-        team = await self.directory.require_manager(actor, team_id)
+        team = await self.directory.require_manager(actor, team_id, Permission.OPEN_CHECKIN_NOW)
         await self.edit_or_reply(update, t(actor.language, "checkin.opened_now", team=team.name))
         self._kick(context)
 

@@ -201,9 +201,8 @@ class LessonHandlers(HandlerGroup):
 
     @with_actor
     async def manage(self, update: Update, context: Context, actor: Actor) -> str | None:
-        view = await self.lessons.view(actor, routes.LESSON_MANAGE.args(context).int("lesson_id"))
-        if not view.is_author:
-            raise ServiceError("lesson.not_author")
+        lesson_id = routes.LESSON_MANAGE.args(context).int("lesson_id")
+        view = await self.lessons.own_view(actor, lesson_id)
         await self.reply(update, *manage_message(actor.language, view, self.zone))
         return None
 
@@ -217,6 +216,7 @@ class LessonHandlers(HandlerGroup):
     @with_actor
     async def confirm_delete(self, update: Update, context: Context, actor: Actor) -> str | None:
         lesson_id = routes.LESSON_DELETE.args(context).int("lesson_id")
+        await self.lessons.own_view(actor, lesson_id)  # only the author is asked
         lang = actor.language
         await self.edit_or_reply(
             update,
@@ -279,6 +279,7 @@ class LessonHandlers(HandlerGroup):
     @with_actor
     async def choose_filter(self, update: Update, context: Context, actor: Actor) -> str | None:
         args = routes.SEARCH_FILTER.args(context)
+        await self.lessons.check_search(actor, args.int("search_id"))
         await self.edit_or_reply(
             update, *filter_choices(actor.language, args.int("search_id"), args.text("key"))
         )

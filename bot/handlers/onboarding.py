@@ -25,6 +25,7 @@ from bot.handlers.fallback import TextFlows
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.conversations import JoinState, NewTeamState
 from bot.services.directory import Directory, Roster
+from bot.services.permissions import Chat
 from bot.services.team_setup import TeamSetup
 from bot.texts import Safe, t
 from bot.texts.formatting import format_date, plain_text, short_label
@@ -478,10 +479,8 @@ class OnboardingHandlers(HandlerGroup):
     async def _link(self, update: Update, actor: Actor, team_id: int) -> None:
         chat = update.effective_chat
         assert chat is not None
-        if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-            # Only a group can be a team's group (a forged button could come from anywhere).
-            raise ServiceError("linkgroup.in_private")
-        team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "")
+        where = Chat.PRIVATE if chat.type == ChatType.PRIVATE else Chat.GROUP
+        team = await self.directory.link_group(actor, team_id, chat.id, chat.title or "", where)
         await self.edit_or_reply(update, t(actor.language, "linkgroup.done", team=team.name))
 
     async def group_migrated(self, update: Update, context: Context) -> None:

@@ -13,6 +13,7 @@ from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.conversations import Conversations, SettingsInputState
 from bot.services.directory import Directory
+from bot.services.permissions import Permission
 from bot.services.schedule import WeeklyRule, format_weekdays, parse_time, parse_weekdays
 from bot.services.templates import TEMPLATE_NAMES, parse_custom_questions, questions_as_json
 from storage.database import Database
@@ -54,7 +55,9 @@ class CheckinSettings:
 
     async def _load(self, session: AsyncSession, actor: Actor, team_id: int) -> ScheduleView:
         """The team's settings, if the person may change them (one permission check)."""
-        team = await self._directory.managed_team(session, actor, team_id)
+        team = await self._directory.managed_team(
+            session, actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS
+        )
         schedule = await self._checkins.schedule_of(session, team_id)
         sprint = await Sprints(session).open_for_team(team_id)
         return self._shown(team, schedule, sprint)
@@ -90,7 +93,9 @@ class CheckinSettings:
     ) -> None:
         """A time or custom questions may now be typed (buttons offer the common choices)."""
         async with self._db.unit_of_work() as session:
-            await self._directory.managed_team(session, actor, team_id)
+            await self._directory.managed_team(
+                session, actor, team_id, Permission.CHANGE_CHECKIN_SETTINGS
+            )
             await self._conversations.put(actor.person_id, SettingsInputState(step, team_id))
 
     async def give_input(self, actor: Actor, state: SettingsInputState, raw: str) -> ScheduleView:
@@ -191,7 +196,7 @@ class CheckinSettings:
 
     async def open_now(self, actor: Actor, team_id: int) -> int:
         """`/checkin now`: a check-in for the team at once, outside the schedule."""
-        team = await self._directory.require_manager(actor, team_id)
+        team = await self._directory.require_manager(actor, team_id, Permission.OPEN_CHECKIN_NOW)
         now = self._clock()
         run_id = await self._checkins.open_run(
             team.id, RunKind.MANUAL, f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}", now, now

@@ -15,6 +15,7 @@ from bot.services.common import Actor, Clock, Language, ServiceError, check_leng
 from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
 from bot.services.lessons import LessonCard, LessonService
+from bot.services.permissions import Permission, authorize_own
 from bot.services.schedule import WeeklyRule, dutch_holiday, parse_date
 from bot.services.templates import (
     LESSON,
@@ -943,8 +944,9 @@ class CheckinService:
         self, session: AsyncSession, actor: Actor, prompt_id: int
     ) -> tuple[CheckinPrompt, CheckinRun]:
         prompt = await Prompts(session).get(prompt_id)
-        if prompt is None or prompt.person_id != actor.person_id:
+        if prompt is None:
             raise ServiceError("error.button_expired")
+        authorize_own(actor, Permission.ANSWER_CHECKIN, prompt.person_id)
         run = await Runs(session).get(prompt.run_id)
         assert run is not None
         return prompt, run

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, Language, ServiceError, text_length
+from bot.services.permissions import RULES, Chat, Permission, authorize, authorize_without_team
 from storage.database import Database
 from storage.models import Invite, Membership, Person, Role, Stadsdeel, Team, TeamKind
 from storage.repositories import Invites, LinkedChats, Memberships, People, Teams
@@ -177,50 +178,41 @@ class Directory:
         async with self._db.unit_of_work() as session:
             return await self._managed_in(session, actor)
 
-    async def managed_team(self, session: AsyncSession, actor: Actor, team_id: int) -> Team:
-        """The team, if the person may run it, inside the caller's unit of work."""
+    async def managed_team(
+        self, session: AsyncSession, actor: Actor, team_id: int, action: Permission
+    ) -> Team:
+        """The team, if the person may take `action` on it, inside the caller's unit of work."""
         team = await Teams(session).get(team_id)
         if team is None:
             raise ServiceError("error.team_unknown")
-        if actor.is_admin:
-            return team
-        membership = await Memberships(session).get(team_id, actor.person_id)
-        if (
-            membership is None
-            or membership.removed_at is not None
-            or membership.role is not Role.COORDINATOR
-        ):
-            raise ServiceError("denied.coordinator", team=team.name)
+        await authorize(session, actor, action, team)
         return team
 
-    async def require_manager(self, actor: Actor, team_id: int) -> Team:
-        """The team, if the person may run it (coordinator or admin); refuses otherwise."""
+    async def require_manager(self, actor: Actor, team_id: int, action: Permission) -> Team:
+        """The team, if the person may take `action` on it (coordinator or admin); refuses
+        otherwise."""
         async with self._db.unit_of_work() as session:
-            return await self.managed_team(session, actor, team_id)
+            return await self.managed_team(session, actor, team_id, action)
 
     def _require_admin(self, actor: Actor) -> None:
-        if not actor.is_admin:
-            raise ServiceError("denied.admin")
+        authorize_without_team(actor, Permission.CREATE_TEAM)
 
-    async def roster(self, actor: Actor, team_id: int) -> Roster:
+    async def roster(
+        self, actor: Actor, team_id: int, action: Permission = Permission.VIEW_TEAM
+    ) -> Roster:
         async with self._db.unit_of_work() as session:
             team = await Teams(session).get(team_id)
             if team is None:
                 raise ServiceError("error.team_unknown")
-            own = await Memberships(session).get(team_id, actor.person_id)
-            is_member = own is not None and own.removed_at is None
-            if not (is_member or actor.is_admin):
-                raise ServiceError("denied.member", team=team.name)
-            can_manage = actor.is_admin or (
-                own is not None and is_member and own.role is Role.COORDINATOR
-            )
+            roles = await authorize(session, actor, action, team)
+            can_manage = bool(roles & RULES[Permission.APPOINT_COORDINATOR].roles)
             members = await Memberships(session).active_members(team_id)
             group = await LinkedChats(session).by_team(team_id)
             return Roster(team, members, can_manage, None if group is None else group.title)
 
     async def appoint_coordinator(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.APPOINT_COORDINATOR)
             membership, person = await self._active_membership(session, team, person_id)
             if membership.role is Role.COORDINATOR:
                 raise ServiceError("team.already_coordinator", name=person.display_name)
@@ -229,7 +221,7 @@ class Directory:
 
     async def remove_member(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.REMOVE_MEMBER)
             if person_id == actor.person_id:
                 raise ServiceError("team.cannot_remove_self")
             membership, person = await self._active_membership(session, team, person_id)
@@ -239,7 +231,7 @@ class Directory:
     async def member_of(self, actor: Actor, team_id: int, person_id: int) -> MemberChange:
         """Look up one member of a team the actor runs (for a confirmation question)."""
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.REMOVE_MEMBER)
             _, person = await self._active_membership(session, team, person_id)
             return MemberChange(team, person)
 
@@ -259,7 +251,7 @@ class Directory:
         """The team's usable invite, creating one if there is none (or it expired)."""
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.INVITE)
             invite = await Invites(session).usable_for_team(team_id, now)
             if invite is None:
                 invite = await Invites(session).add(
@@ -270,7 +262,7 @@ class Directory:
     async def renew_invite(self, actor: Actor, team_id: int) -> tuple[Team, Invite]:
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.INVITE)
             await Invites(session).revoke_all_for_team(team_id, now)
             invite = await Invites(session).add(
                 _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
@@ -279,7 +271,7 @@ class Directory:
 
     async def revoke_invites(self, actor: Actor, team_id: int) -> Team:
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await self.managed_team(session, actor, team_id, Permission.INVITE)
             await Invites(session).revoke_all_for_team(team_id, self._clock())
             return team
 
@@ -316,9 +308,15 @@ class Directory:
 
     # --- linked groups ----------------------------------------------------------------------
 
-    async def link_group(self, actor: Actor, team_id: int, chat_id: int, title: str) -> Team:
+    async def link_group(
+        self, actor: Actor, team_id: int, chat_id: int, title: str, chat: Chat
+    ) -> Team:
         async with self._db.unit_of_work() as session:
-            team = await self.managed_team(session, actor, team_id)
+            team = await Teams(session).get(team_id)
+            if team is None:
+                raise ServiceError("error.team_unknown")
+            # A forged button from a private chat must not link that chat as the team's group.
+            await authorize(session, actor, Permission.LINK_GROUP, team, chat=chat)
             linked_chats = LinkedChats(session)
             existing = await linked_chats.by_chat(chat_id)
             if existing is not None and existing.team_id != team_id:

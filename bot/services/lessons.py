@@ -27,6 +27,12 @@ from bot.services.conversations import (
     SearchState,
 )
 from bot.services.directory import Directory, language_for
+from bot.services.permissions import (
+    Permission,
+    authorize,
+    authorize_own,
+    authorize_without_team,
+)
 from bot.services.textsearch import parse_query, tags_in, terms
 from storage.database import Database
 from storage.lessons import Lessons
@@ -167,6 +173,8 @@ class LessonService:
 
     async def choose_team(self, actor: Actor, team_id: int) -> LessonStep:
         state = await self._conversations.expect(actor.person_id, LessonState, "/lesson", "team")
+        async with self._db.unit_of_work() as session:
+            await self._require_member(session, actor, team_id)  # a forged team button
         return await self._continue(actor, team_id, state.text)
 
     async def give_text(self, actor: Actor, state: LessonState, raw_text: str) -> LessonStep:
@@ -203,8 +211,7 @@ class LessonService:
         return notices
 
     async def ask_hide_reason(self, actor: Actor, lesson_id: int) -> None:
-        if not actor.is_admin:
-            raise ServiceError("denied.admin_curate")
+        authorize_without_team(actor, Permission.CURATE_LESSONS)
         await self._conversations.put(actor.person_id, HideState(lesson_id))
 
     async def give_hide_reason(self, actor: Actor, state: HideState, raw: str) -> list[Notice]:
@@ -380,6 +387,11 @@ class LessonService:
             views = await self._views(session, actor, [*own, *others])
             return views[: len(own)], views[len(own) :]
 
+    async def own_view(self, actor: Actor, lesson_id: int) -> LessonView:
+        """One's own lesson (to manage it); anyone else's is refused."""
+        async with self._db.unit_of_work() as session:
+            return await self._view(session, actor, await self._own(session, actor, lesson_id))
+
     async def view(self, actor: Actor, lesson_id: int) -> LessonView:
         async with self._db.unit_of_work() as session:
             lesson = await self._visible(session, actor, lesson_id)
@@ -390,8 +402,13 @@ class LessonService:
         reader's team once its author has chosen (an undecided one only for its author)."""
         async with self._db.unit_of_work() as session:
             lesson = await self._visible(session, actor, lesson_id)
-            if lesson.decided_at is None and lesson.author_id != actor.person_id:
-                raise ServiceError("lesson.unknown")
+            if lesson.author_id != actor.person_id:
+                shared = lesson.visibility is LessonVisibility.CITY
+                membership = await Memberships(session).get(lesson.team_id, actor.person_id)
+                in_team = membership is not None and membership.removed_at is None
+                # Reading is not curating: a lesson kept in a team is read in that team only.
+                if lesson.decided_at is None or not (shared or in_team):
+                    raise ServiceError("lesson.unknown")
             return await self._view(session, actor, lesson)
 
     async def delete(self, actor: Actor, lesson_id: int) -> None:
@@ -436,6 +453,11 @@ class LessonService:
             saved.filters = filters
             return await self._page(session, actor, saved, 0)
 
+    async def check_search(self, actor: Actor, search_id: int) -> None:
+        """Refuses unless the saved search is the person's own (before offering its filters)."""
+        async with self._db.unit_of_work() as session:
+            await self._saved(session, actor, search_id)
+
     async def page(self, actor: Actor, search_id: int, page: int) -> SearchPage:
         async with self._db.unit_of_work() as session:
             return await self._page(
@@ -473,7 +495,9 @@ class LessonService:
         """ "Herkenbaar": once. Returns whether this made it endorsed, and who to tell; a second
         tap (the same button pressed twice) changes nothing and tells nobody again."""
         async with self._db.unit_of_work() as session:
-            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            lesson = await self._shared_of_other_team(
+                session, actor, lesson_id, Permission.ENDORSE_LESSON
+            )
             lessons = Lessons(session)
             if await lessons.endorsement(lesson_id, actor.person_id) is not None:
                 return False, []
@@ -503,6 +527,9 @@ class LessonService:
         Only a lesson on that page can be endorsed: a button that does not fit its page is
         forged or stale, and is refused with nothing stored."""
         async with self._db.unit_of_work() as session:
+            # Who may endorse this lesson at all first (the table's kind refusal), then whether
+            # the button fits the page it claims to be on.
+            await self._shared_of_other_team(session, actor, lesson_id, Permission.ENDORSE_LESSON)
             saved = await self._saved(session, actor, search_id)
             shown = await self._page(session, actor, saved, page)
             if lesson_id not in {view.id for view in shown.results}:
@@ -516,7 +543,9 @@ class LessonService:
     async def adopt(self, actor: Actor, lesson_id: int, raw: str) -> list[Notice]:
         line = clean_text(raw, "lesson.adopt_empty")
         async with self._db.unit_of_work() as session:
-            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            lesson = await self._shared_of_other_team(
+                session, actor, lesson_id, Permission.ADOPT_LESSON
+            )
             team = await self._team_of(session, actor)
             await Lessons(session).adopt(
                 lesson_id, actor.person_id, team.id if team else None, line, self._clock()
@@ -527,14 +556,15 @@ class LessonService:
 
     async def check_adoptable(self, actor: Actor, lesson_id: int) -> LessonView:
         async with self._db.unit_of_work() as session:
-            lesson = await self._shared_of_other_team(session, actor, lesson_id)
+            lesson = await self._shared_of_other_team(
+                session, actor, lesson_id, Permission.ADOPT_LESSON
+            )
             return await self._view(session, actor, lesson)
 
     # --- curation by steunpunt admins ------------------------------------------------------------
 
     async def hide(self, actor: Actor, lesson_id: int, raw_reason: str) -> list[Notice]:
-        if not actor.is_admin:
-            raise ServiceError("denied.admin_curate")
+        authorize_without_team(actor, Permission.CURATE_LESSONS)
         reason = clean_text(raw_reason, "lesson.reason_empty", REASON_LIMIT)
         async with self._db.unit_of_work() as session:
             lesson = await Lessons(session).get(lesson_id)
@@ -553,8 +583,7 @@ class LessonService:
 
     async def merge(self, actor: Actor, keep_id: int, duplicate_id: int) -> LessonView:
         """Fold a duplicate into the lesson that stays; endorsements and adoptions move along."""
-        if not actor.is_admin:
-            raise ServiceError("denied.admin_curate")
+        authorize_without_team(actor, Permission.CURATE_LESSONS)
         if keep_id == duplicate_id:
             raise ServiceError("lesson.merge_same")
         async with self._db.unit_of_work() as session:
@@ -574,16 +603,16 @@ class LessonService:
 
     @staticmethod
     async def _require_member(session: AsyncSession, actor: Actor, team_id: int) -> None:
-        membership = await Memberships(session).get(team_id, actor.person_id)
-        if membership is None or membership.removed_at is not None:
+        team = await Teams(session).get(team_id)
+        if team is None:
             raise ServiceError("lesson.not_member")
+        await authorize(session, actor, Permission.WRITE_LESSON, team)
 
     async def _own(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
         lesson = await Lessons(session).get(lesson_id)
         if lesson is None:
             raise ServiceError("lesson.unknown")
-        if lesson.author_id != actor.person_id:
-            raise ServiceError("lesson.not_author")
+        authorize_own(actor, Permission.EDIT_LESSON, lesson.author_id)
         return lesson
 
     async def _visible(self, session: AsyncSession, actor: Actor, lesson_id: int) -> Lesson:
@@ -600,7 +629,7 @@ class LessonService:
         return lesson
 
     async def _shared_of_other_team(
-        self, session: AsyncSession, actor: Actor, lesson_id: int
+        self, session: AsyncSession, actor: Actor, lesson_id: int, action: Permission
     ) -> Lesson:
         lesson = await Lessons(session).get(lesson_id)
         if (
@@ -612,15 +641,17 @@ class LessonService:
         membership = await Memberships(session).get(lesson.team_id, actor.person_id)
         if membership is not None and membership.removed_at is None:
             raise ServiceError("lesson.own_team")
-        if not actor.is_admin and await self._team_of(session, actor) is None:
-            # Recognition travels between teams; only steunpunt admins speak for the steunpunt.
-            raise ServiceError("lesson.need_team")
+        team = await Teams(session).get(lesson.team_id)
+        assert team is not None
+        # Recognition travels between teams; only steunpunt admins speak for the steunpunt.
+        await authorize(session, actor, action, team)
         return lesson
 
     async def _saved(self, session: AsyncSession, actor: Actor, search_id: int) -> SavedSearch:
         saved = await Lessons(session).saved_search(search_id)
-        if saved is None or saved.person_id != actor.person_id:
+        if saved is None:
             raise ServiceError("error.button_expired")
+        authorize_own(actor, Permission.BROWSE_SEARCH, saved.person_id)
         return saved
 
     async def _team_of(self, session: AsyncSession, actor: Actor) -> Team | None:

@@ -11,6 +11,7 @@ from bot.services.checkins import CheckinService
 from bot.services.common import Actor, Clock, ServiceError, check_length
 from bot.services.conversations import Conversations, SprintState
 from bot.services.directory import Directory
+from bot.services.permissions import Permission
 from storage.database import Database
 from storage.models import PromptStatus, RunKind, RunStatus, Sprint, Team
 from storage.repositories import Memberships, Prompts, Runs, Sprints, Teams
@@ -60,7 +61,7 @@ class SprintService:
     # --- the /sprint flow: goal (typed), then length (buttons) -----------------------------------
 
     async def ask_goal(self, actor: Actor, team_id: int) -> Team:
-        team = await self._directory.require_manager(actor, team_id)
+        team = await self._directory.require_manager(actor, team_id, Permission.START_SPRINT)
         await self._conversations.put(actor.person_id, SprintState("goal", team.id))
         return team
 
@@ -74,7 +75,7 @@ class SprintService:
         """A sprint with this goal is proposed (`/sprint <goal>` or a typed goal); its length
         comes next, by button."""
         goal = clean_goal(raw_goal)
-        team = await self._directory.require_manager(actor, team_id)
+        team = await self._directory.require_manager(actor, team_id, Permission.START_SPRINT)
         await self._conversations.put(actor.person_id, SprintState("length", team_id, goal))
         return team, goal
 
@@ -88,7 +89,7 @@ class SprintService:
         return sprint
 
     async def start(self, actor: Actor, team_id: int, raw_goal: str, weeks: int) -> Sprint:
-        await self._directory.require_manager(actor, team_id)
+        await self._directory.require_manager(actor, team_id, Permission.START_SPRINT)
         goal = clean_goal(raw_goal)
         if weeks not in WEEK_CHOICES:
             raise ServiceError("sprint.bad_weeks")
@@ -112,7 +113,7 @@ class SprintService:
             raise ServiceError("sprint.already_open") from exc
 
     async def overview(self, actor: Actor, team_id: int) -> SprintOverview:
-        roster = await self._directory.roster(actor, team_id)
+        roster = await self._directory.roster(actor, team_id, Permission.VIEW_SPRINT)
         now = self._clock()
         async with self._db.unit_of_work() as session:
             sprint = await Sprints(session).open_for_team(team_id)
@@ -156,7 +157,7 @@ class SprintService:
             )
 
     async def close(self, actor: Actor, team_id: int) -> tuple[Sprint, int | None]:
-        await self._directory.require_manager(actor, team_id)
+        await self._directory.require_manager(actor, team_id, Permission.CLOSE_SPRINT)
         async with self._db.unit_of_work() as session:
             sprint = await Sprints(session).open_for_team(team_id)
         if sprint is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import Conversations, JoinState, NewTeamState
 from bot.services.directory import Directory, JoinResult
+from bot.services.permissions import Permission, authorize_without_team
 from storage.models import Invite, Stadsdeel, Team, TeamKind
 
 
@@ -18,8 +19,7 @@ class TeamSetup:
 
     async def start(self, actor: Actor, raw_name: str) -> NewTeamState:
         """Begin with or without a name; returns the step to ask next."""
-        if not actor.is_admin:
-            raise ServiceError("denied.admin")
+        authorize_without_team(actor, Permission.CREATE_TEAM)
         if not raw_name.strip():
             step = NewTeamState("name")
         else:
@@ -53,6 +53,9 @@ class TeamSetup:
         return team, invite
 
     async def _expect(self, actor: Actor, step: str) -> NewTeamState:
+        authorize_without_team(
+            actor, Permission.CREATE_TEAM
+        )  # a forged button meets the same check
         return await self._conversations.expect(actor.person_id, NewTeamState, "/newteam", step)
 
     # --- /join -------------------------------------------------------------------------------
