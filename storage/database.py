@@ -53,11 +53,35 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, tuple | list):
+        return type(value)(_without_nul(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _strip_nul_characters(
+    _connection: Any,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> tuple[str, Any]:
+    # PostgreSQL cannot store NUL in text and fails the whole update; a NUL someone typed
+    # carries nothing, so it is dropped on every database alike.
+    return statement, _without_nul(parameters)
+
+
 def create_engine(raw_url: str | URL, **kwargs: Any) -> AsyncEngine:
     url = parse_database_url(raw_url) if isinstance(raw_url, str) else raw_url
     engine = create_async_engine(url, pool_pre_ping=url.drivername != "sqlite+aiosqlite", **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
+    event.listen(engine.sync_engine, "before_cursor_execute", _strip_nul_characters, retval=True)
     return engine
 
 

@@ -24,7 +24,6 @@ from sqlalchemy import text as sql
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeGroup, FakeTelegram, FakeUser
@@ -534,3 +533,18 @@ async def test_buttons_with_any_data(world: World, event: Event) -> None:
 @given(event=st.one_of(media_events, service_events, channel_events, unknown_events))
 async def test_media_service_messages_and_unknown_updates(world: World, event: Event) -> None:
     await try_update(world, event)
+
+
+# --- what the fuzzing found ---------------------------------------------------------------------
+
+
+async def test_a_nul_character_in_typed_text_is_dropped_not_an_error(world: World) -> None:
+    """PostgreSQL cannot store NUL in text: a check-in answer with one gave the generic error
+    and lost the answer. Now the NUL is dropped (on every database) and the answer kept."""
+    mia = world.in_checkin
+    replies = await world.bot.send(mia, "Met de\x00 buurt de rattenkaart gemaakt")
+    assert world.errors == []
+    assert replies[-1].text.startswith("3/")  # the next question
+    async with world.bot.services.database.unit_of_work() as session:
+        stored = (await session.execute(sql_select(CheckinAnswer))).scalars().all()
+    assert "Met de buurt de rattenkaart gemaakt" in [answer.text for answer in stored]
