@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +25,20 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 class DatabaseUrlError(ValueError):
     """The configured database URL cannot be used."""
+
+
+class DatabaseUnavailableError(Exception):
+    """The database is locked, busy or out of reach for now. The unit of work was rolled back,
+    so nothing of it was written; trying again later is safe."""
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True  # locked, busy, lost connection, no connection free
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # asyncpg cannot reach the server at all: the socket's own error, unwrapped.
+    return isinstance(error, ConnectionError | TimeoutError)
 
 
 def parse_database_url(raw: str) -> URL:
@@ -118,18 +133,24 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """Join the unit of work this task has open, or open one that commits when it ends."""
+        """Join the unit of work this task has open, or open one that commits when it ends.
+        A locked or unreachable database ends the unit with `DatabaseUnavailableError`."""
         task = asyncio.current_task()
         current = self._open.get()
         if current is not None and current.task is task:
             yield current.session
             return
-        async with self._sessions.begin() as session:
-            token = self._open.set(_OpenUnit(session, task))
-            try:
-                yield session
-            finally:
-                self._open.reset(token)
+        try:
+            async with self._sessions.begin() as session:
+                token = self._open.set(_OpenUnit(session, task))
+                try:
+                    yield session
+                finally:
+                    self._open.reset(token)
+        except Exception as error:
+            if _is_transient(error):
+                raise DatabaseUnavailableError(str(error)) from error
+            raise
 
     @property
     def in_unit_of_work(self) -> bool:

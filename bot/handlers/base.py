@@ -15,9 +15,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.services.common import Actor, Language, ServiceError
-from bot.services.directory import Directory
+from bot.services.directory import Directory, language_for
 from bot.texts import Safe, t
-from storage.database import Database
+from storage.database import Database, DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,12 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         logger.warning("a notice to %s failed", message.chat_id, exc_info=True)
         return
     if message.delivered is not None:
-        await message.delivered()
+        try:
+            await message.delivered()
+        except DatabaseUnavailableError as error:
+            # The person has the message; only our note of it is missing (a lagging question
+            # is shown again by a later round, so nothing is lost).
+            logger.warning("could not record a delivered message: %s", error)
 
 
 async def _edit_pressed(bot: Bot, query: CallbackQuery, message: Outgoing) -> None:
@@ -216,6 +221,17 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
                 outbox.messages.clear()
                 outbox.afterwards.clear()
                 await self.reply(update, t(actor.language, refusal.key, **refusal.params))
+            except DatabaseUnavailableError as error:
+                # Rolled back whole: say so, rather than the generic error.
+                logger.warning("database unavailable during an update: %s", error)
+                outbox.messages.clear()
+                outbox.afterwards.clear()
+                language = (
+                    actor.language
+                    if actor is not None
+                    else language_for(None, user.language_code, self.directory.default_language)
+                )
+                await self.reply(update, t(language, "error.database_busy"))
             finally:
                 _outbox.reset(token)
             await outbox.flush(update, context.bot)

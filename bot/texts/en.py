@@ -414,4 +414,7 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Which theme?",
     "search.choose_stadsdeel": "Which borough?",
     "search.choose_kind": "Which kind of team?",
+    # --- faults ---
+    "error.database_busy": "I cannot handle your message right now; none of it was saved. "
+    "Please try again in a minute.",
 }

@@ -415,4 +415,7 @@ TEXTS: dict[str, str] = {
     "search.choose_theme": "Welk thema?",
     "search.choose_stadsdeel": "Welk stadsdeel?",
     "search.choose_kind": "Welk soort team?",
+    # --- faults ---
+    "error.database_busy": "Ik kan je bericht nu even niet verwerken; er is niets van bewaard. "
+    "Probeer het over een minuutje nog eens.",
 }
