@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.services.common import Actor, Language, ServiceError
@@ -87,10 +87,14 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         elif message.chat_id is not None:
             await bot.send_message(message.chat_id, message.text, reply_markup=message.markup)
     except Forbidden:
-        if not message.notice:
-            raise
-        logger.info("person %s has blocked the bot; a notice was not delivered", message.chat_id)
+        # Blocked by this person (perhaps just now): nobody to tell, nothing to retry.
+        logger.info("person %s has blocked the bot; a message was not delivered", message.chat_id)
         return
+    except TimedOut:
+        # Telegram may have the message already; sending it again (or saying something went
+        # wrong) could repeat it. A check-in question counts as asked, as in the courier: the
+        # reminder shows it again should it really be lost.
+        logger.warning("a message to %s timed out; taking it as delivered", message.chat_id)
     except NetworkError:
         if message.undelivered is not None:
             await message.undelivered()
