@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
+from bot.acknowledge import acknowledge
 from bot.services.common import Actor, Language, ServiceError
 from bot.services.directory import Directory, language_for
 from bot.texts import Safe, t
@@ -238,6 +239,7 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
                 await self.reply(update, t(language, "error.database_busy"))
             finally:
                 _outbox.reset(token)
+            await acknowledge(context.application, update)  # committed: never handle it again
             await outbox.flush(update, context.bot)
         finally:
             # Always answer a pressed button, even when the update failed: Telegram otherwise
