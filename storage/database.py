@@ -32,9 +32,15 @@ class DatabaseUnavailableError(Exception):
     so nothing of it was written; trying again later is safe."""
 
 
+# SQLite says "operational error" for a missing table too; only these pass with time.
+_SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
+
+
 def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, OperationalError) and type(error.orig).__module__.startswith("sqlite3"):
+        return any(reason in str(error.orig).lower() for reason in _SQLITE_TRANSIENT)
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
-        return True  # locked, busy, lost connection, no connection free
+        return True  # the server is busy or restarting, a lost connection, no connection free
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     # asyncpg cannot reach the server at all: the socket's own error, unwrapped.

@@ -6,16 +6,20 @@ and no question is sent twice."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from bot.texts import en, nl
+from storage.database import DatabaseUnavailableError
 from storage.models import (
     CheckinAnswer,
     CheckinPrompt,
@@ -373,3 +377,23 @@ async def test_a_check_in_question_meets_every_kind_of_fault(
         await bot.press(simon, "4 ")
         assert bot.last_to(simon).text.startswith("2/6")
     assert no_generic_error(bot)
+
+
+@pytest.mark.parametrize(
+    ("reason", "transient"),
+    [
+        ("database is locked", True),
+        ("database table is locked", True),
+        ("unable to open database file", True),
+        ("no such table: people", False),  # a defect, not a moment's trouble: stays an error
+    ],
+)
+async def test_only_passing_database_trouble_counts_as_unavailable(
+    bot: ChatHarness, reason: str, transient: bool
+) -> None:
+    database = bot.services.database
+    error = OperationalError("(fault injected)", None, sqlite3.OperationalError(reason))
+    expected = DatabaseUnavailableError if transient else OperationalError
+    with database_fails(database.engine, at_statement=1, error=error), pytest.raises(expected):
+        async with database.unit_of_work() as session:
+            await session.execute(text("SELECT 1"))
