@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.acknowledge import AcknowledgeAfterHandling
 from bot.config import Settings
 from bot.handlers.base import BotApplication
 from bot.handlers.checkin import CheckinHandlers
@@ -189,8 +190,11 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    polling = AcknowledgeAfterHandling(request or HTTPXRequest(connection_pool_size=1))
+    builder = builder.get_updates_request(polling)
     application = builder.build()
+    polling.wait_for(application.update_queue)
     application.bot_data["services"] = services
 
     zone = ZoneInfo(settings.steunpunt_timezone)

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +25,26 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 class DatabaseUrlError(ValueError):
     """The configured database URL cannot be used."""
+
+
+class DatabaseUnavailableError(Exception):
+    """The database is locked, busy or out of reach for now. The unit of work was rolled back,
+    so nothing of it was written; trying again later is safe."""
+
+
+# SQLite says "operational error" for a missing table too; only these pass with time.
+_SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o")
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, OperationalError) and type(error.orig).__module__.startswith("sqlite3"):
+        return any(reason in str(error.orig).lower() for reason in _SQLITE_TRANSIENT)
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True  # the server is busy or restarting, a lost connection, no connection free
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # asyncpg cannot reach the server at all: the socket's own error, unwrapped.
+    return isinstance(error, ConnectionError | TimeoutError)
 
 
 def parse_database_url(raw: str) -> URL:
@@ -53,6 +74,29 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, tuple | list):
+        return type(value)(_without_nul(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _strip_nul_characters(
+    _connection: Any,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> tuple[str, Any]:
+    # PostgreSQL cannot store NUL in text and fails the whole update; a NUL someone typed
+    # carries nothing, so it is dropped on every database alike.
+    return statement, _without_nul(parameters)
+
+
 def create_engine(raw_url: str | URL, **kwargs: Any) -> AsyncEngine:
     url = parse_database_url(raw_url) if isinstance(raw_url, str) else raw_url
     # hide_parameters: a failed statement's error (logged with its traceback) would otherwise
@@ -65,6 +109,7 @@ def create_engine(raw_url: str | URL, **kwargs: Any) -> AsyncEngine:
     )
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
+    event.listen(engine.sync_engine, "before_cursor_execute", _strip_nul_characters, retval=True)
     return engine
 
 
@@ -101,18 +146,24 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """Join the unit of work this task has open, or open one that commits when it ends."""
+        """Join the unit of work this task has open, or open one that commits when it ends.
+        A locked or unreachable database ends the unit with `DatabaseUnavailableError`."""
         task = asyncio.current_task()
         current = self._open.get()
         if current is not None and current.task is task:
             yield current.session
             return
-        async with self._sessions.begin() as session:
-            token = self._open.set(_OpenUnit(session, task))
-            try:
-                yield session
-            finally:
-                self._open.reset(token)
+        try:
+            async with self._sessions.begin() as session:
+                token = self._open.set(_OpenUnit(session, task))
+                try:
+                    yield session
+                finally:
+                    self._open.reset(token)
+        except Exception as error:
+            if _is_transient(error):
+                raise DatabaseUnavailableError(str(error)) from error
+            raise
 
     @property
     def in_unit_of_work(self) -> bool:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 JsonDict = dict[str, Any]
@@ -80,6 +81,10 @@ class BotMessage:
         return [button.text for row in self.buttons for button in row]
 
 
+class ApiTimeoutError(Exception):
+    """The call gets no answer in time (raised as PTB's `TimedOut` by `FakeBotRequest`)."""
+
+
 @dataclass
 class ApiCall:
     method: str
@@ -93,6 +98,9 @@ class PlannedFailure:
     description: str
     chat_id: int | None = None
     retry_after: int | None = None
+    # A timeout (no answer) instead of an error; `done_anyway`: Telegram did the call first.
+    timeout: bool = False
+    done_anyway: bool = False
 
 
 @dataclass
@@ -340,6 +348,15 @@ class FakeTelegram:
     ) -> None:
         self.failures.append(PlannedFailure(method, status, description, chat_id, retry_after))
 
+    def time_out_next(
+        self, method: str, chat_id: int | None = None, *, done_anyway: bool = False
+    ) -> None:
+        """The next such call gets no answer in time; with `done_anyway`, Telegram carried it
+        out all the same (the message arrived, the bot cannot know)."""
+        self.failures.append(
+            PlannedFailure(method, 0, "timed out", chat_id, timeout=True, done_anyway=done_anyway)
+        )
+
     def bot_json(self) -> JsonDict:
         return {
             "id": self.bot_id,
@@ -358,7 +375,11 @@ class FakeTelegram:
         the file parts of a multipart request, by field name."""
         self.calls.append(ApiCall(method, params))
         try:
-            self._planned_failure(method, params)
+            timeout = self._planned_failure(method, params)
+            if timeout is not None:
+                if timeout.done_anyway:
+                    self.answer_unplanned(method, params)
+                raise ApiTimeoutError(method)
             if method.lower() == "senddocument":
                 return 200, {"ok": True, "result": self._send_document(params, uploads or {})}
             if uploads:
@@ -377,14 +398,23 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": error.retry_after}
             return error.status, body
 
-    def _planned_failure(self, method: str, params: JsonDict) -> None:
+    def answer_unplanned(self, method: str, params: JsonDict) -> None:
+        handler = getattr(self, f"_api_{method.lower()}", None)
+        if handler is not None:
+            handler(params)
+
+    def _planned_failure(self, method: str, params: JsonDict) -> PlannedFailure | None:
+        """Raise the failure planned for this call; a planned timeout is returned instead."""
         for failure in self.failures:
             if failure.method.lower() == method.lower() and failure.chat_id in (
                 None,
                 params.get("chat_id"),
             ):
                 self.failures.remove(failure)
+                if failure.timeout:
+                    return failure
                 raise ApiError(failure.status, failure.description, failure.retry_after)
+        return None
 
     def _api_getme(self, _params: JsonDict) -> JsonDict:
         return self.bot_json()
@@ -562,14 +592,19 @@ class FakeBotRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = decode_params(request_data.json_parameters) if request_data else {}
-        uploads = None
-        if request_data is not None and request_data.contains_files:
-            uploads = {name: _upload(part) for name, part in request_data.multipart_data.items()}
-        # Two arguments when there is no file, as tests that wrap `answer` expect.
-        if uploads is None:
-            status, body = self.telegram.answer(api_method, params)
-        else:
-            status, body = self.telegram.answer(api_method, params, uploads)
+        try:
+            uploads = None
+            if request_data is not None and request_data.contains_files:
+                uploads = {
+                    name: _upload(part) for name, part in request_data.multipart_data.items()
+                }
+            # Two arguments when there is no file, as tests that wrap `answer` expect.
+            if uploads is None:
+                status, body = self.telegram.answer(api_method, params)
+            else:
+                status, body = self.telegram.answer(api_method, params, uploads)
+        except ApiTimeoutError as timeout:
+            raise TimedOut(f"fake Bot API: {timeout} timed out") from None
         return status, json.dumps(body).encode()
 
 

@@ -12,14 +12,15 @@ from typing import Any, TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
+from bot.acknowledge import acknowledge
 from bot.services.common import Actor, Language, ServiceError
-from bot.services.directory import Directory
+from bot.services.directory import Directory, language_for
 from bot.texts import Safe, t
 from bot.texts.formatting import fit, split_message, toast_text
-from storage.database import Database
+from storage.database import Database, DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +90,14 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         elif message.chat_id is not None:
             await bot.send_message(message.chat_id, message.text, reply_markup=message.markup)
     except Forbidden:
-        if not message.notice:
-            raise
-        logger.info("person %s has blocked the bot; a notice was not delivered", message.chat_id)
+        # Blocked by this person (perhaps just now): nobody to tell, nothing to retry.
+        logger.info("person %s has blocked the bot; a message was not delivered", message.chat_id)
         return
+    except TimedOut:
+        # Telegram may have the message already; sending it again (or saying something went
+        # wrong) could repeat it. A check-in question counts as asked, as in the courier: the
+        # reminder shows it again should it really be lost.
+        logger.warning("a message to %s timed out; taking it as delivered", message.chat_id)
     except NetworkError:
         if message.undelivered is not None:
             await message.undelivered()
@@ -107,7 +112,12 @@ async def _send(update: Update, bot: Bot, message: Outgoing) -> None:
         logger.warning("a notice to %s failed", message.chat_id, exc_info=True)
         return
     if message.delivered is not None:
-        await message.delivered()
+        try:
+            await message.delivered()
+        except DatabaseUnavailableError as error:
+            # The person has the message; only our note of it is missing (a lagging question
+            # is shown again by a later round, so nothing is lost).
+            logger.warning("could not record a delivered message: %s", error)
 
 
 async def _edit_pressed(bot: Bot, query: CallbackQuery, message: Outgoing) -> None:
@@ -226,8 +236,20 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
                 outbox.messages.clear()
                 outbox.afterwards.clear()
                 await self.reply(update, t(actor.language, refusal.key, **refusal.params))
+            except DatabaseUnavailableError as error:
+                # Rolled back whole: say so, rather than the generic error.
+                logger.warning("database unavailable during an update: %s", error)
+                outbox.messages.clear()
+                outbox.afterwards.clear()
+                language = (
+                    actor.language
+                    if actor is not None
+                    else language_for(None, user.language_code, self.directory.default_language)
+                )
+                await self.reply(update, t(language, "error.database_busy"))
             finally:
                 _outbox.reset(token)
+            await acknowledge(context.application, update)  # committed: never handle it again
             await outbox.flush(update, context.bot)
         finally:
             # Always answer a pressed button, even when the update failed: Telegram otherwise

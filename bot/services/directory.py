@@ -90,6 +90,10 @@ class Directory:
             is_admin=person.telegram_user_id in self._admins,
         )
 
+    @property
+    def default_language(self) -> Language:
+        return self._default_language
+
     def language_of(self, person: Person) -> Language:
         return language_for(person.language, None, self._default_language)
 

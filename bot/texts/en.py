@@ -451,4 +451,7 @@ TEXTS: dict[str, str] = {
     # --- smaller defects (double taps) ---
     "lesson.endorsed_already": "You already recognised this lesson.",
     "search.button_unendorse": "{number}. ✅ {count} · undo",
+    # --- faults ---
+    "error.database_busy": "I cannot handle your message right now; none of it was saved. "
+    "Please try again in a minute.",
 }

@@ -456,4 +456,7 @@ TEXTS: dict[str, str] = {
     # --- smaller defects (double taps) ---
     "lesson.endorsed_already": "Je vond deze les al herkenbaar.",
     "search.button_unendorse": "{number}. ✅ {count} · intrekken",
+    # --- faults ---
+    "error.database_busy": "Ik kan je bericht nu even niet verwerken; er is niets van bewaard. "
+    "Probeer het over een minuutje nog eens.",
 }

@@ -1,0 +1,95 @@
+"""The real bot as a separate process (`python -m bot … run`) against the local Bot API server,
+and waiting for conditions on it without sleeping blindly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+POLL = 0.02  # how often a condition is checked; an upper bound, never a synchronisation
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """This process's environment without any bot settings, plus `values`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "STEUNPUNT_")) and key != "DATABASE_URL"
+    }
+    return {**env, **values}
+
+
+async def until(condition: Callable[[], bool], within: float, what: str) -> None:
+    """Wait until `condition()` holds; fail the test after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            pytest.fail(f"waited {within:.0f} s for {what}")
+        await asyncio.sleep(POLL)
+
+
+class BotProcess:
+    """One bot process; its output goes to `<name>.stdout` / `<name>.stderr` in `directory`."""
+
+    def __init__(self, process: asyncio.subprocess.Process, directory: Path, name: str) -> None:
+        self.process = process
+        self.stdout_path = directory / f"{name}.stdout"
+        self.stderr_path = directory / f"{name}.stderr"
+
+    @classmethod
+    async def start(
+        cls, env: Mapping[str, str], directory: Path, name: str, log_level: str = "INFO"
+    ) -> BotProcess:
+        stdout = (directory / f"{name}.stdout").open("wb")
+        stderr = (directory / f"{name}.stderr").open("wb")
+        with stdout, stderr:  # the child has its own copies of the descriptors
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "--log-level",
+                log_level,
+                "run",
+                env=dict(env),
+                cwd=directory,  # no stray .env file is read
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+            )
+        return cls(process, directory, name)
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    def output(self) -> str:
+        return f"--- exit code: {self.process.returncode}\n--- stderr:\n{self.stderr[-6000:]}"
+
+    async def exit_code(self, within: float) -> int:
+        try:
+            return await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            pytest.fail(f"the bot did not exit within {within:.0f} s\n{self.output()}")
+
+    def terminate(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+
+    def kill_now(self) -> None:
+        """SIGKILL: no cleanup, no goodbye, as when the machine loses power."""
+        if self.process.returncode is None:
+            self.process.kill()
+
+    async def kill(self) -> None:
+        self.kill_now()
+        await self.process.wait()
