@@ -70,6 +70,15 @@ async def edit_message(bot: ChatHarness, sent: JsonDict, new_text: str) -> list[
     return await bot.deliver(update, f"{message['from']['first_name']} edits: {new_text}")
 
 
+async def answer_all_but_the_last(bot: ChatHarness, clock: FakeClock, person: FakeUser) -> None:
+    """Monday's check-in opens and the person answers everything but the last question."""
+    clock.now = MONDAY_0930
+    await bot.round()
+    await bot.press(person, "4 ")
+    for text in ANSWERS[:-1]:
+        await bot.send(person, text)
+
+
 def recaps_to(bot: ChatHarness, person: FakeUser) -> list[BotMessage]:
     return [m for m in bot.messages_to(person) if m.text.startswith("Dank je wel!")]
 
@@ -167,11 +176,7 @@ async def test_a_network_error_at_the_last_answer_loses_neither_recap_nor_card(
     failures: int,
 ) -> None:
     simon = team.simon
-    clock.now = MONDAY_0930
-    await bot.round()
-    await bot.press(simon, "4 ")
-    for text in ANSWERS[:-1]:
-        await bot.send(simon, text)
+    await answer_all_but_the_last(bot, clock, simon)
     for _ in range(failures):
         telegram.fail_next("sendMessage", 502, "Bad Gateway", chat_id=simon.id)
     replies = await bot.send(simon, ANSWERS[-1])
@@ -199,11 +204,7 @@ async def test_a_recap_that_keeps_failing_backs_off_and_arrives_once(
     bot: ChatHarness, team: Team, clock: FakeClock, telegram: FakeTelegram
 ) -> None:
     simon = team.simon
-    clock.now = MONDAY_0930
-    await bot.round()
-    await bot.press(simon, "4 ")
-    for text in ANSWERS[:-1]:
-        await bot.send(simon, text)
+    await answer_all_but_the_last(bot, clock, simon)
     for _ in range(3):  # the answer's own reply, then the first round's try
         telegram.fail_next("sendMessage", 502, "Bad Gateway", chat_id=simon.id)
     await bot.send(simon, ANSWERS[-1])
@@ -223,11 +224,7 @@ async def test_a_recap_whose_sender_died_is_sent_once_the_claim_is_stale(
     """The bot stored the last answer and died before it sent the recap: a round after the
     claim went stale sends it, once."""
     simon = team.simon
-    clock.now = MONDAY_0930
-    await bot.round()
-    await bot.press(simon, "4 ")
-    for text in ANSWERS[:-1]:
-        await bot.send(simon, text)
+    await answer_all_but_the_last(bot, clock, simon)
     services = bot.services
     actor = await services.directory.identify(simon.id, simon.first_name, None, "nl")
     await services.checkins.answer_text(actor, ANSWERS[-1])  # stored; nothing sent
@@ -245,11 +242,7 @@ async def test_a_recap_telegram_refuses_is_not_retried_forever_and_the_card_stil
     bot: ChatHarness, team: Team, clock: FakeClock, telegram: FakeTelegram
 ) -> None:
     simon = team.simon
-    clock.now = MONDAY_0930
-    await bot.round()
-    await bot.press(simon, "4 ")
-    for text in ANSWERS[:-1]:
-        await bot.send(simon, text)
+    await answer_all_but_the_last(bot, clock, simon)
     for _ in range(3):  # the recap and the card at the answer, the recap again in the round
         telegram.fail_next("sendMessage", 400, "Bad Request: planned failure", chat_id=simon.id)
     await bot.send(simon, ANSWERS[-1])

@@ -157,11 +157,15 @@ async def test_a_forged_endorsement_is_refused_and_nothing_is_stored(
     await bot.send(reader, "/search ratten")
     [search] = await rows(settings, SavedSearch)
     told_before = len(bot.messages_to(coordinator))
-    for lesson_id in (lessons["Subsidie"], lessons["Bewoners"], 999_999_999):
+    # A shared lesson not on the page: the button cannot be from it. A team-only lesson of
+    # another team, or one that does not exist: not a lesson the reader may see at all.
+    unknown = "Die les bestaat niet (meer) of is niet zichtbaar voor jou."
+    expected = {lessons["Subsidie"]: EXPIRED, lessons["Bewoners"]: unknown, 999_999_999: unknown}
+    for lesson_id, refusal in expected.items():
         for route in (routes.LESSON_ENDORSE, routes.LESSON_UNENDORSE):
             data = route.build(search_id=search.id, page=0, lesson_id=lesson_id)
             await bot.deliver(telegram.callback_update(reader, bot.last_to(reader), data))
-            assert bot.last_to(reader).text == EXPIRED
+            assert bot.last_to(reader).text == refusal
     assert await rows(settings, Endorsement) == []
     assert len(bot.messages_to(coordinator)) == told_before
 
