@@ -90,6 +90,7 @@ class Services:
         # the job in the database (one instance wins); later rounds skip it without a query.
         if self.privacy.retention_due_today():
             await self.privacy.delete_expired_answers()
+            await self.directory.forget_handled_updates()
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:

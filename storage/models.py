@@ -517,3 +517,15 @@ class HousekeepingRun(Base):
     job: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2026-11-30", UTC
     ran_at: Mapped[datetime]
+
+
+class HandledUpdate(Base):
+    """A Telegram update whose unit of work committed. Telegram sends an update again when it
+    did not hear it was taken (a bot killed between its commit and the acknowledgement, a
+    webhook answer lost): the second time it is recognised here and not handled twice. Only
+    the id and when; pruned after a week."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime]

@@ -22,6 +22,7 @@ from storage.models import (
     CheckinRun,
     CheckinSchedule,
     ConversationState,
+    HandledUpdate,
     Invite,
     LinkedChat,
     Membership,
@@ -163,6 +164,25 @@ class Memberships:
         for team_id, zone in result.all():
             zones.setdefault(int(team_id), set()).add(str(zone))
         return zones
+
+
+class HandledUpdates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        """Record the update as handled in the current transaction; False when it was already
+        (Telegram sent it again). Skipping the conflict keeps the unit of work usable."""
+        statement = insert_ignoring_conflicts(
+            self._session, HandledUpdate, {"update_id": update_id, "handled_at": now}
+        ).returning(HandledUpdate.update_id)
+        return (await self._session.execute(statement)).scalar_one_or_none() is not None
+
+    async def prune(self, before: datetime) -> int:
+        result = await self._session.execute(
+            delete(HandledUpdate).where(HandledUpdate.handled_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class Invites:

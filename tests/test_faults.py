@@ -24,6 +24,7 @@ from storage.models import (
     CheckinAnswer,
     CheckinPrompt,
     ConversationState,
+    HandledUpdate,
     Lesson,
     Membership,
     Person,
@@ -397,3 +398,20 @@ async def test_only_passing_database_trouble_counts_as_unavailable(
     with database_fails(database.engine, at_statement=1, error=error), pytest.raises(expected):
         async with database.unit_of_work() as session:
             await session.execute(text("SELECT 1"))
+
+
+async def test_an_update_telegram_sends_again_is_not_handled_twice(
+    bot: ChatHarness, telegram: FakeTelegram, admin: FakeUser, settings: Settings
+) -> None:
+    """Telegram sends an update again when it did not hear it was taken (a bot killed between
+    its commit and the acknowledgement, a lost webhook answer): the lesson is kept once and
+    the person is answered once."""
+    writer = telegram.user("Jesse")
+    await join(bot, writer, await create_team(bot, admin, "Buurtteam"))
+    update = telegram.message_update(writer, "/lesson Bel eerst de buurtregisseur, dan de gemeente")
+    await bot.deliver(update)
+    replies = len(bot.messages_to(writer))
+    await bot.deliver(update)
+    assert len(bot.messages_to(writer)) == replies
+    assert len(await rows(settings, Lesson)) == 1
+    assert update["update_id"] in {row.update_id for row in await rows(settings, HandledUpdate)}

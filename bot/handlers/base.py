@@ -218,18 +218,23 @@ def with_actor(method: HandlerMethod[H]) -> BoundHandler[H]:
         query = update.callback_query
         toast: str | None = None
         actor: Actor | None = None
+        # A handler calling another one's method for the same update is the same update.
+        nested = _outbox.get() is not None
         outbox = Outbox()
         try:
             token = _outbox.set(outbox)
             try:
                 async with self.database.unit_of_work():
-                    actor = await self.directory.identify(
-                        user.id, user.full_name, user.username, user.language_code
-                    )
-                    if context.args:
-                        # Command arguments are typed text too.
-                        context.args = [arg for arg in map(typed, context.args) if arg]
-                    toast = await method(self, update, context, actor)
+                    if nested or await self.directory.first_time(update.update_id):
+                        actor = await self.directory.identify(
+                            user.id, user.full_name, user.username, user.language_code
+                        )
+                        if context.args:
+                            # Command arguments are typed text too.
+                            context.args = [arg for arg in map(typed, context.args) if arg]
+                        toast = await method(self, update, context, actor)
+                    else:  # sent again by Telegram after it was handled: not twice
+                        logger.info("update %s was handled already", update.update_id)
             except ServiceError as refusal:
                 if actor is None:
                     raise

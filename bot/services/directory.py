@@ -13,9 +13,10 @@ from bot.services.common import Actor, Clock, Language, ServiceError, text_lengt
 from bot.services.permissions import RULES, Chat, Permission, authorize, authorize_without_team
 from storage.database import Database
 from storage.models import Invite, Membership, Person, Role, Stadsdeel, Team, TeamKind
-from storage.repositories import Invites, LinkedChats, Memberships, People, Teams
+from storage.repositories import HandledUpdates, Invites, LinkedChats, Memberships, People, Teams
 
 INVITE_VALIDITY = timedelta(days=30)
+HANDLED_UPDATES_KEPT = timedelta(days=7)  # ids of handled Telegram updates, against resends
 TEAM_NAME_MAX = 100
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("nl", "en")
 
@@ -96,6 +97,17 @@ class Directory:
 
     def language_of(self, person: Person) -> Language:
         return language_for(person.language, None, self._default_language)
+
+    async def first_time(self, update_id: int) -> bool:
+        """Whether this Telegram update is new: it is recorded with the update's own unit of
+        work, so an update Telegram sends again after that committed is not handled twice."""
+        async with self._db.unit_of_work() as session:
+            return await HandledUpdates(session).claim(update_id, self._clock())
+
+    async def forget_handled_updates(self) -> int:
+        """Telegram resends an update for a day at most; a week of ids is plenty."""
+        async with self._db.unit_of_work() as session:
+            return await HandledUpdates(session).prune(self._clock() - HANDLED_UPDATES_KEPT)
 
     async def identify(
         self,
