@@ -29,7 +29,7 @@ settings.register_profile(
     deadline=None,
     derandomize=True,
     database=None,
-    max_examples=600,
+    max_examples=1_000,
     suppress_health_check=_SHARED_WORLD,
     print_blob=True,
 )
