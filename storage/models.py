@@ -115,6 +115,9 @@ class Person(Base):
     away_until: Mapped[datetime | None]
     # Set when Telegram says the person blocked the bot; cleared when they write again.
     unreachable_since: Mapped[datetime | None]
+    # Loaded with the sender of an update (one query for who they are and what they are in
+    # the middle of); never loaded by accident elsewhere.
+    conversation_state: Mapped[ConversationState | None] = relationship(lazy="raise", viewonly=True)
 
 
 class Team(Base):

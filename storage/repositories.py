@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, select, update
+from sqlalchemy import case, delete, func, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from storage.models import (
     Action,
@@ -54,8 +55,12 @@ class People:
         return await self._session.get(Person, person_id)
 
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        """The person, with what they are in the middle of (`ConversationStates.get` then
+        needs no query of its own)."""
         result = await self._session.execute(
-            select(Person).where(Person.telegram_user_id == telegram_user_id)
+            select(Person)
+            .options(joinedload(Person.conversation_state))
+            .where(Person.telegram_user_id == telegram_user_id)
         )
         return result.scalar_one_or_none()
 
@@ -85,6 +90,9 @@ class People:
             person.display_name = display_name
             person.username = username
             person.updated_at = now
+        # The session's identity map holds objects weakly: keep the sender (and the state
+        # loaded with them) for the rest of the unit of work.
+        self._session.info["sender"] = person
         return person
 
 
@@ -275,11 +283,25 @@ class ConversationStates:
         self._session = session
 
     async def get(self, person_id: int) -> ConversationState | None:
+        person = self._loaded_person(person_id)
+        if person is not None and "conversation_state" not in inspect(person).unloaded:
+            return person.conversation_state  # loaded with the update's sender
         return await self._session.get(ConversationState, person_id)
+
+    def _loaded_person(self, person_id: int) -> Person | None:
+        """The person if this session holds them already (no query)."""
+        found = self._session.identity_map.get(identity_key(Person, person_id))
+        return found if isinstance(found, Person) else None
+
+    def _forget_loaded_state(self, person_id: int) -> None:
+        # The loaded relationship would go stale once the state changes; read it anew.
+        if (person := self._loaded_person(person_id)) is not None:
+            self._session.expire(person, ["conversation_state"])
 
     async def put(
         self, person_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
     ) -> None:
+        self._forget_loaded_state(person_id)
         state = await self._session.get(ConversationState, person_id)
         if state is None:
             self._session.add(
@@ -292,6 +314,7 @@ class ConversationStates:
         await self._session.flush()
 
     async def clear(self, person_id: int) -> bool:
+        self._forget_loaded_state(person_id)
         result = await self._session.execute(
             delete(ConversationState).where(ConversationState.person_id == person_id)
         )

@@ -66,7 +66,7 @@ async def edit_message(bot: ChatHarness, sent: JsonDict, new_text: str) -> list[
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     else:
         message.pop("entities", None)
-    update = {"update_id": sent["update_id"] + 1_000_000, "edited_message": message}
+    update = {"update_id": bot.telegram.next_update_id(), "edited_message": message}
     return await bot.deliver(update, f"{message['from']['first_name']} edits: {new_text}")
 
 

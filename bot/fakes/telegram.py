@@ -274,6 +274,10 @@ class FakeTelegram:
         self._chats[group.id] = group.as_json()
         return group
 
+    def next_update_id(self) -> int:
+        """A new update id, as Telegram gives every update (an edit too) its own."""
+        return next(self._update_ids)
+
     def message_update(self, user: FakeUser, text: str, chat: FakeGroup | None = None) -> JsonDict:
         """The update Telegram delivers when `user` sends `text` (in a private chat or `chat`)."""
         chat_json = chat.as_json() if chat else user.private_chat()
