@@ -312,10 +312,16 @@ async def build_city(
 # --- all rows of all tables, to compare and to restore -------------------------------------------
 
 
+# Every update records its own id (so a resend is not handled twice): bookkeeping, not a change.
+BOOKKEEPING = {"handled_updates"}
+
+
 async def dump(engine: AsyncEngine) -> Rows:
     rows: Rows = {}
     async with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
+            if table.name in BOOKKEEPING:
+                continue
             order = list(table.primary_key.columns) or list(table.columns)
             result = await connection.execute(select(table).order_by(*order))
             rows[table.name] = [tuple(row) for row in result]
@@ -328,7 +334,7 @@ async def restore(engine: AsyncEngine, rows: Rows) -> None:
         for table in reversed(tables):
             await connection.execute(delete(table))
         for table in tables:
-            if rows[table.name]:
+            if rows.get(table.name):
                 names = [column.name for column in table.columns]
                 await connection.execute(
                     insert(table), [dict(zip(names, row, strict=True)) for row in rows[table.name]]
