@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,6 +106,14 @@ class Recap:
 
 
 Outcome = StepView | Recap
+
+
+class Stored(NamedTuple):
+    """A stored answer: what the person sees next, and whether their lesson went back to its
+    consent card (a changed lesson they had shared or kept)."""
+
+    outcome: Outcome
+    lesson_reopened: bool
 
 
 @dataclass(frozen=True)
@@ -610,12 +619,13 @@ class CheckinService:
     async def answer_mood(self, actor: Actor, prompt_id: int, mood: int) -> Outcome:
         if mood not in MOOD_RANGE:
             raise ServiceError("checkin.mood_range")
-        return await self._answer(actor, prompt_id, "mood", mood=mood)
+        return (await self._answer(actor, prompt_id, "mood", mood=mood)).outcome
 
     async def answer_action(
         self, actor: Actor, prompt_id: int, action_id: int, status: ActionStatus
     ) -> Outcome:
-        return await self._answer(actor, prompt_id, f"action:{action_id}", action_status=status)
+        key = f"action:{action_id}"
+        return (await self._answer(actor, prompt_id, key, action_status=status)).outcome
 
     async def current_step(self, actor: Actor, prompt_id: int | None = None) -> StepView | None:
         """The question the person is on: in the open check-in that asked them last, or in
@@ -650,15 +660,19 @@ class CheckinService:
             if step.kind is StepKind.MOOD:
                 cleaned = text.strip()
                 if cleaned.isdigit() and int(cleaned) in MOOD_RANGE:
-                    return await self._answer(
-                        actor, prompt.id, "mood", mood=int(cleaned), message_id=message_id
-                    )
+                    return (
+                        await self._answer(
+                            actor, prompt.id, "mood", mood=int(cleaned), message_id=message_id
+                        )
+                    ).outcome
                 raise ServiceError("checkin.use_buttons")
             if step.kind is StepKind.ACTION:
                 raise ServiceError("checkin.use_buttons")
-            return await self._answer(
-                actor, prompt.id, step.key, text=text.strip(), message_id=message_id
-            )
+            return (
+                await self._answer(
+                    actor, prompt.id, step.key, text=text.strip(), message_id=message_id
+                )
+            ).outcome
 
     async def answer_attachment(
         self,
@@ -675,14 +689,16 @@ class CheckinService:
             step = steps_from_json(prompt.steps)[prompt.step]
             if step.kind is not StepKind.TEXT:
                 raise ServiceError("checkin.use_buttons")
-            return await self._answer(
-                actor,
-                prompt.id,
-                step.key,
-                text=caption.strip() if caption else None,
-                attachment=(kind, file_id),
-                message_id=message_id,
-            )
+            return (
+                await self._answer(
+                    actor,
+                    prompt.id,
+                    step.key,
+                    text=caption.strip() if caption else None,
+                    attachment=(kind, file_id),
+                    message_id=message_id,
+                )
+            ).outcome
 
     async def skip(self, actor: Actor) -> Outcome | None:
         async with self._db.unit_of_work() as session:
@@ -690,7 +706,7 @@ class CheckinService:
             if prompt is None:
                 return None
             step = steps_from_json(prompt.steps)[prompt.step]
-            return await self._answer(actor, prompt.id, step.key, skipped=True)
+            return (await self._answer(actor, prompt.id, step.key, skipped=True)).outcome
 
     async def asked(self, prompt_id: int, index: int) -> None:
         """The question at `index` reached the person."""
@@ -708,34 +724,9 @@ class CheckinService:
         attachment: tuple[str, str] | None = None,
         action_status: ActionStatus | None = None,
         message_id: int | None = None,
-    ) -> Outcome:
-        outcome, _reopened = await self._store(
-            actor,
-            prompt_id,
-            key,
-            text=text,
-            mood=mood,
-            skipped=skipped,
-            attachment=attachment,
-            action_status=action_status,
-            message_id=message_id,
-        )
-        return outcome
-
-    async def _store(
-        self,
-        actor: Actor,
-        prompt_id: int,
-        key: str,
-        *,
-        text: str | None = None,
-        mood: int | None = None,
-        skipped: bool = False,
-        attachment: tuple[str, str] | None = None,
-        action_status: ActionStatus | None = None,
-        message_id: int | None = None,
-    ) -> tuple[Outcome, bool]:
-        """Store an answer; also says whether a changed lesson went back to its author."""
+    ) -> Stored:
+        """Store an answer: what the person sees next, and whether a changed lesson went back
+        to its author."""
         if text is not None:
             check_length(text)  # refused before anything is stored; the person keeps their text
         now = self._clock()
@@ -790,10 +781,10 @@ class CheckinService:
                 # what does not arrive, a later round sends.
                 prompt.claimed_at, prompt.recap_sent_at = now, None
                 prompt.cards_sent_at = None if recap.lesson_cards else now
-                return recap, reopened
+                return Stored(recap, reopened)
             view = await self._step_view(session, prompt, prompt.step)
             assert view is not None
-            return view, reopened
+            return Stored(view, reopened)
 
     @staticmethod
     async def _keep_action(
@@ -854,9 +845,15 @@ class CheckinService:
             steps = steps_from_json(prompt.steps)
             if run.status is not RunStatus.OPEN or not 0 <= state.index < len(steps):
                 return None
-            return await self._answer(
-                actor, prompt.id, steps[state.index].key, text=text.strip(), message_id=message_id
-            )
+            return (
+                await self._answer(
+                    actor,
+                    prompt.id,
+                    steps[state.index].key,
+                    text=text.strip(),
+                    message_id=message_id,
+                )
+            ).outcome
 
     async def edit_answer(
         self, actor: Actor, message_id: int, text: str | None
@@ -880,14 +877,14 @@ class CheckinService:
             if steps[index].kind is StepKind.MOOD:
                 if not (cleaned.isdigit() and int(cleaned) in MOOD_RANGE):
                     raise ServiceError("checkin.use_buttons")
-                outcome, reopened = await self._store(
+                outcome, reopened = await self._answer(
                     actor, prompt.id, answer.step_key, mood=int(cleaned), message_id=message_id
                 )
             elif steps[index].kind is StepKind.TEXT:
                 attachment = None
                 if answer.attachment_kind and answer.attachment_file_id:
                     attachment = (answer.attachment_kind, answer.attachment_file_id)
-                outcome, reopened = await self._store(
+                outcome, reopened = await self._answer(
                     actor,
                     prompt.id,
                     answer.step_key,
