@@ -308,6 +308,32 @@ BUTTONS: dict[str, Permission] = {
 }
 
 
+def refusal(
+    action: Permission,
+    role: Role,
+    *,
+    own: bool = True,
+    shared: bool = True,
+    decided: bool = True,
+    chat: Chat | None = None,
+) -> str | None:
+    """What the table says of someone of `role` taking `action` (on an object that is `own`,
+    for actions on one's own objects; on a lesson that is `shared` with the city log, for
+    actions on shared lessons; `decided` by its author, for reading; in `chat`, where the
+    kind of chat matters): None when allowed, else the catalog key of the kind refusal."""
+    rule = RULES[action]
+    if rule.chat is not None and chat is not None and chat is not rule.chat:
+        return rule.elsewhere
+    if rule.scope is Scope.OWN and not own:
+        return rule.refusal
+    if rule.scope is Scope.SHARED and not shared:
+        return "lesson.unknown"
+    if rule.scope is Scope.READABLE:
+        # A lesson not yet decided is its author's alone; a decided one is read in its team.
+        return None if own or shared or (decided and role in rule.roles) else rule.refusal
+    return None if role in rule.roles else rule.refusal_for(role)
+
+
 def allows(
     action: Permission,
     role: Role,
@@ -317,20 +343,9 @@ def allows(
     decided: bool = True,
     chat: Chat | None = None,
 ) -> bool:
-    """What the table says: may someone of `role` take `action` (on an object that is `own`,
-    for actions on one's own objects; on a lesson that is `shared` with the city log, for
-    actions on shared lessons; in `chat`, where the kind of chat matters)?"""
-    rule = RULES[action]
-    if rule.chat is not None and chat is not None and chat is not rule.chat:
-        return False
-    if rule.scope is Scope.OWN and not own:
-        return False
-    if rule.scope is Scope.SHARED and not shared:
-        return False
-    if rule.scope is Scope.READABLE:
-        # A lesson not yet decided is its author's alone; a decided one is read in its team.
-        return own or shared or (decided and role in rule.roles)
-    return role in rule.roles
+    """May someone of `role` take `action`? (See `refusal`.)"""
+    found = refusal(action, role, own=own, shared=shared, decided=decided, chat=chat)
+    return found is None
 
 
 def refusal_key(
@@ -344,14 +359,8 @@ def refusal_key(
 ) -> str:
     """The catalog key of the kind refusal someone of `role` gets for `action` (when `allows`
     says no)."""
-    rule = RULES[action]
-    if rule.chat is not None and chat is not None and chat is not rule.chat:
-        return rule.elsewhere
-    if rule.scope is Scope.OWN and not own:
-        return rule.refusal
-    if rule.scope is Scope.SHARED and not shared:
-        return "lesson.unknown"
-    return rule.refusal_for(role)
+    found = refusal(action, role, own=own, shared=shared, decided=decided, chat=chat)
+    return found or RULES[action].refusal_for(role)
 
 
 def check(action: Permission, role: Role, *, chat: Chat | None = None, **params: object) -> None:
