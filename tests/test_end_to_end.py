@@ -7,19 +7,16 @@ with SIGTERM; a second process on the same file must carry on where the first on
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import IO
 
 import aiohttp
 import pytest
 
 from bot.fakes.telegram import BotMessage, FakeTelegram, FakeUser, JsonDict
 from tests.support.bot_api_server import BotApiServer
+from tests.support.bot_process import BotProcess, clean_env
 from tests.support.flows import invite_code
 
 TOKEN = "123456:E2E"
@@ -27,74 +24,6 @@ WAIT = 15.0  # seconds for one bot reply (includes the process starting up)
 POLL = 0.05
 STOP_WAIT = 20.0
 CONFIG_ERROR_WAIT = 10.0
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    """This process's environment without any bot settings, plus `values`."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "STEUNPUNT_")) and key != "DATABASE_URL"
-    }
-    return {**env, **values}
-
-
-def _open_logs(directory: Path, name: str) -> tuple[IO[bytes], IO[bytes]]:
-    return (directory / f"{name}.stdout").open("wb"), (directory / f"{name}.stderr").open("wb")
-
-
-class BotProcess:
-    """One `python -m bot run`, its output going to `<name>.stdout` / `<name>.stderr`."""
-
-    def __init__(self, process: asyncio.subprocess.Process, directory: Path, name: str) -> None:
-        self.process = process
-        self.stdout_path = directory / f"{name}.stdout"
-        self.stderr_path = directory / f"{name}.stderr"
-
-    @classmethod
-    async def start(cls, env: Mapping[str, str], directory: Path, name: str) -> BotProcess:
-        stdout, stderr = _open_logs(directory, name)
-        with stdout, stderr:  # the child has its own copies of the descriptors
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=dict(env),
-                cwd=directory,  # no stray .env file is read
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-            )
-        return cls(process, directory, name)
-
-    @property
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(errors="replace")
-
-    def output(self) -> str:
-        stdout = self.stdout_path.read_text(errors="replace")
-        return (
-            f"--- exit code: {self.process.returncode}\n--- stdout:\n{stdout}\n"
-            f"--- stderr:\n{self.stderr}"
-        )
-
-    async def exit_code(self, within: float) -> int:
-        """Wait for the process to end; fail the test if it takes longer than `within` s."""
-        try:
-            return await asyncio.wait_for(self.process.wait(), within)
-        except TimeoutError:
-            pytest.fail(f"the bot did not exit within {within:.0f} s\n{self.output()}")
-
-    async def stop(self) -> int:
-        """Stop the bot as a service manager would: SIGTERM, then wait for a clean exit."""
-        self.process.send_signal(signal.SIGTERM)
-        return await self.exit_code(within=STOP_WAIT)
-
-    async def kill(self) -> None:
-        if self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
 
 
 class Chat:
@@ -175,7 +104,7 @@ async def test_a_team_made_over_http_survives_a_restart(
             welcome = await chat.send(member, f"/start {code}", expect="Welkom bij")
             assert "Rattenaanpak Noord" in welcome.text
 
-            assert await first.stop() == 0, first.output()
+            assert await first.stop(STOP_WAIT) == 0, first.output()
             assert "Traceback" not in first.stderr, first.output()
 
         telegram.commands.clear()
@@ -192,7 +121,7 @@ async def test_a_team_made_over_http_survives_a_restart(
             assert invite_code(invite) == code
             assert {"nl", "en"} <= telegram.commands.keys()
 
-            assert await second.stop() == 0, second.output()
+            assert await second.stop(STOP_WAIT) == 0, second.output()
             assert "Traceback" not in second.stderr, second.output()
 
 

@@ -66,7 +66,7 @@ async def started(bot: BotProcess, telegram: FakeTelegram, someone: FakeUser) ->
         START_WAIT,
         "the bot to start",
     )
-    assert bot.running, bot.output()
+    assert bot.running, bot.output(tail=6000)
 
 
 # --- SIGTERM ------------------------------------------------------------------------------------
@@ -103,18 +103,18 @@ async def test_sigterm_finishes_the_updates_in_progress_then_exits_0(
                     STOP_WAIT,
                     "the bot to begin stopping",
                 )
-                assert bot.running, bot.output()
+                assert bot.running, bot.output(tail=6000)
             finally:
                 other_writer.execute("ROLLBACK")
                 other_writer.close()
-            assert await bot.exit_code(within=STOP_WAIT) == 0, bot.output()
+            assert await bot.exit_code(within=STOP_WAIT) == 0, bot.output(tail=6000)
         finally:
             await bot.kill()
     stored = {row[0] for row in query(database, "SELECT telegram_user_id FROM people")}
-    assert {person.id for person in newcomers} <= stored, bot.output()
+    assert {person.id for person in newcomers} <= stored, bot.output(tail=6000)
     welcomed = {m.chat_id for m in telegram.outbox[before:]}
-    assert {person.id for person in newcomers} <= welcomed, bot.output()
-    assert "Traceback" not in bot.stderr, bot.output()
+    assert {person.id for person in newcomers} <= welcomed, bot.output(tail=6000)
+    assert "Traceback" not in bot.stderr, bot.output(tail=6000)
 
 
 # --- SIGKILL during a check-in wave -------------------------------------------------------------
@@ -270,7 +270,7 @@ async def test_sigkill_during_a_check_in_wave_loses_no_answer_and_repeats_no_que
                     bot = await BotProcess.start(env, tmp_path, f"run{restarts}")
                 wave.play()
                 await asyncio.sleep(0.02)  # poll the fake's outbox; the deadline bounds it
-            assert await _stop(bot) == 0, bot.output()
+            assert await bot.stop(STOP_WAIT) == 0, bot.output(tail=6000)
         finally:
             await bot.kill()
 
@@ -300,11 +300,6 @@ async def test_sigkill_during_a_check_in_wave_loses_no_answer_and_repeats_no_que
     ]
     print(f"answers taken again after a restart: {len(repeated)}")
     assert repeated == [], repeated
-
-
-async def _stop(bot: BotProcess) -> int:
-    bot.terminate()
-    return await bot.exit_code(within=STOP_WAIT)
 
 
 def _clock() -> Any:

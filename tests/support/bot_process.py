@@ -73,8 +73,15 @@ class BotProcess:
     def running(self) -> bool:
         return self.process.returncode is None
 
-    def output(self) -> str:
-        return f"--- exit code: {self.process.returncode}\n--- stderr:\n{self.stderr[-6000:]}"
+    def output(self, tail: int | None = None) -> str:
+        """Exit code, stdout and stderr, for a failure message (only the last `tail`
+        characters of each, when given: a wave's log is long)."""
+        stdout = self.stdout_path.read_text(errors="replace")
+        stderr = self.stderr
+        if tail is not None:
+            stdout, stderr = stdout[-tail:], stderr[-tail:]
+        code = self.process.returncode
+        return f"--- exit code: {code}\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
 
     async def exit_code(self, within: float) -> int:
         try:
@@ -84,6 +91,11 @@ class BotProcess:
 
     def terminate(self) -> None:
         self.process.send_signal(signal.SIGTERM)
+
+    async def stop(self, within: float) -> int:
+        """Stop the bot as a service manager would: SIGTERM, then wait for its exit code."""
+        self.terminate()
+        return await self.exit_code(within)
 
     def kill_now(self) -> None:
         """SIGKILL: no cleanup, no goodbye, as when the machine loses power."""
