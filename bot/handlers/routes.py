@@ -249,4 +249,12 @@ TIMEZONE = _route("tz", text("zone", MAX_CALLBACK_BYTES - len("tz:")))
 FORGET_CONFIRMED = _route("fg:ok", number("person_id"))
 FORGET_CANCEL = _route("fg:no")
 
+# --- summaries and the weekly digest -------------------------------------------------------------
+
+PERIODS = ("week", "last", "sprint")  # bot.services.summaries.PeriodKind
+SUMMARY_TEAM = _route("sm", number("team_id"), choice("period", PERIODS))
+SUMMARY_NETWORK = _route("sm:net", choice("period", PERIODS))
+# The state the button sets, like the check-in settings: 1 sends the weekly digest, 0 stops it.
+DIGEST_SET = _route("dg", number("team_id"), digit("on", 0, 1))
+
 ROUTES: tuple[Route, ...] = tuple(_declared)

@@ -83,9 +83,12 @@ class Permission(StrEnum):
     CLOSE_SPRINT = "close_sprint"
     CHANGE_CHECKIN_SETTINGS = "change_checkin_settings"
     OPEN_CHECKIN_NOW = "open_checkin_now"
+    VIEW_SUMMARY = "view_summary"
+    SET_DIGEST = "set_digest"
     # steunpunt admins
     CREATE_TEAM = "create_team"
     CURATE_LESSONS = "curate_lessons"
+    VIEW_NETWORK = "view_network"
 
 
 EVERYONE = frozenset(Role)
@@ -213,9 +216,21 @@ RULES: dict[Permission, Rule] = {
     Permission.OPEN_CHECKIN_NOW: Rule(
         "Start a check-in at once", TEAM_MANAGERS, Scope.TEAM, no_team="denied.coordinator_any"
     ),
+    Permission.VIEW_SUMMARY: Rule(
+        "See a team's summary (participation, mood, quotes, actions, lessons)",
+        TEAM_MANAGERS,
+        Scope.TEAM,
+        no_team="denied.summary",
+    ),
+    Permission.SET_DIGEST: Rule(
+        "Turn one's weekly summary of a team on or off", TEAM_MANAGERS, Scope.TEAM
+    ),
     Permission.CREATE_TEAM: Rule("Create a team", ADMINS, refusal="denied.admin"),
     Permission.CURATE_LESSONS: Rule(
         "Hide or merge lessons in the city log", ADMINS, refusal="denied.admin_curate"
+    ),
+    Permission.VIEW_NETWORK: Rule(
+        "See the network summary of all teams", ADMINS, refusal="denied.admin_network"
     ),
 }
 
@@ -245,6 +260,7 @@ COMMANDS: dict[str, Permission] = {
     "/timezone": Permission.SET_TIMEZONE,
     "/mydata": Permission.SEE_OWN_DATA,
     "/forget": Permission.FORGET_ME,
+    "/summary": Permission.VIEW_SUMMARY,
 }
 
 # Every button route, by its prefix in bot/handlers/routes.py.
@@ -305,6 +321,9 @@ BUTTONS: dict[str, Permission] = {
     "cs:now": Permission.OPEN_CHECKIN_NOW,
     "aw": Permission.SET_AWAY,
     "tz": Permission.SET_TIMEZONE,
+    "sm": Permission.VIEW_SUMMARY,
+    "sm:net": Permission.VIEW_NETWORK,
+    "dg": Permission.SET_DIGEST,
 }
 
 
