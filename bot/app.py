@@ -32,6 +32,7 @@ from bot.services.directory import Directory
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
+from bot.services.summaries import SummaryService
 from bot.services.team_setup import TeamSetup
 from bot.texts import t
 from storage.database import Database
@@ -78,6 +79,7 @@ class Services:
     courier: CheckinCourier
     lessons: LessonService
     privacy: PrivacyService
+    summaries: SummaryService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -123,6 +125,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         ),
         lessons=lessons,
         privacy=PrivacyService(database, clock, settings.answer_retention_months),
+        summaries=SummaryService(database, clock, ZoneInfo(settings.steunpunt_timezone)),
     )
 
 

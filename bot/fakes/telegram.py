@@ -11,6 +11,7 @@ import asyncio
 import html
 import itertools
 import json
+import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -31,6 +32,8 @@ MAX_CAPTION = 1024
 MAX_TOAST = 200
 MAX_CALLBACK_DATA = 64
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload through the Bot API
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # a photo is smaller, and must really be an image
+MAX_PHOTO_SIDES = 10_000  # width + height
 # Parameters that PTB sends JSON-encoded; everything else is a plain string.
 _JSON_PARAMS = {
     "chat_id", "message_id", "reply_markup", "commands", "scope", "allowed_updates", "offset",
@@ -75,7 +78,8 @@ class BotMessage:
     buttons: list[list[Button]]
     raw: JsonDict
     edits: int = 0
-    document: Upload | None = None
+    document: Upload | None = None  # a document's or a photo's file
+    photo: bool = False
 
     def button_texts(self) -> list[str]:
         return [button.text for row in self.buttons for button in row]
@@ -384,8 +388,9 @@ class FakeTelegram:
                 if timeout.done_anyway:
                     self.answer_unplanned(method, params)
                 raise ApiTimeoutError(method)
-            if method.lower() == "senddocument":
-                return 200, {"ok": True, "result": self._send_document(params, uploads or {})}
+            if method.lower() in ("senddocument", "sendphoto"):
+                kind = "document" if method.lower() == "senddocument" else "photo"
+                return 200, {"ok": True, "result": self._send_file(kind, params, uploads or {})}
             if uploads:
                 raise ApiError(400, f"Bad Request: {method} takes no files")
             handler = getattr(self, f"_api_{method.lower()}", None)
@@ -479,24 +484,24 @@ class FakeTelegram:
         self.outbox.append(message)
         return raw
 
-    def _send_document(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
-        """sendDocument with a new file, as multipart/form-data (the only way the bot sends
-        one: it never re-sends file ids or URLs)."""
+    def _send_file(self, kind: str, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
+        """sendDocument or sendPhoto with a new file, as multipart/form-data (the only way the
+        bot sends one: it never re-sends file ids or URLs)."""
         chat = self._chat(params.get("chat_id"))
-        reference = params.get("document")
+        reference = params.get(kind)
         if isinstance(reference, str) and reference.startswith("attach://"):
             upload = uploads.get(reference.removeprefix("attach://"))
         elif reference is None:
-            upload = uploads.get("document")
+            upload = uploads.get(kind)
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         if upload is None:
-            raise ApiError(400, "Bad Request: there is no document in the request")
-        if not upload.file_name:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if kind == "document" and not upload.file_name:
             raise ApiError(400, "Bad Request: file name is missing")
         if not upload.content:
             raise ApiError(400, "Bad Request: file must be non-empty")
-        if len(upload.content) > MAX_UPLOAD_BYTES:
+        if len(upload.content) > (MAX_UPLOAD_BYTES if kind == "document" else MAX_PHOTO_BYTES):
             raise ApiError(413, "Request Entity Too Large")
         html_caption = str(params.get("caption", ""))
         caption = visible_text(html_caption, params.get("parse_mode"))
@@ -508,20 +513,40 @@ class FakeTelegram:
             "date": int(datetime.now(UTC).timestamp()),
             "chat": chat,
             "from": self.bot_json(),
-            "document": {
-                "file_id": f"document-{len(self.outbox) + 1}",
-                "file_unique_id": f"unique-{len(self.outbox) + 1}",
+        }
+        number = len(self.outbox) + 1
+        if kind == "document":
+            raw["document"] = {
+                "file_id": f"document-{number}",
+                "file_unique_id": f"unique-{number}",
                 "file_name": upload.file_name,
                 "mime_type": upload.mime_type or "application/octet-stream",
                 "file_size": len(upload.content),
-            },
-        }
+            }
+        else:
+            width, height = _image_size(upload.content)
+            raw["photo"] = [
+                {
+                    "file_id": f"photo-{number}",
+                    "file_unique_id": f"unique-{number}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(upload.content),
+                }
+            ]
         if caption:
             raw["caption"] = caption
         if params.get("reply_markup"):
             raw["reply_markup"] = params["reply_markup"]
         message = BotMessage(
-            chat["id"], raw["message_id"], html_caption, caption, buttons, raw, document=upload
+            chat["id"],
+            raw["message_id"],
+            html_caption,
+            caption,
+            buttons,
+            raw,
+            document=upload,
+            photo=kind == "photo",
         )
         self.messages.setdefault(chat["id"], []).append(message)
         self.outbox.append(message)
@@ -610,6 +635,22 @@ class FakeBotRequest(BaseRequest):
         except ApiTimeoutError as timeout:
             raise TimedOut(f"fake Bot API: {timeout} timed out") from None
         return status, json.dumps(body).encode()
+
+
+def _image_size(content: bytes) -> tuple[int, int]:
+    """Width and height of a PNG or JPEG; Telegram refuses a photo that is not an image
+    (PHOTO_INVALID_DIMENSIONS for absurd sides)."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n") and content[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", content[16:24])
+    elif content.startswith(b"\xff\xd8"):
+        width, height = 1, 1  # the bot sends PNGs; a JPEG's size is not read here
+    else:
+        raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    if width == 0 or height == 0 or width + height > MAX_PHOTO_SIDES:
+        raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    if max(width, height) > 20 * min(width, height):
+        raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    return width, height
 
 
 def _upload(part: object) -> Upload:
