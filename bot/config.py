@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -13,6 +14,16 @@ from storage.database import DatabaseUrlError, parse_database_url
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
+# DIGEST_WEEKDAY may also be a day's name, in English or Dutch.
+WEEKDAY_NAMES = (
+    ("monday", "maandag"),
+    ("tuesday", "dinsdag"),
+    ("wednesday", "woensdag"),
+    ("thursday", "donderdag"),
+    ("friday", "vrijdag"),
+    ("saturday", "zaterdag"),
+    ("sunday", "zondag"),
+)
 
 
 class ConfigError(Exception):
@@ -31,6 +42,12 @@ class Settings(BaseSettings):
     # Raw check-in answers are deleted this many months after their check-in closed (AVG:
     # keep no longer than needed); participation and mood figures are kept.
     answer_retention_months: int = Field(default=24, ge=1, le=1200)
+    # The weekly digest: coordinators get their teams' week, linked groups the team's figures,
+    # and the steunpunt's own chat (optional) the network, at this weekday and local time.
+    digest_enabled: bool = True
+    digest_weekday: int = 4  # 0 = Monday … 6 = Sunday (or the day's name); 4 = Friday
+    digest_time: str = "16:00"  # HH:MM in STEUNPUNT_TIMEZONE
+    steunpunt_channel_id: int | None = None
 
     @field_validator("steunpunt_admins", mode="before")
     @classmethod
@@ -50,6 +67,43 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+    @field_validator("digest_weekday", mode="before")
+    @classmethod
+    def _parse_weekday(cls, value: object) -> object:
+        if isinstance(value, str):
+            cleaned = value.strip().lower()
+            for number, names in enumerate(WEEKDAY_NAMES):
+                if cleaned in names:
+                    return number
+            if not cleaned.isdigit():
+                raise ValueError(f"'{value}' is not a weekday; use 0 (Monday) to 6 (Sunday)")
+            value = int(cleaned)
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 6:
+            raise ValueError(f"{value} is not a weekday; use 0 (Monday) to 6 (Sunday)")
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _check_digest_time(cls, value: str) -> str:
+        hours, _, minutes = value.strip().partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2):
+            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 16:00")
+        if int(hours) > 23 or int(minutes) > 59:
+            raise ValueError(f"'{value}' is not a time of day; hours run 0-23, minutes 0-59")
+        return f"{int(hours):02d}:{minutes}"
+
+    @field_validator("steunpunt_channel_id", mode="before")
+    @classmethod
+    def _parse_channel(cls, value: object) -> object:
+        if isinstance(value, str):
+            cleaned = value.strip()
+            if not cleaned:
+                return None  # left empty in .env: no steunpunt chat
+            if not cleaned.lstrip("-").isdigit():
+                raise ValueError(f"'{cleaned}' is not a Telegram chat id (a number like -100123)")
+            return int(cleaned)
         return value
 
     @field_validator("database_url")
@@ -73,6 +127,11 @@ class Settings(BaseSettings):
         prefix, _, last = self.telegram_api_base_url.rstrip("/").rpartition("/")
         return f"{prefix}/file/{last}"
 
+    @property
+    def digest_time_of_day(self) -> time:
+        hours, minutes = self.digest_time.split(":")
+        return time(int(hours), int(minutes))
+
     def require_token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise ConfigError(
@@ -90,6 +149,10 @@ _FIELD_TO_ENV = {
     "steunpunt_timezone": "STEUNPUNT_TIMEZONE",
     "steunpunt_language": "STEUNPUNT_LANGUAGE",
     "answer_retention_months": "ANSWER_RETENTION_MONTHS",
+    "digest_enabled": "DIGEST_ENABLED",
+    "digest_weekday": "DIGEST_WEEKDAY",
+    "digest_time": "DIGEST_TIME",
+    "steunpunt_channel_id": "STEUNPUNT_CHANNEL_ID",
 }
 
 
@@ -104,5 +167,7 @@ def load_settings(**overrides: object) -> Settings:
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "literal_error":
                 message = f"must be one of {', '.join(LANGUAGES)}"
+            elif error["type"] == "bool_parsing":
+                message = f"'{error['input']}' is neither true nor false"
             problems.append(f"{_FIELD_TO_ENV.get(field, field.upper())}: {message}")
         raise ConfigError("Invalid configuration — " + "; ".join(problems) + ".") from exc

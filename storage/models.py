@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -142,6 +143,8 @@ class Membership(Base):
     joined_at: Mapped[datetime]
     # Removal keeps the row (and its history); rejoining with a fresh invite reactivates it.
     removed_at: Mapped[datetime | None]
+    # A coordinator's weekly digest of this team (they turn it off under /summary).
+    digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Invite(Base):
@@ -532,3 +535,48 @@ class HandledUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     handled_at: Mapped[datetime]
+
+
+class DigestAudience(enum.StrEnum):
+    COORDINATOR = "coordinator"  # a coordinator's private chat: their team's whole summary
+    GROUP = "group"  # a team's linked group: figures and shared lessons
+    STEUNPUNT = "steunpunt"  # the steunpunt's own chat (STEUNPUNT_CHANNEL_ID): the network
+
+
+class DigestStatus(enum.StrEnum):
+    PENDING = "pending"  # planned, not (all) sent; due at `due_at`
+    SENDING = "sending"  # claimed by one sender
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # blocked by the person, or the chat is gone
+    FAILED = "failed"  # refused by Telegram as it is, or too many network errors
+    MISSED = "missed"  # not sent by `expires_at` (the bot was down): never sent days late
+    DROPPED = "dropped"  # nothing to send any more (the team is gone)
+
+
+class DigestDelivery(Base):
+    """One weekly digest to one chat. The key ("2026-W49:coordinator:<person>:<team>") makes
+    each happen once per week across restarts and instances; `parts_sent` counts the messages
+    (and the chart) that arrived, so a retry continues where it stopped."""
+
+    __tablename__ = "digest_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    week: Mapped[str] = mapped_column(String(10))  # the ISO week summarised, "2026-W49"
+    audience: Mapped[DigestAudience] = mapped_column(_str_enum(DigestAudience, 20))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[DigestStatus] = mapped_column(_str_enum(DigestStatus, 20), index=True)
+    parts_sent: Mapped[int]
+    attempts: Mapped[int]
+    due_at: Mapped[datetime]
+    # The digest moment plus the grace window: what is not sent by then is not sent at all.
+    expires_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
