@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.handlers.base import BotApplication
 from bot.handlers.checkin import CheckinHandlers
 from bot.handlers.courier import CheckinCourier
+from bot.handlers.digest import DigestCourier, DigestHandlers
 from bot.handlers.errors import make_error_handler
 from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
@@ -28,6 +29,7 @@ from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
 from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
+from bot.services.digest import DigestSchedule, DigestService
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
@@ -80,14 +82,18 @@ class Services:
     lessons: LessonService
     privacy: PrivacyService
     summaries: SummaryService
+    digest: DigestService
+    digest_courier: DigestCourier
 
     @property
     def engine(self) -> AsyncEngine:
         return self.database.engine
 
     async def scheduled_round(self, bot: ExtBot[Any]) -> None:
-        """What the repeating job does: a check-in round, then the daily housekeeping."""
+        """What the repeating job does: a check-in round, the weekly digest, then the daily
+        housekeeping."""
         await self.courier.cycle(bot)
+        await self.digest_courier.cycle(bot)
         # Answers past their retention period, at most once a day: the day's first round claims
         # the job in the database (one instance wins); later rounds skip it without a query.
         if self.privacy.retention_due_today():
@@ -109,6 +115,17 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         settings.steunpunt_timezone,
     )
     sprints = SprintService(database, clock, directory, checkins, conversations)
+    zone = ZoneInfo(settings.steunpunt_timezone)
+    summaries = SummaryService(database, clock, zone)
+    digest = DigestService(
+        database,
+        clock,
+        summaries,
+        DigestSchedule(settings.digest_weekday, settings.digest_time_of_day, zone),
+        enabled=settings.digest_enabled,
+        steunpunt_chat_id=settings.steunpunt_channel_id,
+        default_language=settings.steunpunt_language,
+    )
     return Services(
         database=database,
         directory=directory,
@@ -121,11 +138,13 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
             checkins,
             sprints,
             settings.steunpunt_language,
-            ZoneInfo(settings.steunpunt_timezone),
+            zone,
         ),
         lessons=lessons,
         privacy=PrivacyService(database, clock, settings.answer_retention_months),
-        summaries=SummaryService(database, clock, ZoneInfo(settings.steunpunt_timezone)),
+        summaries=summaries,
+        digest=digest,
+        digest_courier=DigestCourier(digest, summaries),
     )
 
 
@@ -217,13 +236,14 @@ def build_application(
         zone,
     )
     privacy = PrivacyHandlers(services.directory, services.database, services.privacy)
+    digest = DigestHandlers(services.directory, services.database, services.digest)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, privacy, fallback):
+    for group in (onboarding, lessons, checkin, privacy, digest, fallback):
         group.register(application)
     for group_with_flows in (onboarding, lessons, checkin):
         group_with_flows.register_flows(flows)

@@ -574,6 +574,9 @@ class DigestDelivery(Base):
     status: Mapped[DigestStatus] = mapped_column(_str_enum(DigestStatus, 20), index=True)
     parts_sent: Mapped[int]
     attempts: Mapped[int]
+    # The week's digest moment: the digest summarises its week's Monday 00:00 up to it, so
+    # every retry (and every instance) composes the same content.
+    moment: Mapped[datetime]
     due_at: Mapped[datetime]
     # The digest moment plus the grace window: what is not sent by then is not sent at all.
     expires_at: Mapped[datetime]

@@ -16,6 +16,7 @@ from storage.models import (
     CheckinPrompt,
     CheckinRun,
     ConversationState,
+    DigestDelivery,
     Endorsement,
     HousekeepingRun,
     Invite,
@@ -53,6 +54,7 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("linked_chats", "linked_by_id"): "unlinked",
     ("sprints", "started_by_id"): "unlinked",
     ("sprints", "closed_by_id"): "unlinked",
+    ("digest_deliveries", "person_id"): "deleted",
 }
 
 
@@ -228,6 +230,16 @@ class PersonalData:
         )
         return [(sprint, name) for sprint, name in result]
 
+    async def digests(self, person_id: int) -> list[tuple[DigestDelivery, str | None]]:
+        """The weekly digests planned for the person (as a coordinator), with the team."""
+        result = await self._session.execute(
+            select(DigestDelivery, Team.name)
+            .outerjoin(Team, Team.id == DigestDelivery.team_id)
+            .where(DigestDelivery.person_id == person_id)
+            .order_by(DigestDelivery.created_at, DigestDelivery.id)
+        )
+        return [(delivery, name) for delivery, name in result.all()]
+
     async def teams_only_coordinated_by(self, person_id: int) -> list[str]:
         """Names of the teams where the person is the one active coordinator."""
         own = (
@@ -305,6 +317,7 @@ class Erasure:
             update(Adoption).where(Adoption.person_id == person_id).values(person_id=None)
         )
         await session.execute(delete(SavedSearch).where(SavedSearch.person_id == person_id))
+        await session.execute(delete(DigestDelivery).where(DigestDelivery.person_id == person_id))
         await session.execute(
             delete(ConversationState).where(ConversationState.person_id == person_id)
         )

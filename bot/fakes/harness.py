@@ -89,12 +89,14 @@ class ChatHarness:
         return services
 
     async def round(self) -> list[BotMessage]:
-        """One check-in round, as the scheduled job runs it; returns what was sent."""
+        """One check-in round and the weekly digest's part of it, as the scheduled job runs
+        them; returns what was sent."""
         start = len(self.telegram.outbox)
         courier = self.services.courier
         await courier.idle()  # a round started by a command finishes first
         await courier.cycle(self.application.bot)
         await courier.idle()
+        await self.services.digest_courier.cycle(self.application.bot)
         produced = self.telegram.outbox[start:]
         for observer in self.observers:
             observer("check-in round", produced)

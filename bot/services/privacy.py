@@ -138,6 +138,7 @@ class PrivacyService:
                     {
                         "team": team,
                         "role": membership.role.value,
+                        "weekly_digest": membership.digest_enabled,
                         "joined_at": _when(membership.joined_at),
                         "ended_at": _when(membership.removed_at),
                     }
@@ -185,6 +186,15 @@ class PrivacyService:
                         "at": _when(search.created_at),
                     }
                     for search in await stored.saved_searches(person_id)
+                ],
+                "weekly_digests": [
+                    {
+                        "team": team,
+                        "week": delivery.week,
+                        "status": delivery.status.value,
+                        "sent_at": _when(delivery.sent_at),
+                    }
+                    for delivery, team in await stored.digests(person_id)
                 ],
                 "conversation": None
                 if conversation is None

@@ -460,4 +460,18 @@ TEXTS: dict[str, str] = {
     "denied.summary": "Summaries are for coordinators of a team (and for steunpunt admins). "
     "Members see their own answers after each check-in.",
     "denied.admin_network": "The summary of the whole network is for steunpunt admins.",
+    # --- weekly digest ---
+    "digest.intro": "📬 Your weekly summary of <b>{team}</b>",
+    "digest.hint": "<i>Not every week? Turn it off with /summary, at the team: 🔔 Weekly "
+    "summary.</i>",
+    "digest.chart_caption": "📈 Mood and participation of <b>{team}</b>, the last weeks",
+    "digest.network_title": "Network",
+    "digest.network_chart_caption": "📈 Mood and participation in the whole network, the last "
+    "weeks",
+    "digest.button_on": "🔔 Weekly summary: on",
+    "digest.button_off": "🔕 Weekly summary: off",
+    "digest.set_on": "Weekly summary of {team}: on. You get it every week.",
+    "digest.set_off": "Weekly summary of {team}: off. Turn it on again with /summary.",
+    "digest.not_coordinator": "The weekly summary of <b>{team}</b> goes to that team's "
+    "coordinators; you are not one of them, so there is nothing to turn on or off.",
 }

@@ -465,4 +465,17 @@ TEXTS: dict[str, str] = {
     "denied.summary": "Een overzicht is er voor coördinatoren van een team (en voor "
     "steunpunt-beheerders). Je teamgenoten zien hun eigen antwoorden na elke check-in.",
     "denied.admin_network": "Het overzicht van het hele netwerk is er voor steunpunt-beheerders.",
+    # --- weekly digest ---
+    "digest.intro": "📬 Je weekoverzicht van <b>{team}</b>",
+    "digest.hint": "<i>Liever niet elke week? Zet het uit met /summary, bij het team: 🔔 Wekelijks "
+    "overzicht.</i>",
+    "digest.chart_caption": "📈 Stemming en deelname van <b>{team}</b>, de laatste weken",
+    "digest.network_title": "Netwerk",
+    "digest.network_chart_caption": "📈 Stemming en deelname in het hele netwerk, de laatste weken",
+    "digest.button_on": "🔔 Wekelijks overzicht: aan",
+    "digest.button_off": "🔕 Wekelijks overzicht: uit",
+    "digest.set_on": "Weekoverzicht van {team}: aan. Je krijgt het elke week.",
+    "digest.set_off": "Weekoverzicht van {team}: uit. Met /summary zet je het weer aan.",
+    "digest.not_coordinator": "Het weekoverzicht van <b>{team}</b> gaat naar de coördinatoren van "
+    "dat team; jij bent daar geen coördinator, dus er valt niets aan of uit te zetten.",
 }

@@ -22,6 +22,7 @@ from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import Conversations
+from bot.services.digest import DigestService
 from bot.services.directory import Directory
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
@@ -57,6 +58,7 @@ class PlainServices:
     checkin_settings: CheckinSettings
     privacy: PrivacyService
     summaries: SummaryService
+    digest: DigestService
     admin_id: int  # the Telegram id of a steunpunt admin in the settings
 
     def together(self) -> AbstractAsyncContextManager[AsyncSession]:
@@ -135,6 +137,7 @@ async def plain_services(
             checkin_settings=built.checkin_settings,
             privacy=built.privacy,
             summaries=built.summaries,
+            digest=built.digest,
             admin_id=min(settings.steunpunt_admins),
         )
     finally:

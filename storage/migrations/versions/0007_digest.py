@@ -60,6 +60,7 @@ def upgrade() -> None:
         ),
         sa.Column("parts_sent", sa.Integer(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("moment", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("due_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("claimed_at", storage.models.UtcDateTime(timezone=True), nullable=True),

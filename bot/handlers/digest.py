@@ -1,0 +1,264 @@
+"""The weekly digest on Telegram: `DigestCourier` sends what `DigestService` planned (each
+digest in parts: its messages and a chart, continuing after the parts that arrived), and
+`DigestHandlers` takes a coordinator's 🔔/🔕 button under /summary."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import CallbackQueryHandler, ExtBot
+
+from bot.charts import render_chart
+from bot.handlers import routes
+from bot.handlers.base import BotApplication, ButtonSpec, Context, HandlerGroup, with_actor
+from bot.handlers.courier import BULK
+from bot.handlers.summary_views import network_summary_text, team_summary_text
+from bot.ratelimit import retry_after_seconds
+from bot.services.common import Actor, Language
+from bot.services.digest import DigestJob, DigestService, DigestSetting
+from bot.services.directory import Directory
+from bot.services.summaries import SummaryService, WeekPoint
+from bot.texts import Safe, t
+from bot.texts.formatting import plain_text, split_message
+from storage.database import Database
+from storage.models import DigestAudience
+
+logger = logging.getLogger(__name__)
+
+BATCH = 50  # deliveries claimed at a time
+CONCURRENT = 4  # digests composed and sent side by side (charts are drawn in threads)
+CHART_FILE = "weekoverzicht.png"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One message of a digest: a text, or a chart with its caption."""
+
+    text: Safe
+    photo: bytes | None = None
+
+
+@dataclass
+class DigestReport:
+    planned: int = 0
+    missed_week: bool = False
+    outcomes: Counter[str] | None = None  # sent, unreachable, retried, failed, dropped
+    skipped_busy: bool = False
+
+
+class DigestCourier:
+    def __init__(self, digest: DigestService, summaries: SummaryService) -> None:
+        self._digest = digest
+        self._summaries = summaries
+        self._busy = asyncio.Lock()
+
+    async def idle(self) -> None:
+        """Wait until no digest round is running."""
+        async with self._busy:
+            return
+
+    async def cycle(self, bot: ExtBot[Any], now: datetime | None = None) -> DigestReport:
+        """Plan this week's digest once its moment has come, then send what is due."""
+        report = DigestReport(outcomes=Counter())
+        if self._busy.locked():
+            report.skipped_busy = True  # the previous round is still sending
+            return report
+        async with self._busy:
+            plan = await self._digest.plan(now)
+            report.planned, report.missed_week = plan.planned, plan.missed
+            limit = asyncio.Semaphore(CONCURRENT)
+
+            async def deliver(job: DigestJob) -> str:
+                async with limit:
+                    return await self._deliver_guarded(bot, job)
+
+            while jobs := await self._digest.claim(now, BATCH):
+                assert report.outcomes is not None
+                report.outcomes.update(await asyncio.gather(*map(deliver, jobs)))
+        if report.outcomes:
+            logger.info("weekly digest round: %s", dict(report.outcomes))
+        return report
+
+    async def compose(self, job: DigestJob) -> list[Part] | None:
+        """The digest's parts, the same every time for the same week (a retry skips the ones
+        that arrived); None when the team is gone."""
+        language = job.language
+        if job.audience is DigestAudience.STEUNPUNT:
+            network = await self._summaries.network_summary_for(job.period)
+            title = plain_text(t(language, "digest.network_title"))
+            return await self._with_chart(
+                network_summary_text(language, network),
+                network.history,
+                language,
+                title,
+                t(language, "digest.network_chart_caption"),
+            )
+        assert job.team_id is not None
+        summary = await self._summaries.team_summary_for(job.team_id, job.period)
+        if summary is None:
+            return None
+        if job.audience is DigestAudience.GROUP:
+            # Figures and shared lessons (answers only when the team opted in): no chart.
+            text = team_summary_text(language, summary, for_group=True)
+            return [Part(part) for part in split_message(text)]
+        intro = t(language, "digest.intro", team=summary.team_name)
+        hint = t(language, "digest.hint")
+        body = team_summary_text(language, summary, for_group=False)
+        return await self._with_chart(
+            Safe(f"{intro}\n{hint}\n\n{body}"),
+            summary.history,
+            language,
+            summary.team_name,
+            t(language, "digest.chart_caption", team=summary.team_name),
+        )
+
+    @staticmethod
+    async def _with_chart(
+        text: Safe, history: list[WeekPoint], language: Language, title: str, caption: Safe
+    ) -> list[Part]:
+        # Drawn in a thread: the event loop keeps answering people meanwhile.
+        chart = await asyncio.to_thread(render_chart, history, language, title)
+        if chart is None:
+            text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
+        parts = [Part(part) for part in split_message(text)]
+        return parts if chart is None else [*parts, Part(caption, chart)]
+
+    async def _deliver_guarded(self, bot: ExtBot[Any], job: DigestJob) -> str:
+        try:
+            return await self._deliver(bot, job)
+        except Exception:
+            # E.g. the database went away while recording: the claim goes stale and a later
+            # round continues after the parts that were recorded.
+            logger.exception("weekly digest %s: sending stopped", job.id)
+            return "interrupted"
+
+    async def _deliver(self, bot: ExtBot[Any], job: DigestJob) -> str:
+        parts = await self.compose(job)
+        if parts is None:
+            await self._digest.dropped(job.id)
+            return "dropped"
+        for index in range(job.parts_sent, len(parts)):
+            try:
+                await self._send(bot, job.chat_id, parts[index])
+            except Forbidden:
+                await self._digest.unreachable(job.id)
+                return "unreachable"
+            except BadRequest as error:  # to PTB a NetworkError, so caught first
+                if "chat not found" in str(error).lower():
+                    await self._digest.unreachable(job.id)
+                    return "unreachable"
+                # Refused as it is: sending it again would be refused again.
+                logger.error(
+                    "Telegram refused part %d of weekly digest %s: %s", index, job.id, error
+                )
+                await self._digest.failed(job.id)
+                return "failed"
+            except TimedOut:
+                # Telegram may have the message already; sending it again could repeat it.
+                logger.warning("part %d of weekly digest %s timed out", index, job.id)
+            except RetryAfter as error:
+                # The rate limiter waited and retried already; the round after the wait goes on.
+                await self._digest.retry(job.id, timedelta(seconds=retry_after_seconds(error)))
+                return "retried"
+            except NetworkError as error:
+                logger.warning("weekly digest %s: network trouble: %s", job.id, error)
+                await self._digest.retry(job.id)
+                return "retried"
+            except TelegramError as error:
+                logger.error("could not send weekly digest %s: %s", job.id, error)
+                await self._digest.failed(job.id)
+                return "failed"
+            await self._digest.part_sent(job.id, index + 1)
+        await self._digest.sent(job.id)
+        return "sent"
+
+    @staticmethod
+    async def _send(bot: ExtBot[Any], chat_id: int, part: Part) -> None:
+        if part.photo is None:
+            await bot.send_message(chat_id, part.text, rate_limit_args=BULK)
+        else:
+            await bot.send_photo(
+                chat_id,
+                InputFile(part.photo, filename=CHART_FILE),
+                caption=part.text,
+                rate_limit_args=BULK,
+            )
+
+
+def digest_button(language: Language, team_id: int, enabled: bool) -> ButtonSpec:
+    """The 🔔/🔕 button for under a team's summary: it shows the current state and sets the
+    other one (a double tap sets the same state twice, it does not flip back)."""
+    label = t(language, "digest.button_on" if enabled else "digest.button_off")
+    return plain_text(label), routes.DIGEST_SET.build(team_id=team_id, on=0 if enabled else 1)
+
+
+def _with_flipped_button(
+    markup: InlineKeyboardMarkup | None, language: Language, setting: DigestSetting
+) -> InlineKeyboardMarkup | None:
+    """The pressed message's buttons with this team's digest button showing the new state; None
+    when the message has no such button (nothing to change)."""
+    if markup is None:
+        return None
+    label, data = digest_button(language, setting.team_id, setting.enabled)
+    found = False
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = []
+        for button in row:
+            data_of = button.callback_data if isinstance(button.callback_data, str) else ""
+            pressed = routes.DIGEST_SET.parse(data_of)
+            if pressed is not None and pressed.int("team_id") == setting.team_id:
+                found = True
+                buttons.append(InlineKeyboardButton(label, callback_data=data))
+            else:
+                buttons.append(button)
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows) if found else None
+
+
+class DigestHandlers(HandlerGroup):
+    def __init__(self, directory: Directory, database: Database, digest: DigestService) -> None:
+        super().__init__(directory, database)
+        self.digest = digest
+
+    def register(self, application: BotApplication) -> None:
+        application.add_handler(
+            CallbackQueryHandler(self.set_digest, pattern=routes.DIGEST_SET.pattern)
+        )
+
+    @with_actor
+    async def set_digest(self, update: Update, context: Context, actor: Actor) -> str | None:
+        args = routes.DIGEST_SET.args(context)
+        setting = await self.digest.set_digest(actor, args.int("team_id"), bool(args.int("on")))
+        query = update.callback_query
+        message = query.message if query is not None else None
+        shown = message.reply_markup if isinstance(message, Message) else None
+        markup = _with_flipped_button(shown, actor.language, setting)
+        if query is not None and markup is not None:
+
+            async def show_new_state() -> None:
+                try:
+                    await query.edit_message_reply_markup(markup)
+                except BadRequest as error:
+                    if "not modified" not in str(error).lower():  # a double tap: the same state
+                        logger.warning("could not show the digest setting: %s", error)
+                except TelegramError as error:
+                    logger.warning("could not show the digest setting: %s", error)
+
+            self.afterwards(show_new_state)
+        key = "digest.set_on" if setting.enabled else "digest.set_off"
+        return t(actor.language, key, team=setting.team_name)
