@@ -24,7 +24,14 @@ from telegram.ext import CallbackQueryHandler, ExtBot
 
 from bot.charts import render_chart
 from bot.handlers import routes
-from bot.handlers.base import BotApplication, ButtonSpec, Context, HandlerGroup, with_actor
+from bot.handlers.base import (
+    BotApplication,
+    ButtonSpec,
+    Context,
+    HandlerGroup,
+    keyboard,
+    with_actor,
+)
 from bot.handlers.courier import BULK
 from bot.handlers.summary_views import network_summary_text, team_summary_text
 from bot.ratelimit import retry_after_seconds
@@ -50,6 +57,7 @@ class Part:
 
     text: Safe
     photo: bytes | None = None
+    button: ButtonSpec | None = None
 
 
 @dataclass
@@ -118,13 +126,18 @@ class DigestCourier:
         intro = t(language, "digest.intro", team=summary.team_name)
         hint = t(language, "digest.hint")
         body = team_summary_text(language, summary, for_group=False)
-        return await self._with_chart(
+        parts = await self._with_chart(
             Safe(f"{intro}\n{hint}\n\n{body}"),
             summary.history,
             language,
             summary.team_name,
             t(language, "digest.chart_caption", team=summary.team_name),
         )
+        # The way to turn it off, right under the summary's text.
+        last_text = max(index for index, part in enumerate(parts) if part.photo is None)
+        button = digest_button(language, summary.team_id, enabled=True)
+        parts[last_text] = Part(parts[last_text].text, button=button)
+        return parts
 
     @staticmethod
     async def _with_chart(
@@ -189,7 +202,8 @@ class DigestCourier:
     @staticmethod
     async def _send(bot: ExtBot[Any], chat_id: int, part: Part) -> None:
         if part.photo is None:
-            await bot.send_message(chat_id, part.text, rate_limit_args=BULK)
+            markup = None if part.button is None else keyboard([[part.button]])
+            await bot.send_message(chat_id, part.text, reply_markup=markup, rate_limit_args=BULK)
         else:
             await bot.send_photo(
                 chat_id,

@@ -462,8 +462,7 @@ TEXTS: dict[str, str] = {
     "denied.admin_network": "The summary of the whole network is for steunpunt admins.",
     # --- weekly digest ---
     "digest.intro": "📬 Your weekly summary of <b>{team}</b>",
-    "digest.hint": "<i>Not every week? Turn it off with /summary, at the team: 🔔 Weekly "
-    "summary.</i>",
+    "digest.hint": "<i>Not every week? Tap 🔔 under this summary (or later at /summary).</i>",
     "digest.chart_caption": "📈 Mood and participation of <b>{team}</b>, the last weeks",
     "digest.network_title": "Network",
     "digest.network_chart_caption": "📈 Mood and participation in the whole network, the last "

@@ -467,8 +467,8 @@ TEXTS: dict[str, str] = {
     "denied.admin_network": "Het overzicht van het hele netwerk is er voor steunpunt-beheerders.",
     # --- weekly digest ---
     "digest.intro": "📬 Je weekoverzicht van <b>{team}</b>",
-    "digest.hint": "<i>Liever niet elke week? Zet het uit met /summary, bij het team: 🔔 Wekelijks "
-    "overzicht.</i>",
+    "digest.hint": "<i>Liever niet elke week? Tik op 🔔 onder dit overzicht (of later bij "
+    "/summary).</i>",
     "digest.chart_caption": "📈 Stemming en deelname van <b>{team}</b>, de laatste weken",
     "digest.network_title": "Netwerk",
     "digest.network_chart_caption": "📈 Stemming en deelname in het hele netwerk, de laatste weken",
