@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -102,46 +102,46 @@ class DigestRows:
 
     # --- claiming and progress -----------------------------------------------------------------
 
-    async def expire(self, now: datetime, stale_before: datetime) -> int:
-        """Deliveries past their grace window that nobody is sending become missed."""
-        result = await self._session.execute(
-            update(DigestDelivery)
-            .where(
-                DigestDelivery.expires_at <= now,
-                or_(
-                    DigestDelivery.status == DigestStatus.PENDING,
-                    (DigestDelivery.status == DigestStatus.SENDING)
-                    & (DigestDelivery.claimed_at < stale_before),
-                ),
-            )
-            .values(status=DigestStatus.MISSED, claimed_at=None)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    async def claim(self, now: datetime, stale_before: datetime, limit: int) -> list[int]:
+    async def claim(
+        self, now: datetime, stale_before: datetime, limit: int
+    ) -> tuple[list[int], int]:
         """Atomically take up to `limit` due deliveries (and ones whose sender died); only the
-        taker sends them. The guarded UPDATE lets one of two instances win each row."""
-        takeable = or_(
-            (DigestDelivery.status == DigestStatus.PENDING) & (DigestDelivery.due_at <= now),
-            (DigestDelivery.status == DigestStatus.SENDING)
-            & (DigestDelivery.claimed_at < stale_before),
+        taker sends them, and the guarded UPDATE lets one of two instances win each row. Those
+        past their grace window become missed instead. Returns (claimed ids, missed count); a
+        round with nothing due writes nothing."""
+        pending = DigestDelivery.status == DigestStatus.PENDING
+        abandoned = (DigestDelivery.status == DigestStatus.SENDING) & (
+            DigestDelivery.claimed_at < stale_before
         )
-        due = (
-            select(DigestDelivery.id)
-            .where(takeable, DigestDelivery.expires_at > now)
+        expired = DigestDelivery.expires_at <= now
+        takeable = (pending & (DigestDelivery.due_at <= now)) | abandoned
+        candidates = await self._session.execute(
+            select(DigestDelivery.id, DigestDelivery.expires_at)
+            .where(takeable | (pending & expired))
             .order_by(DigestDelivery.due_at, DigestDelivery.id)
             .limit(limit)
         )
-        ids = list((await self._session.execute(due)).scalars())
-        if not ids:
-            return []
+        live: list[int] = []
+        late: list[int] = []
+        for delivery_id, expires_at in candidates.all():
+            (late if expires_at <= now else live).append(int(delivery_id))
+        missed = 0
+        if late:
+            result = await self._session.execute(
+                update(DigestDelivery)
+                .where(DigestDelivery.id.in_(late), pending | abandoned)
+                .values(status=DigestStatus.MISSED, claimed_at=None)
+            )
+            missed = int(getattr(result, "rowcount", 0) or 0)
+        if not live:
+            return [], missed
         result = await self._session.execute(
             update(DigestDelivery)
-            .where(DigestDelivery.id.in_(ids), takeable)
+            .where(DigestDelivery.id.in_(live), takeable)
             .values(status=DigestStatus.SENDING, claimed_at=now)
             .returning(DigestDelivery.id)
         )
-        return sorted(result.scalars())
+        return sorted(result.scalars()), missed
 
     async def with_people(self, ids: list[int]) -> list[tuple[DigestDelivery, Person | None]]:
         """The deliveries and, for a coordinator's, the person (for their language)."""

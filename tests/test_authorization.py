@@ -489,6 +489,7 @@ TEAM_FIELDS: dict[str, dict[str, object]] = {
     "cs:swd": {"day": 0, "on": 1},
     "cs:flag": {"setting": "paused", "on": 1},
     "cs:sskip": {"on": 1},
+    "dg": {"on": 0},
 }
 PERSON_FIELDS: dict[str, dict[str, object]] = {
     "nt:k": {"kind": "initiatief"},

@@ -17,6 +17,10 @@ ENV_NAMES = (
     "STEUNPUNT_ADMINS",
     "STEUNPUNT_TIMEZONE",
     "STEUNPUNT_LANGUAGE",
+    "STEUNPUNT_CHANNEL_ID",
+    "DIGEST_ENABLED",
+    "DIGEST_WEEKDAY",
+    "DIGEST_TIME",
 )
 
 
@@ -61,6 +65,16 @@ def test_values_from_environment_and_dotenv(
         ("STEUNPUNT_TIMEZONE", "Mars/Olympus", "STEUNPUNT_TIMEZONE: unknown time zone"),
         ("STEUNPUNT_LANGUAGE", "de", "STEUNPUNT_LANGUAGE: must be one of nl, en"),
         ("TELEGRAM_API_BASE_URL", "api.telegram.org", "TELEGRAM_API_BASE_URL: 'api.telegram.org'"),
+        ("DIGEST_WEEKDAY", "7", "DIGEST_WEEKDAY: 7 is not a weekday; use 0 (Monday) to 6 (Sunday)"),
+        ("DIGEST_WEEKDAY", "vrijdagmiddag", "DIGEST_WEEKDAY: 'vrijdagmiddag' is not a weekday"),
+        ("DIGEST_TIME", "25:00", "DIGEST_TIME: '25:00' is not a time of day; hours run 0-23"),
+        ("DIGEST_TIME", "4pm", "DIGEST_TIME: '4pm' is not a time of day; write it as HH:MM"),
+        ("DIGEST_ENABLED", "misschien", "DIGEST_ENABLED: 'misschien' is neither true nor false"),
+        (
+            "STEUNPUNT_CHANNEL_ID",
+            "@steunpunt",
+            "STEUNPUNT_CHANNEL_ID: '@steunpunt' is not a Telegram",
+        ),
     ],
 )
 def test_mistakes_are_named(
@@ -70,6 +84,27 @@ def test_mistakes_are_named(
     with pytest.raises(ConfigError, match=r"^Invalid configuration — ") as error:
         load_settings()
     assert message in str(error.value)
+
+
+def test_digest_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings()
+    assert (defaults.digest_enabled, defaults.digest_weekday, defaults.digest_time) == (
+        True,
+        4,
+        "16:00",
+    )
+    assert defaults.steunpunt_channel_id is None
+    monkeypatch.setenv("DIGEST_WEEKDAY", "Zondag")
+    monkeypatch.setenv("DIGEST_TIME", "9:05")
+    monkeypatch.setenv("DIGEST_ENABLED", "false")
+    monkeypatch.setenv("STEUNPUNT_CHANNEL_ID", " -1001234567890 ")
+    settings = load_settings()
+    assert (settings.digest_weekday, settings.digest_time) == (6, "09:05")
+    assert settings.digest_time_of_day.isoformat() == "09:05:00"
+    assert settings.digest_enabled is False
+    assert settings.steunpunt_channel_id == -1001234567890
+    monkeypatch.setenv("STEUNPUNT_CHANNEL_ID", "")  # left empty in .env: no steunpunt chat
+    assert load_settings().steunpunt_channel_id is None
 
 
 def test_run_without_token_says_so(capsys: pytest.CaptureFixture[str]) -> None:

@@ -92,7 +92,7 @@ class DigestCourier:
 
             async def deliver(job: DigestJob) -> str:
                 async with limit:
-                    return await self._deliver_guarded(bot, job)
+                    return await self.deliver(bot, job)
 
             while jobs := await self._digest.claim(now, BATCH):
                 assert report.outcomes is not None
@@ -150,7 +150,8 @@ class DigestCourier:
         parts = [Part(part) for part in split_message(text)]
         return parts if chart is None else [*parts, Part(caption, chart)]
 
-    async def _deliver_guarded(self, bot: ExtBot[Any], job: DigestJob) -> str:
+    async def deliver(self, bot: ExtBot[Any], job: DigestJob) -> str:
+        """Send one claimed digest from where it stopped; returns what became of it."""
         try:
             return await self._deliver(bot, job)
         except Exception:

@@ -197,10 +197,9 @@ class DigestService:
         `dropped`. Deliveries past their grace window are marked missed instead."""
         now = now or self._clock()
         async with self._db.unit_of_work() as session:
-            rows = DigestRows(session)
-            if missed := await rows.expire(now, now - STALE_CLAIM):
-                logger.warning("%d weekly digests missed their grace window", missed)
-            ids = await rows.claim(now, now - STALE_CLAIM, limit)
+            ids, missed = await DigestRows(session).claim(now, now - STALE_CLAIM, limit)
+        if missed:
+            logger.warning("%d weekly digests missed their grace window", missed)
         if not ids:
             return []
         jobs = []
