@@ -140,6 +140,7 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("cs:flag:3:paused:1", routes.SETTINGS_SET_FLAG, {"team_id": 3, "setting": "paused", "on": 1}),
     ("cs:skip:3", routes.SETTINGS_SKIP_SPRINT, {"team_id": 3}),
     ("cs:sskip:3:0", routes.SETTINGS_SET_SKIP, {"team_id": 3, "on": 0}),
+    ("dg:3:0", routes.DIGEST_SET, {"team_id": 3, "on": 0}),
     ("cs:now:3", routes.SETTINGS_NOW, {"team_id": 3}),
     ("aw:30", routes.AWAY, {"days": 30}),
     ("tz:America/Paramaribo", routes.TIMEZONE, {"zone": "America/Paramaribo"}),
