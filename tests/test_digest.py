@@ -6,6 +6,7 @@ downtime within the grace window, never days late; blocked chats, 429s and netwo
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -427,6 +428,25 @@ async def test_a_429_is_waited_out_and_the_digest_sent_once_later(town: Town) ->
     assert digest_count(town) == ONCE
 
 
+async def test_a_timeout_counts_as_sent_and_a_refusal_is_not_repeated(town: Town) -> None:
+    # Telegram took the group's message but its answer never came: not sent again.
+    town.telegram.time_out_next("sendMessage", chat_id=town.group.id, done_anyway=True)
+    # Telegram refuses the network's text as it is: logged, given up, the chart still not sent.
+    town.telegram.fail_next(
+        "sendMessage", 400, "Bad Request: can't parse entities", chat_id=town.channel.id
+    )
+    town.clock.now = FRIDAY_1600
+    await town.bot.round()
+    town.clock.now += timedelta(hours=1)
+    await town.bot.round()
+    assert digest_count(town) == {**ONCE, "channel": 0}
+    stored = await deliveries(town.settings)
+    assert stored[f"{WEEK}:group:{town.noord_id}"].status is DigestStatus.SENT
+    assert stored[f"{WEEK}:steunpunt"].status is DigestStatus.FAILED
+    tries = [c for c in town.telegram.calls if c.params.get("chat_id") == town.channel.id]
+    assert [c.method for c in tries] == ["sendMessage"]
+
+
 async def lessons_for_every_theme(town: Town) -> None:
     """Simon writes 24 long lessons this week, three per theme and three without: Noord's
     summary no longer fits one message."""
@@ -583,6 +603,36 @@ async def test_members_and_admins_get_a_kind_answer_from_a_forged_button(town: T
         (m.person_id, m.team_id): m.digest_enabled for m in await rows(town.settings, Membership)
     }
     assert after == before
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+
+async def test_mydata_lists_a_coordinators_digests_and_forget_erases_them(town: Town) -> None:
+    town.clock.now = FRIDAY_1600
+    await town.bot.round()
+    await town.bot.send(town.kate, "/mydata")
+    document = town.bot.last_to(town.kate).document
+    assert document is not None
+    data = json.loads(document.content)
+    assert [(m["team"], m["role"], m["weekly_digest"]) for m in data["memberships"]] == [
+        (OOST, "coordinator", False)
+    ]
+    assert data["weekly_digests"] == []  # she turned hers off before the first one
+    await town.bot.send(town.mostafa, "/mydata")
+    document = town.bot.last_to(town.mostafa).document
+    assert document is not None
+    data = json.loads(document.content)
+    assert sorted((d["team"], d["week"], d["status"]) for d in data["weekly_digests"]) == [
+        (OOST, WEEK, "sent"),
+        ("Team Noord", WEEK, "sent"),
+    ]
+    mostafa = await person_id(town, town.mostafa)
+    await town.bot.send(town.mostafa, "/forget")
+    await town.bot.press(town.mostafa, "🗑 Ja, wis mijn gegevens")
+    left = await deliveries(town.settings)
+    assert sorted(left) == [f"{WEEK}:group:{town.noord_id}", f"{WEEK}:steunpunt"]
+    assert all(d.person_id != mostafa and d.chat_id != town.mostafa.id for d in left.values())
 
 
 # --- DST -----------------------------------------------------------------------------------------

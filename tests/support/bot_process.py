@@ -16,13 +16,15 @@ POLL = 0.02  # how often a condition is checked; an upper bound, never a synchro
 
 
 def clean_env(**values: str) -> dict[str, str]:
-    """This process's environment without any bot settings, plus `values`."""
+    """This process's environment without any bot settings, plus `values`. The weekly digest
+    is off: these bots run on the real clock, and on a Friday afternoon it would send
+    coordinators more than the test expects (tests/test_digest.py tests it on a fixed clock)."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "STEUNPUNT_")) and key != "DATABASE_URL"
+        if not key.startswith(("TELEGRAM_", "STEUNPUNT_", "DIGEST_")) and key != "DATABASE_URL"
     }
-    return {**env, **values}
+    return {**env, "DIGEST_ENABLED": "false", **values}
 
 
 async def until(condition: Callable[[], bool], within: float, what: str) -> None:
