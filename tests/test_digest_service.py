@@ -370,6 +370,24 @@ async def test_a_coordinator_who_blocked_the_bot_is_marked_unreachable(city: Cit
     assert everyone[city.mostafa.person_id].unreachable_since is None
 
 
+async def test_a_coordinator_who_blocked_the_bot_meanwhile_is_not_tried(city: City) -> None:
+    services = city.services
+    services.clock.now = FRIDAY_1600
+    await services.digest.plan()
+    async with services.together() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.id == city.mostafa.person_id)
+            .values(unreachable_since=FRIDAY_1600)
+        )
+    jobs = await services.digest.claim()
+    assert len(jobs) == 4  # Kate's, Uma's, the group's and the steunpunt's
+    assert all(j.chat_id != 701 for j in jobs)
+    mostafas = [d for d in await deliveries(services) if d.person_id == city.mostafa.person_id]
+    assert {d.status for d in mostafas} == {DigestStatus.UNREACHABLE}
+    assert {d.claimed_at for d in mostafas} == {None}
+
+
 async def test_what_is_not_sent_within_the_grace_window_is_missed(city: City) -> None:
     services = city.services
     services.clock.now = FRIDAY_1600

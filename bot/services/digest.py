@@ -207,6 +207,11 @@ class DigestService:
             for delivery, person in await DigestRows(session).with_people(ids):
                 language = self._default_language
                 if person is not None:
+                    if person.unreachable_since is not None:
+                        # Blocked the bot since the digest was planned (e.g. at their other
+                        # team's digest): not tried again.
+                        delivery.status, delivery.claimed_at = DigestStatus.UNREACHABLE, None
+                        continue
                     language = language_for(person.language, None, self._default_language)
                 jobs.append(
                     DigestJob(
