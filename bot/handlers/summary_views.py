@@ -172,7 +172,7 @@ def _mood(language: Language, mood: Mood) -> Safe | None:
 def _sprint(language: Language, summary: TeamSummary) -> Safe:
     sprint = summary.sprint
     if sprint is None:
-        return t(language, "summary.no_sprint")
+        return t(language, "summary.sprint_none")
     goal = clip(sprint.goal, GOAL_LIMIT)
     if sprint.closed:
         return t(language, "summary.sprint_closed", number=sprint.number, goal=goal)

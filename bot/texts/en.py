@@ -496,7 +496,7 @@ TEXTS: dict[str, str] = {
     "summary.trend_same": "→ steady",
     "summary.sprint": "🏃 Sprint {number} · day {day} of {days} · goal: <i>{goal}</i>",
     "summary.sprint_closed": "🏁 Sprint {number} (closed) · goal: <i>{goal}</i>",
-    "summary.no_sprint": "🏃 No sprint open.",
+    "summary.sprint_none": "🏃 No sprint open.",
     "summary.went_well": "<b>✅ What went well</b>",
     "summary.blockers": "<b>🚧 What got in the way</b>",
     "summary.quote": "• “{text}” — {author}",

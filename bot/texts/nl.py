@@ -501,7 +501,7 @@ TEXTS: dict[str, str] = {
     "summary.trend_same": "→ gelijk",
     "summary.sprint": "🏃 Sprint {number} · dag {day} van {days} · doel: <i>{goal}</i>",
     "summary.sprint_closed": "🏁 Sprint {number} (afgesloten) · doel: <i>{goal}</i>",
-    "summary.no_sprint": "🏃 Geen sprint open.",
+    "summary.sprint_none": "🏃 Geen sprint open.",
     "summary.went_well": "<b>✅ Wat ging goed</b>",
     "summary.blockers": "<b>🚧 Waar liep je tegenaan</b>",
     "summary.quote": "• “{text}” — {author}",
