@@ -99,6 +99,10 @@ async def test_a_member_is_refused(bot: ChatHarness, city: City) -> None:
     replies = await bot.send(simon, "/summary")
     assert [m.text for m in replies] == [plain_text(t("nl", "denied.summary"))]
     assert photos(bot, simon) == []
+    await bot.send(simon, "/help")
+    assert "/summary" not in bot.last_to(simon).text
+    await bot.send(city.coordinator, "/help")
+    assert "/summary – overzicht van deze week of de sprint" in bot.last_to(city.coordinator).text
 
 
 async def test_a_coordinator_of_two_teams_picks_a_team_and_a_period(
