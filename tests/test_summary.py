@@ -189,12 +189,16 @@ async def test_an_admin_sees_the_network(bot: ChatHarness, city: City, admin: Fa
     assert chart.text == "📈 Stemming en deelname van Netwerk, de laatste 8 weken."
     [last_week] = await bot.press(admin, "vorige week")
     assert last_week.text.startswith("🌍 Het netwerk · vorige week, 30 nov – 6 dec\n\n")
+    # The network has no sprint; a forged sprint button shows the week, marked as such.
+    sprint = routes.SUMMARY_NETWORK.build(period="sprint")
+    shown, _button = bot.telegram.find_button(admin.id, "• vorige week")
+    [week, _chart] = await bot.deliver(bot.telegram.callback_update(admin, shown, sprint))
+    assert week.text.startswith("🌍 Het netwerk · deze week, 7 – 9 dec\n\n")
+    assert week.button_texts() == ["• deze week", "vorige week"]
 
     # An admin can press a team's button (they may see every team) even without the menu.
     west = routes.SUMMARY_TEAM.build(team_id=city.team_ids[WEST], period="week")
-    [west_summary] = await bot.deliver(
-        bot.telegram.callback_update(admin, bot.last_to(admin), west)
-    )
+    [west_summary] = await bot.deliver(bot.telegram.callback_update(admin, shown, west))
     assert west_summary.text.startswith(f"📊 {WEST} · deze week")
 
 

@@ -117,7 +117,7 @@ class SummaryHandlers(HandlerGroup):
         summary = await self.summaries.team_summary(actor, team_id, kind)
         back = choice_count(choices or await self.summaries.choices(actor)) > 1
         text = team_summary_text(actor.language, summary, for_group=False)
-        markup = period_buttons(actor.language, kind, team_id, back=back)
+        markup = period_buttons(actor.language, summary.period.kind, team_id, back=back)
         title = chart_title(actor.language, summary.team_name)
         return await self._show(update, context, actor, text, markup, summary.history, title)
 
@@ -132,7 +132,8 @@ class SummaryHandlers(HandlerGroup):
         summary = await self.summaries.network_summary(actor, kind)
         back = choice_count(choices or await self.summaries.choices(actor)) > 1
         text = network_summary_text(actor.language, summary)
-        markup = period_buttons(actor.language, kind, None, back=back)
+        # The period the summary holds (the network has no sprint: a forged one is a week).
+        markup = period_buttons(actor.language, summary.period.kind, None, back=back)
         title = chart_title(actor.language, None)
         return await self._show(update, context, actor, text, markup, summary.history, title)
 
