@@ -458,4 +458,11 @@ TEXTS: dict[str, str] = {
     "denied.summary": "Summaries are for coordinators of a team (and for steunpunt admins). "
     "Members see their own answers after each check-in.",
     "denied.admin_network": "The summary of the whole network is for steunpunt admins.",
+    # --- chart ---
+    "chart.mood": "Mood (1–5)",
+    "chart.participation": "Participation (%)",
+    "chart.week": "wk {week}",
+    "chart.decimal_separator": ".",
+    "chart.too_little": "There is too little for a chart yet: it comes once there are at least "
+    "two weeks with check-ins.",
 }

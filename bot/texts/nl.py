@@ -463,4 +463,11 @@ TEXTS: dict[str, str] = {
     "denied.summary": "Een overzicht is er voor coördinatoren van een team (en voor "
     "steunpunt-beheerders). Je teamgenoten zien hun eigen antwoorden na elke check-in.",
     "denied.admin_network": "Het overzicht van het hele netwerk is er voor steunpunt-beheerders.",
+    # --- chart ---
+    "chart.mood": "Stemming (1–5)",
+    "chart.participation": "Deelname (%)",
+    "chart.week": "wk {week}",
+    "chart.decimal_separator": ",",
+    "chart.too_little": "Voor een grafiek is er nog te weinig: die komt als er minstens twee "
+    "weken met check-ins zijn.",
 }
