@@ -10,9 +10,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.services.common import Actor, Clock
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.common import Actor, Clock, ServiceError
+from bot.services.permissions import RULES, Permission, authorize, authorize_without_team
+from bot.services.templates import BLOCKERS, WENT_WELL, questions_from_json
 from storage.database import Database
-from storage.models import Stadsdeel, TeamKind
+from storage.models import CheckinRun, Sprint, Stadsdeel, Team, TeamKind
+from storage.models import Role as MembershipRole
+from storage.repositories import Memberships, Teams
+from storage.summaries import RunFigures, SummaryQueries, TeamRow
 
 # How many weeks the chart looks back, the current one included.
 HISTORY_WEEKS = 8
@@ -253,7 +260,7 @@ class SummaryChoices:
 
 
 class SummaryService:
-    """Who may see which summary, and the summaries themselves (see storage/summaries.py)."""
+    """Who may see which summary, and the summaries themselves (SQL in storage/summaries.py)."""
 
     def __init__(self, database: Database, clock: Clock, zone: ZoneInfo) -> None:
         self._db = database
@@ -263,23 +270,283 @@ class SummaryService:
     async def choices(self, actor: Actor) -> SummaryChoices:
         """The teams the person coordinates, and the network for a steunpunt admin; a member
         or someone in no team is refused kindly."""
-        raise NotImplementedError
+        async with self._db.unit_of_work() as session:
+            teams = [
+                (team.id, team.name)
+                for team, role in await Memberships(session).teams_of(actor.person_id)
+                if role is MembershipRole.COORDINATOR
+            ]
+        if not teams and not actor.is_admin:
+            raise ServiceError(RULES[Permission.VIEW_SUMMARY].no_team or "denied.summary")
+        return SummaryChoices(teams, network=actor.is_admin)
 
     async def team_summary(self, actor: Actor, team_id: int, kind: PeriodKind) -> TeamSummary:
         """A team's summary for a coordinator of the team (or an admin)."""
-        raise NotImplementedError
+        async with self._db.unit_of_work() as session:
+            team = await Teams(session).get(team_id)
+            if team is None:
+                raise ServiceError("error.button_expired")
+            await authorize(session, actor, Permission.VIEW_SUMMARY, team)
+            period = await self._period(session, team, kind)
+            summary = await self.team_summary_for(team_id, period)
+        assert summary is not None  # the team was found in this same unit of work
+        return summary
 
     async def network_summary(self, actor: Actor, kind: PeriodKind) -> NetworkSummary:
-        """The network view, for steunpunt admins."""
-        raise NotImplementedError
+        """The network view, for steunpunt admins (a week: this one or the last)."""
+        authorize_without_team(actor, Permission.VIEW_NETWORK)
+        weeks_back = 1 if kind is PeriodKind.LAST_WEEK else 0
+        return await self.network_summary_for(self.week(weeks_back=weeks_back))
 
     def week(self, now: datetime | None = None, weeks_back: int = 0) -> Period:
         return week_period(now or self._clock(), self.zone, weeks_back)
 
+    async def _period(self, session: AsyncSession, team: Team, kind: PeriodKind) -> Period:
+        if kind is not PeriodKind.SPRINT:
+            return self.week(weeks_back=1 if kind is PeriodKind.LAST_WEEK else 0)
+        now = self._clock()
+        sprints = await SummaryQueries(session).latest_sprints(team.id, 2)
+        if not sprints:
+            raise ServiceError("summary.no_sprint", team=team.name)
+        sprint = sprints[0]
+        end = min(now, sprint.closed_at or now)
+        # The sprint before, for the trend; else as long a stretch just before this one.
+        if len(sprints) > 1:
+            before = sprints[1]
+            previous_start, previous_end = before.starts_at, before.closed_at or sprint.starts_at
+        else:
+            previous_start, previous_end = (
+                sprint.starts_at - (end - sprint.starts_at),
+                sprint.starts_at,
+            )
+        return Period(
+            PeriodKind.SPRINT,
+            sprint.starts_at,
+            end,
+            previous_start,
+            previous_end,
+            sprint.starts_at.astimezone(self.zone).date(),
+            end.astimezone(self.zone).date(),
+        )
+
+    # --- a team --------------------------------------------------------------------------------
+
     async def team_summary_for(self, team_id: int, period: Period) -> TeamSummary | None:
         """Without checking who asks (the weekly digest, the demo, benchmarks); None when the
         team is gone."""
-        raise NotImplementedError
+        async with self._db.unit_of_work() as session:
+            queries = SummaryQueries(session)
+            team = await queries.team(team_id)
+            if team is None:
+                return None
+            history_start = local_midnight(week_starts(period.end, self.zone)[0], self.zone)
+            earliest = min(history_start, period.previous_start)
+            figures = await queries.run_figures(earliest, period.end, team_id)
+            current = _within(figures, period.start, period.end)
+            previous = _within(figures, period.previous_start, period.previous_end)
+            runs = await queries.runs(team_id, period.start, period.end)
+            away, unreachable = await queries.people_not_reached([run.id for run in runs])
+            went_well, blockers = await self._quotes(queries, runs)
+            counts = await queries.action_counts(team_id, period.start, period.end)
+            open_actions = await queries.open_actions(team_id, MAX_OPEN_ACTIONS)
+            lessons = await queries.new_lessons(team_id, period.start, period.end, 500)
+            shared = await queries.shared_lessons(team_id, period.start, period.end, 20)
+            recognition = await self._recognition(queries, team_id, period)
+            sprint = await queries.sprint_at(team_id, period.end - timedelta(microseconds=1))
+            share_answers = await queries.shares_answers_in_group(team_id)
+        return TeamSummary(
+            team_id=team.id,
+            team_name=team.name,
+            kind=team.kind,
+            stadsdeel=team.stadsdeel,
+            period=period,
+            sprint=self._sprint_line(sprint, period),
+            participation=_participation(current),
+            away=away,
+            unreachable=unreachable,
+            mood=_mood(current, previous),
+            went_well=went_well,
+            blockers=blockers,
+            actions=ActionFigures(
+                opened=counts.opened,
+                done=counts.done,
+                partly=counts.partly,
+                dropped=counts.dropped,
+                still_open=counts.still_open,
+                open_actions=[OpenAction(text, owner, at) for text, owner, at in open_actions],
+            ),
+            new_lessons=len({lesson_id for lesson_id, _, _ in lessons}),
+            lessons_by_theme=_by_theme(lessons),
+            shared_lessons=shared,
+            recognition=recognition,
+            share_answers_in_group=share_answers,
+            history=self._history(figures, period.end),
+        )
+
+    async def _quotes(
+        self, queries: SummaryQueries, runs: list[CheckinRun]
+    ) -> tuple[list[Quote], list[Quote]]:
+        """What went well and what got in the way, from the runs' built-in questions."""
+        topics: dict[tuple[int, str], bool] = {}  # (run, step key) -> went well?
+        for run in runs:
+            for index, question in enumerate(questions_from_json(run.questions)):
+                if question.key in WENT_WELL or question.key in BLOCKERS:
+                    topics[run.id, f"q:{index}"] = question.key in WENT_WELL
+        keys: dict[int, list[str]] = {}
+        for run_id, key in topics:
+            keys.setdefault(run_id, []).append(key)
+        went_well: list[Quote] = []
+        blockers: list[Quote] = []
+        for row in await queries.quotes(keys, 4 * MAX_QUOTES):
+            into = went_well if topics[row.run_id, row.step_key] else blockers
+            if len(into) < MAX_QUOTES:
+                into.append(Quote(row.text, row.author))
+        return went_well, blockers
+
+    async def _recognition(
+        self, queries: SummaryQueries, team_id: int, period: Period
+    ) -> list[Recognition]:
+        texts: dict[int, str] = {}
+        endorsed: dict[int, int] = {}
+        for lesson_id, text, count in await queries.endorsements_received(
+            team_id, period.start, period.end
+        ):
+            texts[lesson_id], endorsed[lesson_id] = text, count
+        adopted: dict[int, list[Adoption]] = {}
+        for lesson_id, text, team, line in await queries.adoptions_received(
+            team_id, period.start, period.end, 20
+        ):
+            texts[lesson_id] = text
+            adopted.setdefault(lesson_id, []).append(Adoption(team, line))
+        order = sorted(texts, key=lambda i: (-endorsed.get(i, 0), -len(adopted.get(i, [])), i))
+        return [Recognition(i, texts[i], endorsed.get(i, 0), adopted.get(i, [])) for i in order]
+
+    def _sprint_line(self, sprint: Sprint | None, period: Period) -> SprintLine | None:
+        if sprint is None:
+            return None
+        start = sprint.starts_at.astimezone(self.zone).date()
+        end = (sprint.closed_at or sprint.ends_at).astimezone(self.zone).date()
+        planned = sprint.ends_at.astimezone(self.zone).date()
+        day = (min(period.last_day, end) - start).days + 1
+        return SprintLine(
+            number=sprint.number,
+            goal=sprint.goal,
+            day=max(day, 1),
+            length_days=max((planned - start).days, 1),
+            closed=sprint.closed_at is not None and sprint.closed_at < period.end,
+        )
+
+    def _history(self, figures: list[RunFigures], end: datetime) -> list[WeekPoint]:
+        points = []
+        mondays = week_starts(end, self.zone)
+        for monday in mondays:
+            start = local_midnight(monday, self.zone)
+            week = _within(figures, start, local_midnight(monday + timedelta(days=7), self.zone))
+            participation = _participation(week)
+            mood = _mood(week, [])
+            points.append(
+                WeekPoint(
+                    monday,
+                    None
+                    if participation.prompted == 0
+                    else 100 * participation.answered / participation.prompted,
+                    mood.average,
+                )
+            )
+        return points
+
+    # --- the network ---------------------------------------------------------------------------
 
     async def network_summary_for(self, period: Period) -> NetworkSummary:
-        raise NotImplementedError
+        async with self._db.unit_of_work() as session:
+            queries = SummaryQueries(session)
+            teams = await queries.teams()
+            history_start = local_midnight(week_starts(period.end, self.zone)[0], self.zone)
+            earliest = min(history_start, period.previous_start)
+            figures = await queries.run_figures(earliest, period.end)
+            highlights = await queries.voetstuk(period.start, period.end, MAX_VOETSTUK)
+            themes = await queries.shared_theme_counts(
+                period.previous_start, period.start, period.end
+            )
+            shared = await queries.shared_count(period.start, period.end)
+        by_team: dict[int, list[RunFigures]] = {}
+        for run in figures:
+            by_team.setdefault(run.team_id, []).append(run)
+
+        def group(key: str, members: list[TeamRow]) -> GroupFigures:
+            runs = [run for team in members for run in by_team.get(team.id, [])]
+            current = _within(runs, period.start, period.end)
+            active = {run.team_id for run in current if run.answered > 0}
+            return GroupFigures(
+                key=key,
+                teams=len(members),
+                active=len(active),
+                participation=_participation(current),
+                mood=_mood(current, _within(runs, period.previous_start, period.previous_end)),
+            )
+
+        quiet = []
+        for team in teams:
+            runs = by_team.get(team.id, [])
+            recent = _within(runs, period.previous_start, period.end)
+            # Went quiet: answered before in the chart's weeks, not in this period or the last.
+            if any(run.answered for run in runs) and not any(run.answered for run in recent):
+                quiet.append(team.name)
+        rising = sorted(
+            (
+                RisingTheme(theme, count, before)
+                for theme, count, before in themes
+                if count > before
+            ),
+            key=lambda r: (-(r.count - r.previous), -r.count, r.theme),
+        )[:MAX_RISING_THEMES]
+        return NetworkSummary(
+            period=period,
+            total=group("", teams),
+            by_stadsdeel=[
+                group(stadsdeel.value, members)
+                for stadsdeel in Stadsdeel
+                if (members := [team for team in teams if team.stadsdeel is stadsdeel])
+            ],
+            by_kind=[
+                group(kind.value, members)
+                for kind in TeamKind
+                if (members := [team for team in teams if team.kind is kind])
+            ],
+            voetstuk=[
+                Highlight(h.lesson_id, h.text, h.team, h.stadsdeel, h.endorsements, h.adoptions)
+                for h in highlights
+            ],
+            rising_themes=rising,
+            quiet_teams=quiet,
+            new_shared_lessons=shared,
+            history=self._history(figures, period.end),
+        )
+
+
+def _within(figures: list[RunFigures], start: datetime, end: datetime) -> list[RunFigures]:
+    return [run for run in figures if start <= run.scheduled_for < end]
+
+
+def _participation(runs: list[RunFigures]) -> Participation:
+    return Participation(sum(run.prompted for run in runs), sum(run.answered for run in runs))
+
+
+def _mood(runs: list[RunFigures], previous_runs: list[RunFigures]) -> Mood:
+    def average(chosen: list[RunFigures]) -> float | None:
+        count = sum(run.mood_count for run in chosen)
+        return None if count == 0 else sum(run.mood_total for run in chosen) / count
+
+    return Mood(average(runs), average(previous_runs), sum(run.mood_count for run in runs))
+
+
+def _by_theme(lessons: list[tuple[int, str, str | None]]) -> list[ThemeLessons]:
+    found: dict[str | None, list[str]] = {}
+    for _, text, theme in lessons:
+        found.setdefault(theme, []).append(text)
+    ordered = sorted(
+        found.items(), key=lambda item: (-len(item[1]), item[0] is None, item[0] or "")
+    )
+    return [
+        ThemeLessons(theme, len(texts), texts[:MAX_LESSONS_PER_THEME]) for theme, texts in ordered
+    ]

@@ -39,6 +39,27 @@ TEMPLATES: dict[str, tuple[Question, ...]] = {
     "mad_sad_glad": _builtin("mad_sad_glad", 3, {}),
 }
 RETRO = _builtin("retro", 5, {3: LESSON, 4: NEXT_STEP})
+# The built-in questions whose answers a summary quotes as "what went well" and as "what got in
+# the way" (blockers). Coordinators' own
+# questions are not guessed at.
+WENT_WELL = frozenset(
+    {
+        "question.default.1",
+        "question.start_stop_continue.2",
+        "question.four_ls.0",
+        "question.mad_sad_glad.2",
+        "question.retro.1",
+    }
+)
+BLOCKERS = frozenset(
+    {
+        "question.default.2",
+        "question.four_ls.2",
+        "question.mad_sad_glad.0",
+        "question.mad_sad_glad.1",
+        "question.retro.2",
+    }
+)
 TEMPLATE_NAMES = (*TEMPLATES, "custom")
 
 

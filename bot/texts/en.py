@@ -455,6 +455,8 @@ TEXTS: dict[str, str] = {
     "error.database_busy": "I cannot handle your message right now; none of it was saved. "
     "Please try again in a minute.",
     # --- summaries: refusals ---
+    "summary.no_sprint": "<b>{team}</b> has not had a sprint yet. Choose this week or last week, "
+    "or start a sprint with /sprint.",
     "denied.summary": "Summaries are for coordinators of a team (and for steunpunt admins). "
     "Members see their own answers after each check-in.",
     "denied.admin_network": "The summary of the whole network is for steunpunt admins.",

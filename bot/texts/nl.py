@@ -460,6 +460,8 @@ TEXTS: dict[str, str] = {
     "error.database_busy": "Ik kan je bericht nu even niet verwerken; er is niets van bewaard. "
     "Probeer het over een minuutje nog eens.",
     # --- summaries: refusals ---
+    "summary.no_sprint": "<b>{team}</b> heeft nog geen sprint gehad. Kies deze week of vorige "
+    "week, of start een sprint met /sprint.",
     "denied.summary": "Een overzicht is er voor coördinatoren van een team (en voor "
     "steunpunt-beheerders). Je teamgenoten zien hun eigen antwoorden na elke check-in.",
     "denied.admin_network": "Het overzicht van het hele netwerk is er voor steunpunt-beheerders.",

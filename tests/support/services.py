@@ -26,6 +26,7 @@ from bot.services.directory import Directory
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
+from bot.services.summaries import SummaryService
 from bot.services.team_setup import TeamSetup
 from storage.database import Database
 from storage.migrate import upgrade_database
@@ -55,6 +56,7 @@ class PlainServices:
     sprints: SprintService
     checkin_settings: CheckinSettings
     privacy: PrivacyService
+    summaries: SummaryService
     admin_id: int  # the Telegram id of a steunpunt admin in the settings
 
     def together(self) -> AbstractAsyncContextManager[AsyncSession]:
@@ -132,6 +134,7 @@ async def plain_services(
             sprints=built.sprints,
             checkin_settings=built.checkin_settings,
             privacy=built.privacy,
+            summaries=built.summaries,
             admin_id=min(settings.steunpunt_admins),
         )
     finally:
