@@ -170,7 +170,7 @@ class City:
         return len(self.rows.get(model, []))
 
 
-def build_city(teams: int, seed: int) -> City:
+def build_city(teams: int, seed: int, lessons: int = LESSONS) -> City:
     city = City(random.Random(seed))
     rng = city.rng
     started = NOW - timedelta(weeks=WEEKS + 2)
@@ -233,7 +233,7 @@ def build_city(teams: int, seed: int) -> City:
         for week in range(joined_week, WEEKS):
             monday = first_monday + timedelta(weeks=week)
             _checkin(city, team, people, sprints, monday, mood_level, quiet=week >= quiet_from)
-    _lessons(city)
+    _lessons(city, lessons)
     return city
 
 
@@ -423,15 +423,15 @@ def _lesson(
     )
 
 
-def _lessons(city: City) -> None:
-    """Lessons written with /lesson (beside those from check-ins) up to LESSONS, then themes,
+def _lessons(city: City, total: int) -> None:
+    """Lessons written with /lesson (beside those from check-ins) up to `total`, then themes,
     tags, and what other teams said of the shared ones."""
     rng = city.rng
     people = list(city.team_of)
-    span = (NOW - timedelta(weeks=WEEKS) - NOW).total_seconds()
-    while city.count(Lesson) < LESSONS:
+    span = timedelta(weeks=WEEKS).total_seconds()
+    while city.count(Lesson) < total:
         author = rng.choice(people)
-        at = NOW + timedelta(seconds=rng.uniform(span, -3600))
+        at = NOW - timedelta(seconds=rng.uniform(3600, span))  # within the ten weeks
         _lesson(city, city.team_of[author], None, author, at)
     recent = NOW - timedelta(weeks=3)
     shared: list[dict[str, Any]] = []
