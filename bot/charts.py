@@ -42,8 +42,8 @@ VALUE_POINTS = 14
 TITLE_WIDTH = 0.94  # of the image
 MIN_WEEKS_WITH_DATA = 2
 
-# Okabe-Ito colours (told apart with every common colour-vision deficiency); both reach at
-# least 4:1 contrast against white.
+# Okabe-Ito colours (told apart with every common colour-vision deficiency); against white the
+# blue has 5.2:1 contrast and the vermilion 3.9:1, above WCAG's 3:1 for graphics.
 BAR_COLOUR = "#0072B2"
 LINE_COLOUR = "#D55E00"
 TEXT_COLOUR = "#222222"
@@ -68,7 +68,7 @@ def render_chart(points: Sequence[WeekPoint], language: Language, title: str) ->
         return None
     figure = _figure(points, language, title)
     buffer = io.BytesIO()
-    # No "Software" entry: the same figures give the same bytes across matplotlib versions.
+    # No "Software" entry (matplotlib's version): the same figures give the same bytes.
     figure.savefig(
         buffer,
         format="png",
