@@ -70,7 +70,7 @@ def name(text: str) -> str:
 
 def decimal(language: Language, value: float) -> str:
     """One decimal, with the language's decimal sign: "3,8" in Dutch, "3.8" in English."""
-    return f"{value:.1f}".replace(".", t(language, "summary.decimal_point"))
+    return f"{value:.1f}".replace(".", t(language, "chart.decimal_separator"))
 
 
 def theme_name(language: Language, theme: str | None) -> Safe:

@@ -482,7 +482,6 @@ TEXTS: dict[str, str] = {
     "summary.day": "{day} {month}",
     "summary.day_year": "{day} {month} {year}",
     "summary.range": "{first} – {last}",
-    "summary.decimal_point": ".",
     "summary.participation": "👥 {answered} of {prompted} members took part ({percent}%).",
     "summary.no_checkin": "There was no check-in in this period.",
     "summary.away": "🌴 Away: {names}",
@@ -540,4 +539,11 @@ TEXTS: dict[str, str] = {
     "theme.financiering": "funding",
     "theme.samenwerking": "collaboration",
     "theme.eigenaarschap": "ownership",
+    # --- chart ---
+    "chart.mood": "Mood (1–5)",
+    "chart.participation": "Participation (%)",
+    "chart.week": "wk {week}",
+    "chart.decimal_separator": ".",
+    "chart.too_little": "There is too little for a chart yet: it comes once there are at least "
+    "two weeks with check-ins.",
 }

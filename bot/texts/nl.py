@@ -487,7 +487,6 @@ TEXTS: dict[str, str] = {
     "summary.day": "{day} {month}",
     "summary.day_year": "{day} {month} {year}",
     "summary.range": "{first} – {last}",
-    "summary.decimal_point": ",",
     "summary.participation": "👥 {answered} van {prompted} leden deden mee ({percent}%).",
     "summary.no_checkin": "Deze periode was er geen check-in.",
     "summary.away": "🌴 Afwezig: {names}",
@@ -545,4 +544,11 @@ TEXTS: dict[str, str] = {
     "theme.financiering": "financiering",
     "theme.samenwerking": "samenwerking",
     "theme.eigenaarschap": "eigenaarschap",
+    # --- chart ---
+    "chart.mood": "Stemming (1–5)",
+    "chart.participation": "Deelname (%)",
+    "chart.week": "wk {week}",
+    "chart.decimal_separator": ",",
+    "chart.too_little": "Voor een grafiek is er nog te weinig: die komt als er minstens twee "
+    "weken met check-ins zijn.",
 }
