@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.charts import render_chart
+from bot.charts import enough_data, render_chart
 from bot.handlers import routes
 from bot.handlers.base import BotApplication, Context, HandlerGroup, is_private, with_actor
 from bot.handlers.summary_views import (
@@ -150,9 +150,8 @@ class SummaryHandlers(HandlerGroup):
         """The summary in place of the pressed message (or as new messages when it is too long
         for one), then its chart; with too little data for a chart, a sentence instead."""
         language = actor.language
-        # In a thread: drawing takes a while and must not hold up other updates.
-        png = await asyncio.to_thread(render_chart, history, language, title)
-        if png is None:
+        chart = enough_data(history)
+        if not chart:
             text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
         again = _pressed_again(update, language)
         if len(split_message(text)) == 1:
@@ -162,12 +161,17 @@ class SummaryHandlers(HandlerGroup):
             return t(language, "summary.already_shown")
         else:
             await self.reply(update, text, markup)
-        if png is None or again:  # the chart of this period is in the chat already
+        if not chart or again:  # the chart of this period is in the chat already
             return None
         chat_id = update.effective_chat.id if update.effective_chat else actor.telegram_user_id
         caption = chart_caption(language, title, HISTORY_WEEKS)
 
         async def send_chart() -> None:
+            # Drawn after the commit (no transaction waits on it), in a thread so other
+            # updates go on meanwhile.
+            png = await asyncio.to_thread(render_chart, history, language, title)
+            if png is None:
+                return
             try:
                 await context.bot.send_photo(
                     chat_id, InputFile(png, filename=CHART_FILE), caption=caption
