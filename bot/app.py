@@ -24,6 +24,7 @@ from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
 from bot.handlers.privacy import PrivacyHandlers
+from bot.handlers.summary import SummaryHandlers
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
@@ -52,6 +53,7 @@ MENU_COMMANDS = (
     "lesson",
     "lessons",
     "search",
+    "summary",
     "away",
     "back",
     "team",
@@ -237,13 +239,14 @@ def build_application(
     )
     privacy = PrivacyHandlers(services.directory, services.database, services.privacy)
     digest = DigestHandlers(services.directory, services.database, services.digest)
+    summary = SummaryHandlers(services.directory, services.database, services.summaries)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, privacy, digest, fallback):
+    for group in (onboarding, lessons, checkin, privacy, summary, digest, fallback):
         group.register(application)
     for group_with_flows in (onboarding, lessons, checkin):
         group_with_flows.register_flows(flows)

@@ -307,12 +307,17 @@ class SummaryQueries:
 
     async def new_lessons(
         self, team_id: int, start: datetime, end: datetime, limit: int
-    ) -> list[tuple[int, str, str | None]]:
-        """(lesson id, text, theme) of the team's lessons written in the period whose author
-        chose where they go (undecided ones are still the author's alone); a lesson with
-        several themes comes once per theme; newest first."""
+    ) -> list[tuple[int, str, str | None, bool]]:
+        """(lesson id, text, theme, shared) of the team's lessons written in the period whose
+        author chose where they go (undecided ones are still the author's alone); a lesson
+        with several themes comes once per theme; newest first."""
         result = await self._session.execute(
-            select(Lesson.id, Lesson.text, LessonTheme.theme)
+            select(
+                Lesson.id,
+                Lesson.text,
+                LessonTheme.theme,
+                Lesson.visibility == LessonVisibility.CITY,
+            )
             .outerjoin(LessonTheme, LessonTheme.lesson_id == Lesson.id)
             .where(
                 Lesson.team_id == team_id,
@@ -324,7 +329,7 @@ class SummaryQueries:
             .order_by(Lesson.created_at.desc(), Lesson.id.desc())
             .limit(limit)
         )
-        return [(lesson_id, text, theme) for lesson_id, text, theme in result]
+        return [(lesson_id, text, theme, bool(shared)) for lesson_id, text, theme, shared in result]
 
     async def shared_lessons(
         self, team_id: int, start: datetime, end: datetime, limit: int

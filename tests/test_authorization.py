@@ -104,6 +104,7 @@ COMMAND_TEXTS = {
     "/timezone": "/timezone",
     "/mydata": "/mydata",
     "/forget": "/forget",
+    "/summary": "/summary",
 }
 # The owner's own press that has nothing to act on in this city (no action under review in
 # the check-in): answered with the calm "this button no longer works", and nothing changes.
@@ -370,8 +371,9 @@ class Cell:
 
     def refusal(self) -> str:
         rule = RULES[self.action]
-        if self.command and rule.scope is Scope.TEAM and rule.no_team and self.chat == rule.chat:
-            return rule.no_team  # a command picks among one's own teams; there is none
+        about_no_team = self.command or not self.team  # e.g. the /summary menu's button
+        if about_no_team and rule.scope is Scope.TEAM and rule.no_team and self.chat == rule.chat:
+            return rule.no_team  # it picks among one's own teams; there is none
         return refusal_key(self.action, self.role, own=self.own, shared=self.shared, chat=self.chat)
 
 
@@ -490,6 +492,7 @@ TEAM_FIELDS: dict[str, dict[str, object]] = {
     "cs:flag": {"setting": "paused", "on": 1},
     "cs:sskip": {"on": 1},
     "dg": {"on": 0},
+    "sm": {"period": "week"},
 }
 PERSON_FIELDS: dict[str, dict[str, object]] = {
     "nt:k": {"kind": "initiatief"},
@@ -497,6 +500,7 @@ PERSON_FIELDS: dict[str, dict[str, object]] = {
     "lang": {"language": "nl"},
     "aw": {"days": 3},
     "tz": {"zone": "Europe/Amsterdam"},
+    "sm:net": {"period": "week"},
 }
 OWN_FIELDS: dict[str, dict[str, object]] = {
     "ci:m": {"mood": 3},

@@ -215,8 +215,8 @@ async def test_friday_at_four_each_coordinator_group_and_the_steunpunt_get_their
     charts = [m for m in to_mostafa if m.photo]
     assert sorted(m.text for m in charts) == sorted(
         [
-            "📈 Stemming en deelname van Team Noord, de laatste weken",
-            f"📈 Stemming en deelname van {OOST}, de laatste weken",
+            "📈 Stemming en deelname van Team Noord, de laatste 8 weken.",
+            f"📈 Stemming en deelname van {OOST}, de laatste 8 weken.",
         ]
     )
     assert all(m.document is not None and m.document.content.startswith(PNG) for m in charts)
@@ -241,7 +241,7 @@ async def test_friday_at_four_each_coordinator_group_and_the_steunpunt_get_their
     assert network.text.startswith("🌍 Het netwerk · deze week, 30 nov – 4 dec")
     assert "2 teams, 1 actief" in network.text
     assert chart.photo
-    assert chart.text.startswith("📈 Stemming en deelname in het hele netwerk")
+    assert chart.text == "📈 Stemming en deelname van Netwerk, de laatste 8 weken."
 
     stored = await deliveries(town.settings)
     mostafa = await person_id(town, town.mostafa)
@@ -505,7 +505,7 @@ async def test_a_network_error_midway_resends_only_the_missing_parts(town: Town)
     await town.bot.round()
     # Noord's three parts arrived once each, in order: the first was not sent again.
     mine = town.bot.messages_to(town.mostafa)
-    oost = f"{OOST}, de laatste weken"
+    oost = f"{OOST}, de laatste 8 weken"
     noord_parts = [
         m
         for m in mine[mine.index(noord[0]) :]

@@ -146,6 +146,9 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("tz:America/Paramaribo", routes.TIMEZONE, {"zone": "America/Paramaribo"}),
     ("fg:ok:41", routes.FORGET_CONFIRMED, {"person_id": 41}),
     ("fg:no", routes.FORGET_CANCEL, {}),
+    ("sm:3:sprint", routes.SUMMARY_TEAM, {"team_id": 3, "period": "sprint"}),
+    ("sm:net:last", routes.SUMMARY_NETWORK, {"period": "last"}),
+    ("sm:menu", routes.SUMMARY_MENU, {}),
 ]
 
 

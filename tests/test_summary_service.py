@@ -540,3 +540,15 @@ async def test_an_empty_network(services: PlainServices) -> None:
     assert network.quiet_teams == []
     assert network.rising_themes == []
     assert all(point.participation is None for point in network.history)
+
+
+async def test_an_admin_outside_the_team_counts_its_team_only_lessons_without_reading_them(
+    services: PlainServices, city: City
+) -> None:
+    summary = await services.summaries.team_summary(city.admin, city.noord.id, PeriodKind.THIS_WEEK)
+    assert summary.new_lessons == 3
+    assert summary.lessons_by_theme == [
+        ThemeLessons("financiering", 2, ["Vraag subsidie vroeg aan"]),
+        ThemeLessons("routes", 1, ["Vraag subsidie vroeg aan"]),
+        ThemeLessons(None, 1, []),
+    ]

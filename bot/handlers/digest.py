@@ -33,12 +33,17 @@ from bot.handlers.base import (
     with_actor,
 )
 from bot.handlers.courier import BULK
-from bot.handlers.summary_views import network_summary_text, team_summary_text
+from bot.handlers.summary_views import (
+    chart_caption,
+    chart_title,
+    network_summary_text,
+    team_summary_text,
+)
 from bot.ratelimit import retry_after_seconds
 from bot.services.common import Actor, Language
 from bot.services.digest import DigestJob, DigestService, DigestSetting
 from bot.services.directory import Directory
-from bot.services.summaries import SummaryService, WeekPoint
+from bot.services.summaries import HISTORY_WEEKS, SummaryService, WeekPoint
 from bot.texts import Safe, t
 from bot.texts.formatting import plain_text, split_message
 from storage.database import Database
@@ -107,14 +112,8 @@ class DigestCourier:
         language = job.language
         if job.audience is DigestAudience.STEUNPUNT:
             network = await self._summaries.network_summary_for(job.period)
-            title = plain_text(t(language, "digest.network_title"))
-            return await self._with_chart(
-                network_summary_text(language, network),
-                network.history,
-                language,
-                title,
-                t(language, "digest.network_chart_caption"),
-            )
+            text = network_summary_text(language, network)
+            return await self._with_chart(text, network.history, language, None)
         assert job.team_id is not None
         summary = await self._summaries.team_summary_for(job.team_id, job.period)
         if summary is None:
@@ -126,13 +125,8 @@ class DigestCourier:
         intro = t(language, "digest.intro", team=summary.team_name)
         hint = t(language, "digest.hint")
         body = team_summary_text(language, summary, for_group=False)
-        parts = await self._with_chart(
-            Safe(f"{intro}\n{hint}\n\n{body}"),
-            summary.history,
-            language,
-            summary.team_name,
-            t(language, "digest.chart_caption", team=summary.team_name),
-        )
+        text = Safe(f"{intro}\n{hint}\n\n{body}")
+        parts = await self._with_chart(text, summary.history, language, summary.team_name)
         # The way to turn it off, right under the summary's text.
         last_text = max(index for index, part in enumerate(parts) if part.photo is None)
         button = digest_button(language, summary.team_id, enabled=True)
@@ -141,8 +135,12 @@ class DigestCourier:
 
     @staticmethod
     async def _with_chart(
-        text: Safe, history: list[WeekPoint], language: Language, title: str, caption: Safe
+        text: Safe, history: list[WeekPoint], language: Language, team_name: str | None
     ) -> list[Part]:
+        """The text's parts and the chart, as /summary shows them (with too little data for a
+        chart, a sentence instead). `team_name` None: the network."""
+        title = chart_title(language, team_name)
+        caption = chart_caption(language, title, HISTORY_WEEKS)
         # Drawn in a thread: the event loop keeps answering people meanwhile.
         chart = await asyncio.to_thread(render_chart, history, language, title)
         if chart is None:

@@ -254,6 +254,8 @@ FORGET_CANCEL = _route("fg:no")
 PERIODS = ("week", "last", "sprint")  # bot.services.summaries.PeriodKind
 SUMMARY_TEAM = _route("sm", number("team_id"), choice("period", PERIODS))
 SUMMARY_NETWORK = _route("sm:net", choice("period", PERIODS))
+# Back from a shown summary to the choice of teams (and the network), like /summary.
+SUMMARY_MENU = _route("sm:menu")
 # The state the button sets, like the check-in settings: 1 sends the weekly digest, 0 stops it.
 DIGEST_SET = _route("dg", number("team_id"), digit("on", 0, 1))
 

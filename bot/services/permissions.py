@@ -323,6 +323,7 @@ BUTTONS: dict[str, Permission] = {
     "tz": Permission.SET_TIMEZONE,
     "sm": Permission.VIEW_SUMMARY,
     "sm:net": Permission.VIEW_NETWORK,
+    "sm:menu": Permission.VIEW_SUMMARY,
     "dg": Permission.SET_DIGEST,
 }
 

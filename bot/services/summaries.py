@@ -13,7 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, ServiceError
-from bot.services.permissions import RULES, Permission, authorize, authorize_without_team
+from bot.services.permissions import (
+    RULES,
+    Permission,
+    Role,
+    authorize,
+    authorize_without_team,
+)
 from bot.services.templates import BLOCKERS, WENT_WELL, questions_from_json
 from storage.database import Database
 from storage.models import CheckinRun, Sprint, Stadsdeel, Team, TeamKind
@@ -286,9 +292,11 @@ class SummaryService:
             team = await Teams(session).get(team_id)
             if team is None:
                 raise ServiceError("error.button_expired")
-            await authorize(session, actor, Permission.VIEW_SUMMARY, team)
+            roles = await authorize(session, actor, Permission.VIEW_SUMMARY, team)
             period = await self._period(session, team, kind)
-            summary = await self.team_summary_for(team_id, period)
+            # A steunpunt admin outside the team sees its team-only lessons counted, not read.
+            in_team = bool(roles & {Role.MEMBER, Role.COORDINATOR})
+            summary = await self.team_summary_for(team_id, period, team_only_texts=in_team)
         assert summary is not None  # the team was found in this same unit of work
         return summary
 
@@ -331,9 +339,12 @@ class SummaryService:
 
     # --- a team --------------------------------------------------------------------------------
 
-    async def team_summary_for(self, team_id: int, period: Period) -> TeamSummary | None:
-        """Without checking who asks (the weekly digest, the demo, benchmarks); None when the
-        team is gone."""
+    async def team_summary_for(
+        self, team_id: int, period: Period, *, team_only_texts: bool = True
+    ) -> TeamSummary | None:
+        """Without checking who asks (the weekly digest to the team's coordinators, the demo,
+        benchmarks); None when the team is gone. Without `team_only_texts`, lessons kept in
+        the team are counted but their texts left out (for readers outside the team)."""
         async with self._db.unit_of_work() as session:
             queries = SummaryQueries(session)
             team = await queries.team(team_id)
@@ -375,8 +386,8 @@ class SummaryService:
                 still_open=counts.still_open,
                 open_actions=[OpenAction(text, owner, at) for text, owner, at in open_actions],
             ),
-            new_lessons=len({lesson_id for lesson_id, _, _ in lessons}),
-            lessons_by_theme=_by_theme(lessons),
+            new_lessons=len({lesson[0] for lesson in lessons}),
+            lessons_by_theme=_by_theme(lessons, team_only_texts),
             shared_lessons=shared,
             recognition=recognition,
             share_answers_in_group=share_answers,
@@ -540,13 +551,17 @@ def _mood(runs: list[RunFigures], previous_runs: list[RunFigures]) -> Mood:
     return Mood(average(runs), average(previous_runs), sum(run.mood_count for run in runs))
 
 
-def _by_theme(lessons: list[tuple[int, str, str | None]]) -> list[ThemeLessons]:
-    found: dict[str | None, list[str]] = {}
-    for _, text, theme in lessons:
-        found.setdefault(theme, []).append(text)
-    ordered = sorted(
-        found.items(), key=lambda item: (-len(item[1]), item[0] is None, item[0] or "")
-    )
+def _by_theme(
+    lessons: list[tuple[int, str, str | None, bool]], team_only_texts: bool
+) -> list[ThemeLessons]:
+    counts: dict[str | None, int] = {}
+    texts: dict[str | None, list[str]] = {}
+    for _, text, theme, shared in lessons:
+        counts[theme] = counts.get(theme, 0) + 1
+        if shared or team_only_texts:
+            texts.setdefault(theme, []).append(text)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
     return [
-        ThemeLessons(theme, len(texts), texts[:MAX_LESSONS_PER_THEME]) for theme, texts in ordered
+        ThemeLessons(theme, count, texts.get(theme, [])[:MAX_LESSONS_PER_THEME])
+        for theme, count in ordered
     ]
