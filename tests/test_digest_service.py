@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from bot.config import Settings
 from bot.fakes.clock import FakeClock
+from bot.handlers.digest import digest_rows
 from bot.services.common import Actor
 from bot.services.digest import (
     GRACE,
@@ -442,8 +443,22 @@ async def test_only_a_teams_coordinator_has_a_digest_to_set(city: City) -> None:
     await refused("error.button_expired", digest.set_digest(city.mostafa, 999, on=False))
     assert not await digest.digest_enabled(city.simon, city.noord.id)
     assert not await digest.digest_enabled(admin, city.noord.id)
+    # Whom the /summary screen shows the button: the team's coordinators, in either state.
+    assert await digest.digest_choice(city.mostafa, city.noord.id) is True
+    await digest.set_digest(city.mostafa, city.noord.id, on=False)
+    assert await digest.digest_choice(city.mostafa, city.noord.id) is False
+    assert await digest.digest_choice(city.simon, city.noord.id) is None
+    assert await digest.digest_choice(admin, city.noord.id) is None
+    assert await digest.digest_choice(city.uma, city.noord.id) is None
+    await digest.set_digest(city.mostafa, city.noord.id, on=True)
     memberships = await services.rows(Membership)
     assert all(m.digest_enabled for m in memberships)
+
+
+def test_the_button_under_a_summary_shows_the_state_and_sets_the_other() -> None:
+    assert digest_rows("nl", 7, None) == []
+    assert digest_rows("nl", 7, True) == [[("🔔 Wekelijks overzicht: aan", "dg:7:0")]]
+    assert digest_rows("en", 7, False) == [[("🔕 Weekly summary: off", "dg:7:1")]]
 
 
 def test_week_keys_follow_iso_weeks_across_the_new_year(services: PlainServices) -> None:

@@ -219,6 +219,12 @@ def digest_button(language: Language, team_id: int, enabled: bool) -> ButtonSpec
     return plain_text(label), routes.DIGEST_SET.build(team_id=team_id, on=0 if enabled else 1)
 
 
+def digest_rows(language: Language, team_id: int, choice: bool | None) -> list[list[ButtonSpec]]:
+    """The row to put under a team's summary for `DigestService.digest_choice`: the button for
+    the team's coordinators, nothing for anyone else."""
+    return [] if choice is None else [[digest_button(language, team_id, choice)]]
+
+
 def _with_flipped_button(
     markup: InlineKeyboardMarkup | None, language: Language, setting: DigestSetting
 ) -> InlineKeyboardMarkup | None:

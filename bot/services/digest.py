@@ -308,10 +308,13 @@ class DigestService:
     async def digest_enabled(self, actor: Actor, team_id: int) -> bool:
         """Whether the person gets the weekly digest of the team (False when they are not its
         coordinator)."""
+        return bool(await self.digest_choice(actor, team_id))
+
+    async def digest_choice(self, actor: Actor, team_id: int) -> bool | None:
+        """The coordinator's choice for the team (on or off); None when the person is not a
+        coordinator of the team (an admin looking at it, say): no button for them."""
         async with self._db.unit_of_work() as session:
             membership = await DigestRows(session).membership(team_id, actor.person_id)
-            return (
-                membership is not None
-                and membership.role is Role.COORDINATOR
-                and membership.digest_enabled
-            )
+            if membership is None or membership.role is not Role.COORDINATOR:
+                return None
+            return membership.digest_enabled
