@@ -34,6 +34,7 @@ from storage.models import (
 from tests.conftest import make_settings
 from tests.support.checkins import ANSWERS
 from tests.support.db import rows
+from tests.support.faults import database_fails
 from tests.support.flows import create_team, join
 
 # Monday 23 November 2026, 09:00 in Amsterdam: a week before the digest's week.
@@ -376,6 +377,17 @@ async def test_a_digest_not_finished_within_the_grace_window_is_not_sent_later(
     assert digest_count(town)["group"] == 0
     stored = await deliveries(town.settings)
     assert stored[f"{WEEK}:group:{town.noord_id}"].status is DigestStatus.MISSED
+
+
+async def test_a_locked_database_at_the_moment_delays_the_digest_by_a_round(town: Town) -> None:
+    town.clock.now = FRIDAY_1600
+    with database_fails(town.bot.services.database.engine, at_statement=1):
+        await town.bot.services.digest_courier.cycle(town.bot.application.bot)
+    assert digest_count(town) == dict.fromkeys(ONCE, 0)
+    assert await deliveries(town.settings) == {}
+    town.clock.now += timedelta(seconds=10)
+    await town.bot.round()
+    assert digest_count(town) == ONCE
 
 
 # --- Telegram says no ----------------------------------------------------------------------------

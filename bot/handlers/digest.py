@@ -46,7 +46,7 @@ from bot.services.directory import Directory
 from bot.services.summaries import HISTORY_WEEKS, SummaryService, WeekPoint
 from bot.texts import Safe, t
 from bot.texts.formatting import plain_text, split_message
-from storage.database import Database
+from storage.database import Database, DatabaseUnavailableError
 from storage.models import DigestAudience
 
 logger = logging.getLogger(__name__)
@@ -91,17 +91,21 @@ class DigestCourier:
             report.skipped_busy = True  # the previous round is still sending
             return report
         async with self._busy:
-            plan = await self._digest.plan(now)
-            report.planned, report.missed_week = plan.planned, plan.missed
             limit = asyncio.Semaphore(CONCURRENT)
 
             async def deliver(job: DigestJob) -> str:
                 async with limit:
                     return await self.deliver(bot, job)
 
-            while jobs := await self._digest.claim(now, BATCH):
-                assert report.outcomes is not None
-                report.outcomes.update(await asyncio.gather(*map(deliver, jobs)))
+            try:
+                plan = await self._digest.plan(now)
+                report.planned, report.missed_week = plan.planned, plan.missed
+                while jobs := await self._digest.claim(now, BATCH):
+                    assert report.outcomes is not None
+                    report.outcomes.update(await asyncio.gather(*map(deliver, jobs)))
+            except DatabaseUnavailableError as error:
+                # Nothing of the failed step was written; the next round takes it up again.
+                logger.warning("weekly digest round stopped: database unavailable: %s", error)
         if report.outcomes:
             logger.info("weekly digest round: %s", dict(report.outcomes))
         return report
