@@ -239,7 +239,9 @@ def build_application(
     )
     privacy = PrivacyHandlers(services.directory, services.database, services.privacy)
     digest = DigestHandlers(services.directory, services.database, services.digest)
-    summary = SummaryHandlers(services.directory, services.database, services.summaries)
+    summary = SummaryHandlers(
+        services.directory, services.database, services.summaries, services.digest
+    )
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )

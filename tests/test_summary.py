@@ -15,7 +15,7 @@ from bot.fakes.telegram import BotMessage, FakeTelegram, FakeUser
 from bot.handlers import routes
 from bot.texts import t
 from bot.texts.formatting import plain_text
-from storage.models import Team
+from storage.models import Membership, Role, Team
 from tests.support.checkins import MONDAY_0930
 from tests.support.db import rows
 from tests.support.flows import appoint, create_team, join
@@ -106,7 +106,7 @@ async def test_a_member_is_refused(bot: ChatHarness, city: City) -> None:
 
 
 async def test_a_coordinator_of_two_teams_picks_a_team_and_a_period(
-    bot: ChatHarness, city: City
+    bot: ChatHarness, city: City, settings: Settings, telegram: FakeTelegram
 ) -> None:
     mostafa = city.coordinator
     [menu] = await bot.send(mostafa, "/summary")
@@ -125,7 +125,13 @@ async def test_a_coordinator_of_two_teams_picks_a_team_and_a_period(
     assert "<b>Buren" not in summary.html
     assert "Nog open" in summary.text
     assert TOO_LITTLE not in summary.text
-    assert summary.button_texts() == ["• deze week", "deze sprint", "vorige week", "↩︎ teams"]
+    assert summary.button_texts() == [
+        "• deze week",
+        "deze sprint",
+        "vorige week",
+        "🔔 Wekelijks overzicht: aan",
+        "↩︎ teams",
+    ]
     assert chart.photo
     assert chart.document is not None
     assert chart.document.content.startswith(PNG_SIGNATURE)
@@ -140,6 +146,21 @@ async def test_a_coordinator_of_two_teams_picks_a_team_and_a_period(
     assert summary.text.endswith(TOO_LITTLE)
     assert summary.button_texts()[:3] == ["deze week", "deze sprint", "• vorige week"]
     assert len(photos(bot, mostafa)) == 1
+
+    # The weekly digest of this team, turned off right under its summary (twice: still off).
+    [flipped] = await bot.press(mostafa, "🔔 Wekelijks overzicht")
+    assert flipped.message_id == menu.message_id
+    assert "🔕 Wekelijks overzicht: uit" in flipped.button_texts()
+    off = routes.DIGEST_SET.build(team_id=city.team_ids[NOORD], on=0)
+    assert await bot.deliver(telegram.callback_update(mostafa, flipped, off)) == []  # calm
+    assert "🔕 Wekelijks overzicht: uit" in flipped.button_texts()
+    digests = {
+        m.team_id: m.digest_enabled
+        for m in await rows(settings, Membership)
+        if m.role is Role.COORDINATOR
+    }
+    assert digests[city.team_ids[NOORD]] is False
+    assert digests[city.team_ids[OOST]] is True
 
     # The same button again (a double tap): nothing new, no second chart.
     toasts = len(bot.toasts())
@@ -176,7 +197,12 @@ async def test_one_team_is_shown_at_once(
         "Deze periode was er geen check-in.\n\n"
         f"🏃 Geen sprint open.\n\n{TOO_LITTLE}"
     )
-    assert summary.button_texts() == ["• deze week", "deze sprint", "vorige week"]
+    assert summary.button_texts() == [
+        "• deze week",
+        "deze sprint",
+        "vorige week",
+        "🔔 Wekelijks overzicht: aan",
+    ]
 
 
 async def test_an_admin_sees_the_network(bot: ChatHarness, city: City, admin: FakeUser) -> None:
@@ -274,5 +300,11 @@ async def test_english_and_the_week_in_the_heading(
     summary, chart = await bot.press(mostafa, NOORD)
     assert summary.text.startswith(f"📊 {NOORD} · this week, 7 – 9 Dec\n\n")
     assert "🙂 Mood: 2.7 on average, from 3 answers ↘ lower" in summary.text
-    assert summary.button_texts() == ["• this week", "this sprint", "last week", "↩︎ teams"]
+    assert summary.button_texts() == [
+        "• this week",
+        "this sprint",
+        "last week",
+        "🔔 Weekly summary: on",
+        "↩︎ teams",
+    ]
     assert chart.text == f"📈 Mood and participation of {NOORD}, the last 8 weeks."

@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.charts import enough_data, render_chart
 from bot.handlers import routes
 from bot.handlers.base import BotApplication, Context, HandlerGroup, is_private, with_actor
+from bot.handlers.digest import digest_rows
 from bot.handlers.summary_views import (
     chart_caption,
     chart_title,
@@ -25,6 +26,7 @@ from bot.handlers.summary_views import (
     team_summary_text,
 )
 from bot.services.common import Actor, Language
+from bot.services.digest import DigestService
 from bot.services.directory import Directory
 from bot.services.summaries import (
     HISTORY_WEEKS,
@@ -43,9 +45,16 @@ CHART_FILE = "steunpunt-overzicht.png"
 
 
 class SummaryHandlers(HandlerGroup):
-    def __init__(self, directory: Directory, database: Database, summaries: SummaryService) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        database: Database,
+        summaries: SummaryService,
+        digest: DigestService,
+    ) -> None:
         super().__init__(directory, database)
         self.summaries = summaries
+        self.digest = digest
 
     def register(self, application: BotApplication) -> None:
         private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
@@ -117,7 +126,13 @@ class SummaryHandlers(HandlerGroup):
         summary = await self.summaries.team_summary(actor, team_id, kind)
         back = choice_count(choices or await self.summaries.choices(actor)) > 1
         text = team_summary_text(actor.language, summary, for_group=False)
-        markup = period_buttons(actor.language, summary.period.kind, team_id, back=back)
+        # The team's coordinators can turn their weekly digest of it on or off right here.
+        digest = digest_rows(
+            actor.language, team_id, await self.digest.digest_choice(actor, team_id)
+        )
+        markup = period_buttons(
+            actor.language, summary.period.kind, team_id, extra_rows=digest, back=back
+        )
         title = chart_title(actor.language, summary.team_name)
         return await self._show(update, context, actor, text, markup, summary.history, title)
 
