@@ -146,8 +146,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
     path = Path(args.db)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    asyncio.run(run_demo(f"sqlite+aiosqlite:///{path}", print))
-    print(f"\nThe demo's data is in {path}; it is rebuilt each time you run the demo.")
+    asyncio.run(run_demo(f"sqlite+aiosqlite:///{path}", print, path.resolve().parent))
+    print(
+        f"\nThe demo's data is in {path} and its charts in steunpunt-demo-chart-*.png beside "
+        "it; both are rebuilt each time you run the demo."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -27,38 +28,63 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _printer(
-    emit: Callable[[str], object], clock: FakeClock, names: dict[int, str]
+    emit: Callable[[str], object],
+    clock: FakeClock,
+    names: dict[int, str],
+    charts: Path | None,
 ) -> Callable[[str, list[BotMessage]], None]:
+    written = 0
+
     def show(label: str, produced: list[BotMessage]) -> None:
+        nonlocal written
         if label == "check-in round" and not produced:
             return
         moment = clock.now.astimezone(AMSTERDAM).strftime("%a %d %b %H:%M")
         emit(f"\n[{moment}] 👤 {label}")
         for message in produced:
             text = message.text.replace("\n", "\n   ")
-            emit(f"🤖 → {names.get(message.chat_id, message.chat_id)}: {text}")
+            who = names.get(message.chat_id, message.chat_id)
+            if message.photo and message.document is not None:
+                # A chart: the chat log cannot show it, so it is written beside the database.
+                where = "(not kept)"
+                if charts is not None:
+                    written += 1
+                    path = charts / f"steunpunt-demo-chart-{written}.png"
+                    path.write_bytes(message.document.content)
+                    where = str(path)
+                emit(f"🤖 → {who}: 🖼 {text}\n   [chart: {where}]")
+                continue
+            emit(f"🤖 → {who}: {text}")
             if message.buttons:
                 emit("   " + " ".join(f"[{label}]" for label in message.button_texts()))
 
     return show
 
 
-async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
+async def run_demo(
+    database_url: str, emit: Callable[[str], object], charts: Path | None = None
+) -> None:
+    """Play the demo; the summaries' charts are written as PNG files into `charts`."""
     telegram = FakeTelegram()
     clock = FakeClock(START)
+    channel = telegram.group("Stedelijk steunpunt (kanaal)")
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=SecretStr("demo:offline"),
         database_url=database_url,
         steunpunt_admins=frozenset({ADMIN_ID}),
+        steunpunt_channel_id=channel.id,
     )
     anna = telegram.user("Anna", "(steunpunt)", user_id=ADMIN_ID)
     mostafa = telegram.user("Mostafa")
     simon = telegram.user("Simon", language_code="en")
     ellen = telegram.user("Ellen")
     group = telegram.group("Rattenaanpak Noord – groep")
-    names = {p.id: p.first_name for p in (anna, mostafa, simon, ellen)} | {group.id: group.title}
-    show = _printer(emit, clock, names)
+    names = {p.id: p.first_name for p in (anna, mostafa, simon, ellen)} | {
+        group.id: group.title,
+        channel.id: channel.title,
+    }
+    show = _printer(emit, clock, names, charts)
 
     emit("Steunpunt demo, offline: a team is set up, runs a sprint with weekly check-ins, and")
     emit("closes it with a retrospective. Anna is a steunpunt admin; time is simulated.")
@@ -115,12 +141,21 @@ async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
         clock.advance(timedelta(hours=20))
         await bot.round()
 
+        emit("\n═══ Friday 16:00: the weekly digest ═══")
+        emit("(Mostafa by private message, the team's group, and the steunpunt's own chat)")
+        clock.now = START + timedelta(days=4, hours=7)
+        await bot.round()
+
         emit("\n═══ Next Monday: Simon is asked about his action ═══")
         clock.now = START + timedelta(days=7, minutes=30)
         await bot.round()
         await bot.press(simon, "5 ")
         await bot.press(simon, "Done")
         await bot.send(mostafa, "/sprint")
+
+        emit("\n═══ Friday 16:00: the second weekly digest ═══")
+        clock.now = START + timedelta(days=11, hours=7)
+        await bot.round()
 
         emit("\n═══ Two weeks on: the sprint closes itself and the retro starts ═══")
         clock.now = START + timedelta(days=14, minutes=1)
@@ -145,6 +180,13 @@ async def run_demo(database_url: str, emit: Callable[[str], object]) -> None:
         await bot.press(erica, "🔒 Alleen team")
         await bot.send(koen, "/search gebiedsmakelaar")
         await bot.press(koen, "1. 👍")
+
+        emit("\n═══ Later that morning: Mostafa looks back on the sprint with /summary ═══")
+        clock.advance(timedelta(hours=2))
+        await bot.send(mostafa, "/summary")
+        await bot.press(mostafa, "deze sprint")
+        emit("\n═══ Anna sees the whole network ═══")
+        await bot.send(anna, "/summary")
 
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:

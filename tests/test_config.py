@@ -151,3 +151,12 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Anderen leerden ook:\n   • Bel de gebiedsmakelaar vóór je een vergunning" in out
     assert "🤖 → Mostafa: 💬 Energie Westerlicht vond jullie les herkenbaar:" in out
     assert "actie (done): Meet the gebiedsmakelaar on Thursday" in out
+    # Summaries: the Friday digest, /summary, the network, and the charts written beside the db.
+    assert "🤖 → Mostafa: 📬 Je weekoverzicht van Rattenaanpak Noord" in out
+    assert "🤖 → Stedelijk steunpunt (kanaal): 🌍 Het netwerk · deze week, 30 nov – 4 dec" in out
+    assert "📊 Rattenaanpak Noord · sprint 1, 30 nov – 14 dec" in out
+    assert "🏃 Sprint 1 · dag 14 van 14 · doel: Minder ratten in het Noorderpark" in out
+    assert "🏆 Op een voetstuk (het vaakst herkenbaar)" in out
+    charts = sorted(tmp_path.glob("steunpunt-demo-chart-*.png"))
+    assert len(charts) == out.count("[chart: ") >= 3
+    assert all(chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for chart in charts)

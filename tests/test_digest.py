@@ -242,7 +242,7 @@ async def test_friday_at_four_each_coordinator_group_and_the_steunpunt_get_their
     assert network.text.startswith("🌍 Het netwerk · deze week, 30 nov – 4 dec")
     assert "2 teams, 1 actief" in network.text
     assert chart.photo
-    assert chart.text == "📈 Stemming en deelname van Netwerk, de laatste 8 weken."
+    assert chart.text == "📈 Stemming en deelname in het hele netwerk, de laatste 8 weken."
 
     stored = await deliveries(town.settings)
     mostafa = await person_id(town, town.mostafa)

@@ -209,10 +209,10 @@ async def test_an_admin_sees_the_network(bot: ChatHarness, city: City, admin: Fa
     summary, chart = await bot.send(admin, "/summary")  # no team of their own: the network
     assert summary.text.startswith("🌍 Het netwerk · deze week, 7 – 9 dec\n\n")
     assert "3 teams, 1 actief · 50% deelname · stemming 2,7 ↘" in summary.text
-    assert "Noord: 1 teams, 1 actief, 75% deelname, stemming 2,7 ↘" in summary.text
+    assert "Noord: 1 team, 1 actief, 75% deelname, stemming 2,7 ↘" in summary.text
     assert summary.button_texts() == ["• deze week", "vorige week"]
     assert chart.photo
-    assert chart.text == "📈 Stemming en deelname van Netwerk, de laatste 8 weken."
+    assert chart.text == "📈 Stemming en deelname in het hele netwerk, de laatste 8 weken."
     [last_week] = await bot.press(admin, "vorige week")
     assert last_week.text.startswith("🌍 Het netwerk · vorige week, 30 nov – 6 dec\n\n")
     # The network has no sprint; a forged sprint button shows the week, marked as such.

@@ -240,7 +240,7 @@ def test_too_few_moods_show_no_average() -> None:
 def test_the_network_hides_a_mood_of_too_few_people_as_well() -> None:
     lonely = GroupFigures("weesp", 1, 1, Participation(1, 1), Mood(1.0, 5.0, 1))
     text = network_summary_text("nl", network_summary(by_stadsdeel=[lonely]))
-    assert "Weesp: 1 teams, 1 actief, 100% deelname, stemming –" in text
+    assert "Weesp: 1 team, 1 actief, 100% deelname, stemming –" in text
     assert "1,0" not in text
 
 

@@ -144,7 +144,7 @@ class DigestCourier:
         """The text's parts and the chart, as /summary shows them (with too little data for a
         chart, a sentence instead). `team_name` None: the network."""
         title = chart_title(language, team_name)
-        caption = chart_caption(language, title, HISTORY_WEEKS)
+        caption = chart_caption(language, team_name, HISTORY_WEEKS)
         # Drawn in a thread: the event loop keeps answering people meanwhile.
         chart = await asyncio.to_thread(render_chart, history, language, title)
         if chart is None:

@@ -133,8 +133,9 @@ class SummaryHandlers(HandlerGroup):
         markup = period_buttons(
             actor.language, summary.period.kind, team_id, extra_rows=digest, back=back
         )
-        title = chart_title(actor.language, summary.team_name)
-        return await self._show(update, context, actor, text, markup, summary.history, title)
+        return await self._show(
+            update, context, actor, text, markup, summary.history, summary.team_name
+        )
 
     async def _network(
         self,
@@ -149,8 +150,7 @@ class SummaryHandlers(HandlerGroup):
         text = network_summary_text(actor.language, summary)
         # The period the summary holds (the network has no sprint: a forged one is a week).
         markup = period_buttons(actor.language, summary.period.kind, None, back=back)
-        title = chart_title(actor.language, None)
-        return await self._show(update, context, actor, text, markup, summary.history, title)
+        return await self._show(update, context, actor, text, markup, summary.history, None)
 
     async def _show(
         self,
@@ -160,11 +160,13 @@ class SummaryHandlers(HandlerGroup):
         text: Safe,
         markup: InlineKeyboardMarkup,
         history: Sequence[WeekPoint],
-        title: str,
+        team_name: str | None,
     ) -> str | None:
         """The summary in place of the pressed message (or as new messages when it is too long
-        for one), then its chart; with too little data for a chart, a sentence instead."""
+        for one), then its chart (of the team, or with None of the network); with too little
+        data for a chart, a sentence instead."""
         language = actor.language
+        title = chart_title(language, team_name)
         chart = enough_data(history)
         if not chart:
             text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
@@ -179,7 +181,7 @@ class SummaryHandlers(HandlerGroup):
         if not chart or again:  # the chart of this period is in the chat already
             return None
         chat_id = update.effective_chat.id if update.effective_chat else actor.telegram_user_id
-        caption = chart_caption(language, title, HISTORY_WEEKS)
+        caption = chart_caption(language, team_name, HISTORY_WEEKS)
 
         async def send_chart() -> None:
             # Drawn after the commit (no transaction waits on it), in a thread so other

@@ -318,7 +318,11 @@ def _figures(language: Language, figures: GroupFigures) -> dict[str, object]:
         if mood.trend is not None:
             mood_text = Safe(f"{mood_text} {TREND_ARROWS[mood.trend]}")
     return {
-        "teams": figures.teams,
+        "teams": t(
+            language,
+            "summary.teams_one" if figures.teams == 1 else "summary.teams",
+            count=figures.teams,
+        ),
         "active": figures.active,
         "participation": participation,
         "mood": mood_text,
@@ -394,7 +398,8 @@ def network_summary_text(language: Language, summary: NetworkSummary) -> Safe:
     if summary.quiet_teams:
         parts.append(t(language, "summary.quiet", names=names_list(language, summary.quiet_teams)))
     if summary.new_shared_lessons:
-        parts.append(t(language, "summary.new_shared", count=summary.new_shared_lessons))
+        key = "summary.new_shared_one" if summary.new_shared_lessons == 1 else "summary.new_shared"
+        parts.append(t(language, key, count=summary.new_shared_lessons))
     else:
         parts.append(t(language, "summary.no_new_shared"))
     return Safe("\n\n".join(part for part in parts if part))
@@ -466,8 +471,11 @@ def period_buttons(
     return keyboard(rows)
 
 
-def chart_caption(language: Language, title: str, weeks: int) -> Safe:
-    return t(language, "summary.chart_caption", name=name(title), weeks=weeks)
+def chart_caption(language: Language, team_name: str | None, weeks: int) -> Safe:
+    """The chart's caption: a team's (`team_name`), or the network's (None)."""
+    if team_name is None:
+        return t(language, "summary.chart_caption_network", weeks=weeks)
+    return t(language, "summary.chart_caption", name=name(team_name), weeks=weeks)
 
 
 def chart_title(language: Language, team_name: str | None) -> str:

@@ -131,7 +131,10 @@ class DigestService:
                 return PlanReport()
             if now - moment > GRACE:
                 self._planned_week = week
-                logger.warning(
+                # Worth a warning when someone would have had it (not on a fresh install).
+                level = logging.WARNING if await rows.coordinators() else logging.INFO
+                logger.log(
+                    level,
                     "weekly digest of %s missed: the bot was not running within %s of its moment",
                     week,
                     GRACE,

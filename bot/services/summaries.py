@@ -438,12 +438,14 @@ class SummaryService:
         start = sprint.starts_at.astimezone(self.zone).date()
         end = (sprint.closed_at or sprint.ends_at).astimezone(self.zone).date()
         planned = sprint.ends_at.astimezone(self.zone).date()
-        day = (min(period.last_day, end) - start).days + 1
+        length = max((planned - start).days, 1)
+        # A sprint closed on its last morning (the day after its 14th) still reads "day 14".
+        day = min((min(period.last_day, end) - start).days + 1, length)
         return SprintLine(
             number=sprint.number,
             goal=sprint.goal,
             day=max(day, 1),
-            length_days=max((planned - start).days, 1),
+            length_days=length,
             closed=sprint.closed_at is not None and sprint.closed_at < period.end,
         )
 
