@@ -61,6 +61,16 @@ class TeamRow:
 
 
 @dataclass(frozen=True)
+class LessonRow:
+    lesson_id: int
+    text: str
+    theme: str | None
+    city: bool  # shared with the city log
+    written: bool  # written in the period
+    shared: bool  # shared with the city log in the period
+
+
+@dataclass(frozen=True)
 class QuoteRow:
     run_id: int
     step_key: str
@@ -231,11 +241,25 @@ class SummaryQueries:
 
     # --- teams, sprints, actions -----------------------------------------------------------------
 
-    async def team(self, team_id: int) -> TeamRow | None:
-        team = await self._session.get(Team, team_id)
-        if team is None:
+    async def team(self, team_id: int) -> tuple[TeamRow, bool] | None:
+        """The team, and whether it shares check-in answers in its linked group."""
+        result = await self._session.execute(
+            select(
+                Team.id,
+                Team.name,
+                Team.kind,
+                Team.stadsdeel,
+                Team.created_at,
+                CheckinSchedule.share_answers_in_group,
+            )
+            .outerjoin(CheckinSchedule, CheckinSchedule.team_id == Team.id)
+            .where(Team.id == team_id)
+        )
+        row = result.one_or_none()
+        if row is None:
             return None
-        return TeamRow(team.id, team.name, team.kind, team.stadsdeel, team.created_at)
+        team_id_, name, kind, stadsdeel, created_at, share_answers = row
+        return TeamRow(team_id_, name, kind, stadsdeel, created_at), bool(share_answers)
 
     async def teams(self) -> list[TeamRow]:
         result = await self._session.execute(
@@ -244,12 +268,6 @@ class SummaryQueries:
             )
         )
         return [TeamRow(*row) for row in result]
-
-    async def shares_answers_in_group(self, team_id: int) -> bool:
-        result = await self._session.execute(
-            select(CheckinSchedule.share_answers_in_group).where(CheckinSchedule.team_id == team_id)
-        )
-        return bool(result.scalar_one_or_none())
 
     async def sprint_at(self, team_id: int, moment: datetime) -> Sprint | None:
         """The sprint running at `moment` (the newest one started by then and not closed
@@ -305,49 +323,38 @@ class SummaryQueries:
 
     # --- lessons ---------------------------------------------------------------------------------
 
-    async def new_lessons(
-        self, team_id: int, start: datetime, end: datetime, limit: int
-    ) -> list[tuple[int, str, str | None, bool]]:
-        """(lesson id, text, theme, shared) of the team's lessons written in the period whose
-        author chose where they go (undecided ones are still the author's alone); a lesson
+    async def lessons(self, team_id: int, start: datetime, end: datetime) -> list[LessonRow]:
+        """The team's lessons written in the period whose author chose where they go (undecided
+        ones are still the author's alone), and those shared with the city log in it; a lesson
         with several themes comes once per theme; newest first."""
+        written = and_(Lesson.created_at >= start, Lesson.created_at < end)
+        shared = and_(
+            Lesson.visibility == LessonVisibility.CITY,
+            Lesson.decided_at >= start,
+            Lesson.decided_at < end,
+        )
         result = await self._session.execute(
             select(
                 Lesson.id,
                 Lesson.text,
                 LessonTheme.theme,
                 Lesson.visibility == LessonVisibility.CITY,
+                written,
+                shared,
             )
             .outerjoin(LessonTheme, LessonTheme.lesson_id == Lesson.id)
             .where(
                 Lesson.team_id == team_id,
                 Lesson.status == LessonStatus.ACTIVE,
                 Lesson.decided_at.is_not(None),
-                Lesson.created_at >= start,
-                Lesson.created_at < end,
+                or_(written, shared),
             )
             .order_by(Lesson.created_at.desc(), Lesson.id.desc())
-            .limit(limit)
         )
-        return [(lesson_id, text, theme, bool(shared)) for lesson_id, text, theme, shared in result]
-
-    async def shared_lessons(
-        self, team_id: int, start: datetime, end: datetime, limit: int
-    ) -> list[str]:
-        """Texts of the team's lessons shared with the city log in the period."""
-        result = await self._session.execute(
-            select(Lesson.text)
-            .where(
-                Lesson.team_id == team_id,
-                Lesson.status == LessonStatus.ACTIVE,
-                Lesson.visibility == LessonVisibility.CITY,
-                Lesson.decided_at >= start,
-                Lesson.decided_at < end,
-            )
-            .order_by(Lesson.decided_at.desc(), Lesson.id.desc())
-            .limit(limit)
-        )
-        return list(result.scalars())
+        return [
+            LessonRow(lesson_id, text, theme, bool(city), bool(new), bool(shared_now))
+            for lesson_id, text, theme, city, new, shared_now in result
+        ]
 
     async def endorsements_received(
         self, team_id: int, start: datetime, end: datetime

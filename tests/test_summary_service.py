@@ -552,3 +552,21 @@ async def test_an_admin_outside_the_team_counts_its_team_only_lessons_without_re
         ThemeLessons("routes", 1, ["Vraag subsidie vroeg aan"]),
         ThemeLessons(None, 1, []),
     ]
+
+
+async def test_a_lesson_written_last_week_and_shared_this_week(
+    services: PlainServices, city: City
+) -> None:
+    lesson_id = await Scene(services).lesson(
+        city.noord, city.pim, "Eerst bellen, dan mailen", LAST_MONDAY, ("routes",)
+    )
+    async with services.together() as session:
+        lesson = await session.get(Lesson, lesson_id)
+        assert lesson is not None
+        lesson.visibility, lesson.decided_at = LessonVisibility.CITY, THIS_MONDAY
+    summary = await services.summaries.team_summary(city.cor, city.noord.id, PeriodKind.THIS_WEEK)
+    assert summary.shared_lessons == ["Vraag subsidie vroeg aan", "Eerst bellen, dan mailen"]
+    assert summary.new_lessons == 3  # written last week: not new this week
+    last_week = await services.summaries.team_summary(city.cor, city.noord.id, PeriodKind.LAST_WEEK)
+    assert ThemeLessons("routes", 1, ["Eerst bellen, dan mailen"]) in last_week.lessons_by_theme
+    assert last_week.shared_lessons == ["Vorige week geleerd"]

@@ -25,7 +25,7 @@ from storage.database import Database
 from storage.models import CheckinRun, Sprint, Stadsdeel, Team, TeamKind
 from storage.models import Role as MembershipRole
 from storage.repositories import Memberships, Teams
-from storage.summaries import RunFigures, SummaryQueries, TeamRow
+from storage.summaries import LessonRow, RunFigures, SummaryQueries, TeamRow
 
 # How many weeks the chart looks back, the current one included.
 HISTORY_WEEKS = 8
@@ -36,6 +36,7 @@ MAX_QUOTES = 5
 MAX_OPEN_ACTIONS = 8
 MAX_LESSONS_PER_THEME = 3
 MAX_VOETSTUK = 5
+MAX_SHARED_LESSONS = 20
 MAX_RISING_THEMES = 3
 
 
@@ -347,9 +348,10 @@ class SummaryService:
         the team are counted but their texts left out (for readers outside the team)."""
         async with self._db.unit_of_work() as session:
             queries = SummaryQueries(session)
-            team = await queries.team(team_id)
-            if team is None:
+            found = await queries.team(team_id)
+            if found is None:
                 return None
+            team, share_answers = found
             history_start = local_midnight(week_starts(period.end, self.zone)[0], self.zone)
             earliest = min(history_start, period.previous_start)
             figures = await queries.run_figures(earliest, period.end, team_id)
@@ -360,11 +362,9 @@ class SummaryService:
             went_well, blockers = await self._quotes(queries, runs)
             counts = await queries.action_counts(team_id, period.start, period.end)
             open_actions = await queries.open_actions(team_id, MAX_OPEN_ACTIONS)
-            lessons = await queries.new_lessons(team_id, period.start, period.end, 500)
-            shared = await queries.shared_lessons(team_id, period.start, period.end, 20)
+            lessons = await queries.lessons(team_id, period.start, period.end)
             recognition = await self._recognition(queries, team_id, period)
             sprint = await queries.sprint_at(team_id, period.end - timedelta(microseconds=1))
-            share_answers = await queries.shares_answers_in_group(team_id)
         return TeamSummary(
             team_id=team.id,
             team_name=team.name,
@@ -386,9 +386,9 @@ class SummaryService:
                 still_open=counts.still_open,
                 open_actions=[OpenAction(text, owner, at) for text, owner, at in open_actions],
             ),
-            new_lessons=len({lesson[0] for lesson in lessons}),
-            lessons_by_theme=_by_theme(lessons, team_only_texts),
-            shared_lessons=shared,
+            new_lessons=len({lesson.lesson_id for lesson in lessons if lesson.written}),
+            lessons_by_theme=_by_theme([row for row in lessons if row.written], team_only_texts),
+            shared_lessons=_shared(lessons),
             recognition=recognition,
             share_answers_in_group=share_answers,
             history=self._history(figures, period.end),
@@ -553,17 +553,24 @@ def _mood(runs: list[RunFigures], previous_runs: list[RunFigures]) -> Mood:
     return Mood(average(runs), average(previous_runs), sum(run.mood_count for run in runs))
 
 
-def _by_theme(
-    lessons: list[tuple[int, str, str | None, bool]], team_only_texts: bool
-) -> list[ThemeLessons]:
+def _by_theme(lessons: list[LessonRow], team_only_texts: bool) -> list[ThemeLessons]:
     counts: dict[str | None, int] = {}
     texts: dict[str | None, list[str]] = {}
-    for _, text, theme, shared in lessons:
-        counts[theme] = counts.get(theme, 0) + 1
-        if shared or team_only_texts:
-            texts.setdefault(theme, []).append(text)
+    for row in lessons:
+        counts[row.theme] = counts.get(row.theme, 0) + 1
+        if row.city or team_only_texts:
+            texts.setdefault(row.theme, []).append(row.text)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
     return [
         ThemeLessons(theme, count, texts.get(theme, [])[:MAX_LESSONS_PER_THEME])
         for theme, count in ordered
     ]
+
+
+def _shared(lessons: list[LessonRow]) -> list[str]:
+    """Texts of the lessons shared in the period, each once (a lesson comes once per theme)."""
+    seen: dict[int, str] = {}
+    for row in lessons:
+        if row.shared:
+            seen.setdefault(row.lesson_id, row.text)
+    return list(seen.values())[:MAX_SHARED_LESSONS]
