@@ -106,6 +106,7 @@ def test_the_weeks_of_the_clock_changes(
 
 
 def test_trend_needs_a_real_change() -> None:
+    """(Averages of fewer than MIN_MOODS_SHOWN moods are None: see the network test.)"""
     assert Mood(3.5, 2.5, 4).trend is Trend.UP
     assert Mood(3.0, 3.2, 4).trend is Trend.SAME
     assert Mood(2.5, 3.0, 4).trend is Trend.DOWN
@@ -329,7 +330,9 @@ async def city(services: PlainServices) -> City:
     await scene.run(noord, THIS_MONDAY + timedelta(hours=2), [], status=RunStatus.MISSED)
     # Last week: moods 2 and 3; and a week long ago whose answers are gone (figures kept).
     await scene.run(
-        noord, LAST_MONDAY + timedelta(hours=9), [(mila, done, 2, {}), (nina, done, 3, {})]
+        noord,
+        LAST_MONDAY + timedelta(hours=9),
+        [(mila, done, 2, {}), (nina, done, 3, {}), (pim, done, 2, {})],
     )
     await scene.run(noord, THIS_MONDAY - timedelta(weeks=5), [], kept=(4, 3, 3, 12))
     # Oost answered this week; West answered five weeks ago and then went quiet.
@@ -387,7 +390,7 @@ async def test_a_team_summary_has_exact_figures(services: PlainServices, city: C
     assert summary.participation == Participation(prompted=5, answered=4)
     assert summary.participation.percent == 80
     assert (summary.away, summary.unreachable) == (["Ali"], ["Nina"])
-    assert summary.mood == Mood(average=(4 + 2 + 5 + 3) / 4, previous=2.5, count=4)
+    assert summary.mood == Mood(average=(4 + 2 + 5 + 3) / 4, previous=7 / 3, count=4)
     assert summary.mood.trend is Trend.UP
     assert summary.went_well == [Quote("Subsidie rond", "Mila"), Quote("De buurt deed mee", "Mila")]
     assert summary.blockers == [
@@ -431,7 +434,7 @@ async def test_eight_weeks_of_history_count_kept_figures_too(
     ]
     by_week = {point.week_start: (point.participation, point.mood) for point in history}
     assert by_week[date(2026, 11, 30)] == (80.0, 3.5)
-    assert by_week[date(2026, 11, 23)] == (100.0, 2.5)
+    assert by_week[date(2026, 11, 23)] == (100.0, 7 / 3)
     # Five weeks ago the answers were deleted; the kept figures still count.
     assert by_week[date(2026, 10, 26)] == (75.0, 4.0)
     assert by_week[date(2026, 11, 16)] == (None, None)
@@ -439,8 +442,8 @@ async def test_eight_weeks_of_history_count_kept_figures_too(
 
 async def test_last_week_and_the_week_before(services: PlainServices, city: City) -> None:
     summary = await services.summaries.team_summary(city.cor, city.noord.id, PeriodKind.LAST_WEEK)
-    assert summary.participation == Participation(2, 2)
-    assert summary.mood == Mood(2.5, None, 2)
+    assert summary.participation == Participation(3, 3)
+    assert summary.mood == Mood(7 / 3, None, 3)
     assert summary.mood.trend is None
     assert (summary.actions.opened, summary.actions.dropped) == (1, 1)
     assert summary.went_well == summary.blockers == []
@@ -477,12 +480,13 @@ async def test_the_sprint_period(services: PlainServices, city: City) -> None:
 
 async def test_the_network(services: PlainServices, city: City) -> None:
     network = await services.summaries.network_summary(city.admin, PeriodKind.THIS_WEEK)
-    assert network.total == GroupFigures("", 3, 2, Participation(7, 5), Mood(19 / 5, 3.0, 5))
+    assert network.total == GroupFigures("", 3, 2, Participation(7, 5), Mood(19 / 5, 11 / 4, 5))
     assert [g.key for g in network.by_stadsdeel] == ["noord", "oost", "west"]
     noord, oost, west = network.by_stadsdeel
     assert (noord.teams, noord.active, noord.participation) == (1, 1, Participation(5, 4))
-    assert oost == GroupFigures("oost", 1, 1, Participation(2, 1), Mood(5.0, 4.0, 1))
-    assert oost.mood.trend is Trend.UP
+    # One mood this week and one last week: neither is shown, nor compared (it would be Bram's).
+    assert oost == GroupFigures("oost", 1, 1, Participation(2, 1), Mood(None, None, 1))
+    assert oost.mood.trend is None
     assert west == GroupFigures("west", 1, 0, Participation(0, 0), Mood(None, None, 0))
     assert [(g.key, g.teams, g.active) for g in network.by_kind] == [
         ("gebiedsteam", 1, 1),
@@ -570,3 +574,15 @@ async def test_a_lesson_written_last_week_and_shared_this_week(
     last_week = await services.summaries.team_summary(city.cor, city.noord.id, PeriodKind.LAST_WEEK)
     assert ThemeLessons("routes", 1, ["Eerst bellen, dan mailen"]) in last_week.lessons_by_theme
     assert last_week.shared_lessons == ["Vorige week geleerd"]
+
+
+async def test_the_chart_never_shows_one_persons_mood(services: PlainServices, city: City) -> None:
+    """Oost's weeks have one mood each (Bram's): its chart gets participation, no mood."""
+    summary = await services.summaries.team_summary(city.otto, city.oost.id, PeriodKind.THIS_WEEK)
+    assert summary.mood == Mood(None, None, 1)
+    weeks = {point.week_start: point for point in summary.history}
+    assert (weeks[date(2026, 11, 30)].participation, weeks[date(2026, 11, 30)].mood) == (50.0, None)
+    assert (weeks[date(2026, 11, 23)].participation, weeks[date(2026, 11, 23)].mood) == (
+        100.0,
+        None,
+    )

@@ -18,6 +18,7 @@ from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.services.common import Language, text_length
 from bot.services.summaries import (
+    MIN_MOODS_SHOWN,
     GroupFigures,
     Mood,
     NetworkSummary,
@@ -32,9 +33,6 @@ from bot.texts import Safe, escaped, t
 from bot.texts.formatting import ELLIPSIS, plain_text, short_label, shorten
 from storage.models import THEMES, Stadsdeel, TeamKind
 
-# An average of fewer moods than this is not shown: with one or two answers it would be (nearly)
-# one person's own score, which a summary never shows. The same for a stadsdeel or team kind.
-MIN_MOODS_SHOWN = 3
 # What a summary shows of a typed text: a quote, a lesson, an action (the export has the rest).
 QUOTE_LIMIT = 160
 ACTION_LIMIT = 120
@@ -158,9 +156,9 @@ def _participation(language: Language, summary: TeamSummary, *, for_group: bool)
 
 
 def _mood(language: Language, mood: Mood) -> Safe | None:
-    if mood.average is None or mood.count == 0:
+    if mood.count == 0:
         return None
-    if not mood_shown(mood):
+    if not mood_shown(mood) or mood.average is None:
         return t(language, "summary.mood_too_few", minimum=MIN_MOODS_SHOWN)
     line = t(language, "summary.mood", average=decimal(language, mood.average), count=mood.count)
     trend = mood.trend

@@ -29,6 +29,9 @@ from storage.summaries import LessonRow, RunFigures, SummaryQueries, TeamRow
 
 # How many weeks the chart looks back, the current one included.
 HISTORY_WEEKS = 8
+# An average mood of fewer moods than this is never shown (nor charted, nor compared against):
+# with one or two, a coordinator could tell a person's own score.
+MIN_MOODS_SHOWN = 3
 # A change in average mood smaller than this is shown as "about the same".
 MOOD_TREND_STEP = 0.25
 # Quotes per kind (went well, blockers) and open actions listed; the export has the rest.
@@ -114,7 +117,7 @@ class Participation:
 
 @dataclass(frozen=True)
 class Mood:
-    average: float | None  # None: nobody gave a mood in the period
+    average: float | None  # None: fewer than MIN_MOODS_SHOWN moods given in the period
     previous: float | None
     count: int  # moods given in the period (a team's, never one person's score)
 
@@ -548,7 +551,9 @@ def _participation(runs: list[RunFigures]) -> Participation:
 def _mood(runs: list[RunFigures], previous_runs: list[RunFigures]) -> Mood:
     def average(chosen: list[RunFigures]) -> float | None:
         count = sum(run.mood_count for run in chosen)
-        return None if count == 0 else sum(run.mood_total for run in chosen) / count
+        if count < MIN_MOODS_SHOWN:
+            return None  # too few to show anyone's average without showing someone's score
+        return sum(run.mood_total for run in chosen) / count
 
     return Mood(average(runs), average(previous_runs), sum(run.mood_count for run in runs))
 
