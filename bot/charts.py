@@ -25,7 +25,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.textpath import TextToPath
 
 from bot.services.common import Language, text_length
-from bot.services.summaries import WeekPoint
+from bot.services.summaries import MIN_MOODS_SHOWN, WeekPoint
 from bot.texts import t
 from bot.texts.formatting import shorten
 
@@ -169,6 +169,20 @@ def _draw_mood(
             color=TEXT_COLOUR,
             family=FONT_FAMILY,
             annotation_clip=False,
+        )
+    if all(math.isnan(mood) for mood in moods):
+        # No week had enough moods to show (a panel left blank would look like a fault).
+        axes.text(
+            0.5,
+            0.5,
+            _text(language, "chart.mood_too_few", minimum=MIN_MOODS_SHOWN),
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            fontsize=VALUE_POINTS,
+            color=TEXT_COLOUR,
+            family=FONT_FAMILY,
+            parse_math=False,
         )
     axes.set_ylim(*MOOD_LIMITS)
     axes.set_yticks([1, 2, 3, 4, 5])

@@ -121,6 +121,7 @@ async def run_demo(
         await bot.send(simon, "Twelve people came")
         await bot.send(mostafa, "/skip")
         await bot.press(mostafa, "3 ")
+        await bot.press(ellen, "4 ")  # Ellen gives her mood, and answers the rest later
 
     emit("\n— The bot restarts here, in the middle of the check-in: same database. —")
     async with ChatHarness.running(settings, telegram, clock) as bot:

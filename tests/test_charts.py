@@ -184,3 +184,17 @@ async def test_renders_in_two_threads_at_once() -> None:
 def test_the_too_little_sentence_exists_in_both_languages() -> None:
     assert "twee weken" in nl.TEXTS["chart.too_little"]
     assert "two weeks" in en.TEXTS["chart.too_little"]
+
+
+def test_a_mood_panel_without_moods_says_why() -> None:
+    """Weeks with too few moods to show (the service leaves them out) leave the mood panel
+    empty: a sentence says why, in the person's language; with moods there is none."""
+    points = weeks((80, None), (60, None))
+    for language, sentence in (
+        ("nl", "Te weinig stemmingen om te tonen (minder dan 3 per week)"),
+        ("en", "Too few moods to show (fewer than 3 a week)"),
+    ):
+        mood, _participation = panels(_figure(points, language, "Team"))
+        assert [text.get_text() for text in mood.texts] == [sentence]
+    mood, _participation = panels(_figure(FULL, "nl", "Team"))
+    assert not any("stemmingen" in text.get_text() for text in mood.texts)

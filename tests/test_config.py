@@ -145,7 +145,7 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Sprint 1 is gestart: Minder ratten in het Noorderpark" in out
     assert "5. What did you learn?: Bel de gebiedsmakelaar vóór je een vergunning aanvraagt" in out
     assert "⏰ Herinnering: je check-in van Rattenaanpak Noord staat nog open." in out
-    assert "📋 Check-in van Rattenaanpak Noord gesloten: 2 van 3 leden deden mee." in out
+    assert "📋 Check-in van Rattenaanpak Noord gesloten: 3 van 3 leden deden mee." in out
     assert "🔁 De sprint van Rattenaanpak Noord is klaar" in out
     assert "les: Bel de gebiedsmakelaar vóór je een vergunning aanvraagt" in out
     assert "Anderen leerden ook:\n   • Bel de gebiedsmakelaar vóór je een vergunning" in out

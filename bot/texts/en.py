@@ -549,6 +549,7 @@ TEXTS: dict[str, str] = {
     "chart.participation": "Participation (%)",
     "chart.week": "wk {week}",
     "chart.decimal_separator": ".",
+    "chart.mood_too_few": "Too few moods to show (fewer than {minimum} a week)",
     "chart.too_little": "There is too little for a chart yet: it comes once there are at least "
     "two weeks with check-ins.",
     # --- weekly digest ---

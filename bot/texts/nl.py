@@ -554,6 +554,7 @@ TEXTS: dict[str, str] = {
     "chart.participation": "Deelname (%)",
     "chart.week": "wk {week}",
     "chart.decimal_separator": ",",
+    "chart.mood_too_few": "Te weinig stemmingen om te tonen (minder dan {minimum} per week)",
     "chart.too_little": "Voor een grafiek is er nog te weinig: die komt als er minstens twee "
     "weken met check-ins zijn.",
     # --- weekly digest ---
