@@ -28,7 +28,6 @@ from storage.models import (
     LinkedChat,
     Membership,
     Person,
-    PromptStatus,
     Role,
     RunStatus,
     SavedSearch,
@@ -36,6 +35,7 @@ from storage.models import (
     Team,
 )
 from storage.repositories import insert_ignoring_conflicts
+from storage.summaries import ANSWERED, TOOK_PART
 
 # Every column that refers to a person, and what /forget does with it. /mydata exports each of
 # them; tests/test_privacy.py fails when a table gains a person column that is not listed here.
@@ -375,13 +375,11 @@ class Retention:
         """Figures counted from the prompts and answers (as the run's close counts them)."""
         if not run_ids:
             return {}
-        took_part = CheckinPrompt.status.in_([PromptStatus.ACTIVE, PromptStatus.DONE])
-        answered = (CheckinPrompt.status == PromptStatus.DONE) | (CheckinPrompt.step > 0)
         counts = await self._session.execute(
             select(
                 CheckinPrompt.run_id,
-                func.sum(case((took_part, 1), else_=0)),
-                func.sum(case((answered, 1), else_=0)),
+                func.sum(case((TOOK_PART, 1), else_=0)),
+                func.sum(case((ANSWERED, 1), else_=0)),
             )
             .where(CheckinPrompt.run_id.in_(run_ids))
             .group_by(CheckinPrompt.run_id)

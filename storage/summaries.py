@@ -36,6 +36,10 @@ from storage.models import (
 
 # Runs that asked people something: missed and skipped slots asked nobody.
 _ASKED = (RunStatus.OPEN, RunStatus.CLOSED)
+# Participation, as a run's close counts it: the check-in reached the person (away and
+# unreachable people are not counted), and they answered at least one step of it.
+TOOK_PART = CheckinPrompt.status.in_([PromptStatus.ACTIVE, PromptStatus.DONE])
+ANSWERED = (CheckinPrompt.status == PromptStatus.DONE) | (CheckinPrompt.step > 0)
 
 
 @dataclass(frozen=True)
@@ -117,13 +121,11 @@ class SummaryQueries:
         if team_id is not None:
             window.append(CheckinRun.team_id == team_id)
         runs_in_window = select(CheckinRun.id).where(*window)
-        took_part = CheckinPrompt.status.in_([PromptStatus.ACTIVE, PromptStatus.DONE])
-        answered = (CheckinPrompt.status == PromptStatus.DONE) | (CheckinPrompt.step > 0)
         prompts = (
             select(
                 CheckinPrompt.run_id.label("run_id"),
-                func.sum(case((took_part, 1), else_=0)).label("prompted"),
-                func.sum(case((answered, 1), else_=0)).label("answered"),
+                func.sum(case((TOOK_PART, 1), else_=0)).label("prompted"),
+                func.sum(case((ANSWERED, 1), else_=0)).label("answered"),
             )
             .where(CheckinPrompt.run_id.in_(runs_in_window))
             .group_by(CheckinPrompt.run_id)
