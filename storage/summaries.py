@@ -359,7 +359,7 @@ class SummaryQueries:
         ]
 
     async def endorsements_received(
-        self, team_id: int, start: datetime, end: datetime
+        self, team_id: int, start: datetime, end: datetime, *, shared_only: bool = False
     ) -> list[tuple[int, str, int]]:
         """(lesson id, text, count) of *herkenbaar* from other teams on the team's lessons in
         the period, the most first."""
@@ -373,6 +373,7 @@ class SummaryQueries:
                 Endorsement.created_at >= start,
                 Endorsement.created_at < end,
                 or_(Endorsement.team_id.is_(None), Endorsement.team_id != team_id),
+                *_shared_only(shared_only),
             )
             .group_by(Lesson.id, Lesson.text)
             .order_by(count.desc(), Lesson.id)
@@ -380,7 +381,7 @@ class SummaryQueries:
         return [(lesson_id, text, int(n)) for lesson_id, text, n in result]
 
     async def adoptions_received(
-        self, team_id: int, start: datetime, end: datetime, limit: int
+        self, team_id: int, start: datetime, end: datetime, limit: int, *, shared_only: bool = False
     ) -> list[tuple[int, str, str | None, str]]:
         """(lesson id, lesson text, adopting team, what they wrote), newest first."""
         adopter = aliased(Team)
@@ -394,6 +395,7 @@ class SummaryQueries:
                 Adoption.created_at >= start,
                 Adoption.created_at < end,
                 or_(Adoption.team_id.is_(None), Adoption.team_id != team_id),
+                *_shared_only(shared_only),
             )
             .order_by(Adoption.created_at.desc(), Adoption.id.desc())
             .limit(limit)
@@ -473,3 +475,8 @@ class SummaryQueries:
             )
         )
         return int(result.scalar_one())
+
+
+def _shared_only(shared_only: bool) -> list[ColumnElement[bool]]:
+    """A lesson taken back into its team (after others recognised it) is not read outside it."""
+    return [Lesson.visibility == LessonVisibility.CITY] if shared_only else []

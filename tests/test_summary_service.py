@@ -586,3 +586,24 @@ async def test_the_chart_never_shows_one_persons_mood(services: PlainServices, c
         100.0,
         None,
     )
+
+
+async def test_a_lesson_taken_back_into_its_team_is_not_quoted_to_an_outsider(
+    services: PlainServices, city: City
+) -> None:
+    """Oost recognised "geld" while it was shared; its author then kept it in the team."""
+    async with services.together() as session:
+        lesson = await session.get(Lesson, city.lessons["geld"])
+        assert lesson is not None
+        lesson.visibility = LessonVisibility.TEAM
+    admin_view = await services.summaries.team_summary(
+        city.admin, city.noord.id, PeriodKind.THIS_WEEK
+    )
+    assert [item.lesson_text for item in admin_view.recognition] == ["Vorige week geleerd"]
+    coordinator_view = await services.summaries.team_summary(
+        city.cor, city.noord.id, PeriodKind.THIS_WEEK
+    )
+    assert [item.lesson_text for item in coordinator_view.recognition] == [
+        "Vraag subsidie vroeg aan",
+        "Vorige week geleerd",
+    ]

@@ -366,7 +366,9 @@ class SummaryService:
             counts = await queries.action_counts(team_id, period.start, period.end)
             open_actions = await queries.open_actions(team_id, MAX_OPEN_ACTIONS)
             lessons = await queries.lessons(team_id, period.start, period.end)
-            recognition = await self._recognition(queries, team_id, period)
+            recognition = await self._recognition(
+                queries, team_id, period, shared_only=not team_only_texts
+            )
             sprint = await queries.sprint_at(team_id, period.end - timedelta(microseconds=1))
         return TeamSummary(
             team_id=team.id,
@@ -418,17 +420,17 @@ class SummaryService:
         return went_well, blockers
 
     async def _recognition(
-        self, queries: SummaryQueries, team_id: int, period: Period
+        self, queries: SummaryQueries, team_id: int, period: Period, *, shared_only: bool
     ) -> list[Recognition]:
         texts: dict[int, str] = {}
         endorsed: dict[int, int] = {}
         for lesson_id, text, count in await queries.endorsements_received(
-            team_id, period.start, period.end
+            team_id, period.start, period.end, shared_only=shared_only
         ):
             texts[lesson_id], endorsed[lesson_id] = text, count
         adopted: dict[int, list[Adoption]] = {}
         for lesson_id, text, team, line in await queries.adoptions_received(
-            team_id, period.start, period.end, 20
+            team_id, period.start, period.end, 20, shared_only=shared_only
         ):
             texts[lesson_id] = text
             adopted.setdefault(lesson_id, []).append(Adoption(team, line))
