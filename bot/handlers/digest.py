@@ -52,7 +52,7 @@ from storage.models import DigestAudience
 logger = logging.getLogger(__name__)
 
 BATCH = 50  # deliveries claimed at a time
-CONCURRENT = 4  # digests composed and sent side by side (charts are drawn in threads)
+CONCURRENT = 4  # digests composed and sent side by side (their charts drawn one at a time)
 CHART_FILE = "weekoverzicht.png"
 
 
@@ -78,6 +78,7 @@ class DigestCourier:
         self._digest = digest
         self._summaries = summaries
         self._busy = asyncio.Lock()
+        self._drawing = asyncio.Lock()
 
     async def idle(self) -> None:
         """Wait until no digest round is running."""
@@ -137,16 +138,17 @@ class DigestCourier:
         parts[last_text] = Part(parts[last_text].text, button=button)
         return parts
 
-    @staticmethod
     async def _with_chart(
-        text: Safe, history: list[WeekPoint], language: Language, team_name: str | None
+        self, text: Safe, history: list[WeekPoint], language: Language, team_name: str | None
     ) -> list[Part]:
         """The text's parts and the chart, as /summary shows them (with too little data for a
         chart, a sentence instead). `team_name` None: the network."""
         title = chart_title(language, team_name)
         caption = chart_caption(language, team_name, HISTORY_WEEKS)
-        # Drawn in a thread: the event loop keeps answering people meanwhile.
-        chart = await asyncio.to_thread(render_chart, history, language, title)
+        # Drawn in a thread, one chart at a time: drawing holds Python's lock most of the
+        # time, and the event loop must keep its share for people answering meanwhile.
+        async with self._drawing:
+            chart = await asyncio.to_thread(render_chart, history, language, title)
         if chart is None:
             text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
         parts = [Part(part) for part in split_message(text)]
