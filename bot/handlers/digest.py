@@ -38,6 +38,7 @@ from bot.handlers.summary_views import (
     chart_title,
     network_summary_text,
     team_summary_text,
+    with_chart_note,
 )
 from bot.ratelimit import retry_after_seconds
 from bot.services.common import Actor, Language
@@ -149,8 +150,7 @@ class DigestCourier:
         # time, and the event loop must keep its share for people answering meanwhile.
         async with self._drawing:
             chart = await asyncio.to_thread(render_chart, history, language, title)
-        if chart is None:
-            text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
+        text = with_chart_note(language, text, history)
         parts = [Part(part) for part in split_message(text)]
         return parts if chart is None else [*parts, Part(caption, chart)]
 

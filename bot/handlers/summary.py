@@ -24,6 +24,7 @@ from bot.handlers.summary_views import (
     period_label,
     summary_menu,
     team_summary_text,
+    with_chart_note,
 )
 from bot.services.common import Actor, Language
 from bot.services.digest import DigestService
@@ -168,8 +169,7 @@ class SummaryHandlers(HandlerGroup):
         language = actor.language
         title = chart_title(language, team_name)
         chart = enough_data(history)
-        if not chart:
-            text = Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
+        text = with_chart_note(language, text, history)
         again = _pressed_again(update, language)
         if len(split_message(text)) == 1:
             await self.edit_or_reply(update, text, markup)

@@ -14,6 +14,7 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
+from bot.charts import enough_data
 from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.services.common import Language, text_length
@@ -28,6 +29,7 @@ from bot.services.summaries import (
     SummaryChoices,
     TeamSummary,
     Trend,
+    WeekPoint,
 )
 from bot.texts import Safe, escaped, t
 from bot.texts.formatting import ELLIPSIS, plain_text, short_label, shorten
@@ -467,6 +469,14 @@ def period_buttons(
     if back:
         rows.append([(plain_text(t(language, "summary.button_back")), routes.SUMMARY_MENU.build())])
     return keyboard(rows)
+
+
+def with_chart_note(language: Language, text: Safe, history: Sequence[WeekPoint]) -> Safe:
+    """The summary's text, with the sentence that stands in for the chart when its weeks hold
+    too little to draw (`bot.charts.enough_data`)."""
+    if enough_data(history):
+        return text
+    return Safe(f"{text}\n\n{t(language, 'chart.too_little')}")
 
 
 def chart_caption(language: Language, team_name: str | None, weeks: int) -> Safe:
