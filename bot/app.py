@@ -32,6 +32,7 @@ from bot.services.common import Clock, Language, system_clock
 from bot.services.conversations import Conversations
 from bot.services.digest import DigestSchedule, DigestService
 from bot.services.directory import Directory
+from bot.services.export import ExportService
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
@@ -86,6 +87,7 @@ class Services:
     summaries: SummaryService
     digest: DigestService
     digest_courier: DigestCourier
+    export: ExportService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -147,6 +149,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         summaries=summaries,
         digest=digest,
         digest_courier=DigestCourier(digest, summaries),
+        export=ExportService(database, clock, zone),
     )
 
 

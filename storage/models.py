@@ -583,3 +583,14 @@ class DigestDelivery(Base):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class InstallationSecret(Base):
+    """A random secret this installation made for itself once (e.g. the key behind the stable
+    codes of pseudonymised exports), so every export uses the same one without configuration."""
+
+    __tablename__ = "installation_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -102,6 +102,61 @@ class HighlightRow:
     adoptions: int
 
 
+def run_figures_statement(window: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """Per run that asked people something and meets `window`: id, team, sprint, scheduled
+    time, prompted, answered, moods given and their sum; counted live, or as kept once the
+    answers passed retention. Summaries and exports count participation with this one
+    statement, so their figures are the same."""
+    where = [*window, CheckinRun.status.in_(_ASKED)]
+    runs_in_window = select(CheckinRun.id).where(*where)
+    prompts = (
+        select(
+            CheckinPrompt.run_id.label("run_id"),
+            func.sum(case((TOOK_PART, 1), else_=0)).label("prompted"),
+            func.sum(case((ANSWERED, 1), else_=0)).label("answered"),
+        )
+        .where(CheckinPrompt.run_id.in_(runs_in_window))
+        .group_by(CheckinPrompt.run_id)
+        .subquery()
+    )
+    moods = (
+        select(
+            CheckinPrompt.run_id.label("run_id"),
+            func.count(CheckinAnswer.mood).label("mood_count"),
+            func.sum(CheckinAnswer.mood).label("mood_total"),
+        )
+        .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
+        .where(
+            CheckinPrompt.run_id.in_(runs_in_window),
+            CheckinAnswer.step_key == "mood",
+            CheckinAnswer.mood.is_not(None),
+        )
+        .group_by(CheckinPrompt.run_id)
+        .subquery()
+    )
+    kept = CheckinRun.answers_deleted_at.is_not(None)
+
+    def kept_or_live(kept_column: Any, live_column: Any) -> ColumnElement[Any]:
+        return case((kept, func.coalesce(kept_column, 0)), else_=func.coalesce(live_column, 0))
+
+    return (
+        select(
+            CheckinRun.id,
+            CheckinRun.team_id,
+            CheckinRun.sprint_id,
+            CheckinRun.scheduled_for,
+            kept_or_live(CheckinRun.prompted_count, prompts.c.prompted),
+            kept_or_live(CheckinRun.answered_count, prompts.c.answered),
+            kept_or_live(CheckinRun.mood_count, moods.c.mood_count),
+            kept_or_live(CheckinRun.mood_total, moods.c.mood_total),
+        )
+        .outerjoin(prompts, prompts.c.run_id == CheckinRun.id)
+        .outerjoin(moods, moods.c.run_id == CheckinRun.id)
+        .where(*where)
+        .order_by(CheckinRun.scheduled_for, CheckinRun.id)
+    )
+
+
 class SummaryQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -112,65 +167,16 @@ class SummaryQueries:
         self, start: datetime, end: datetime, team_id: int | None = None
     ) -> list[RunFigures]:
         """Every run scheduled in [start, end) that asked people something (of one team, or of
-        all): prompted, answered, moods given and their sum, in three grouped queries."""
-        window = [
-            CheckinRun.scheduled_for >= start,
-            CheckinRun.scheduled_for < end,
-            CheckinRun.status.in_(_ASKED),
-        ]
+        all): prompted, answered, moods given and their sum, in one grouped statement."""
+        window = [CheckinRun.scheduled_for >= start, CheckinRun.scheduled_for < end]
         if team_id is not None:
             window.append(CheckinRun.team_id == team_id)
-        runs_in_window = select(CheckinRun.id).where(*window)
-        prompts = (
-            select(
-                CheckinPrompt.run_id.label("run_id"),
-                func.sum(case((TOOK_PART, 1), else_=0)).label("prompted"),
-                func.sum(case((ANSWERED, 1), else_=0)).label("answered"),
-            )
-            .where(CheckinPrompt.run_id.in_(runs_in_window))
-            .group_by(CheckinPrompt.run_id)
-            .subquery()
-        )
-        moods = (
-            select(
-                CheckinPrompt.run_id.label("run_id"),
-                func.count(CheckinAnswer.mood).label("mood_count"),
-                func.sum(CheckinAnswer.mood).label("mood_total"),
-            )
-            .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
-            .where(
-                CheckinPrompt.run_id.in_(runs_in_window),
-                CheckinAnswer.step_key == "mood",
-                CheckinAnswer.mood.is_not(None),
-            )
-            .group_by(CheckinPrompt.run_id)
-            .subquery()
-        )
-        kept = CheckinRun.answers_deleted_at.is_not(None)
-
-        def kept_or_live(kept_column: Any, live_column: Any) -> ColumnElement[Any]:
-            return case((kept, func.coalesce(kept_column, 0)), else_=func.coalesce(live_column, 0))
-
-        result = await self._session.execute(
-            select(
-                CheckinRun.id,
-                CheckinRun.team_id,
-                CheckinRun.scheduled_for,
-                kept_or_live(CheckinRun.prompted_count, prompts.c.prompted),
-                kept_or_live(CheckinRun.answered_count, prompts.c.answered),
-                kept_or_live(CheckinRun.mood_count, moods.c.mood_count),
-                kept_or_live(CheckinRun.mood_total, moods.c.mood_total),
-            )
-            .outerjoin(prompts, prompts.c.run_id == CheckinRun.id)
-            .outerjoin(moods, moods.c.run_id == CheckinRun.id)
-            .where(*window)
-            .order_by(CheckinRun.scheduled_for, CheckinRun.id)
-        )
+        result = await self._session.execute(run_figures_statement(window))
         return [
             RunFigures(
                 int(run_id), int(team), when, int(prompted), int(answered_), int(n), int(total)
             )
-            for run_id, team, when, prompted, answered_, n, total in result
+            for run_id, team, _sprint, when, prompted, answered_, n, total in result
         ]
 
     async def runs(self, team_id: int, start: datetime, end: datetime) -> list[CheckinRun]:

@@ -149,6 +149,10 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("sm:3:sprint", routes.SUMMARY_TEAM, {"team_id": 3, "period": "sprint"}),
     ("sm:net:last", routes.SUMMARY_NETWORK, {"period": "last"}),
     ("sm:menu", routes.SUMMARY_MENU, {}),
+    ("ex:s:t12", routes.EXPORT_SCOPE, {"target": "t12"}),
+    ("ex:mine:4w", routes.EXPORT_RUN, {"target": "mine", "period": "4w"}),
+    ("ex:all:sprint", routes.EXPORT_RUN, {"target": "all", "period": "sprint"}),
+    ("ex:menu", routes.EXPORT_MENU, {}),
 ]
 
 

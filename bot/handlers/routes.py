@@ -259,4 +259,13 @@ SUMMARY_MENU = _route("sm:menu")
 # The state the button sets, like the check-in settings: 1 sends the weekly digest, 0 stops it.
 DIGEST_SET = _route("dg", number("team_id"), digit("on", 0, 1))
 
+# --- exports -----------------------------------------------------------------------------------
+
+EXPORT_PERIODS = ("sprint", "4w", "all")  # bot.services.export.ExportPeriod
+# The target is "t<team id>", "mine" (all teams one coordinates) or "all" (a steunpunt admin).
+EXPORT_SCOPE = _route("ex:s", word("target", 12))
+EXPORT_RUN = _route("ex", word("target", 12), choice("period", EXPORT_PERIODS))
+# Back from the periods to the choice of what to export, like /export.
+EXPORT_MENU = _route("ex:menu")
+
 ROUTES: tuple[Route, ...] = tuple(_declared)

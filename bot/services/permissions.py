@@ -85,10 +85,12 @@ class Permission(StrEnum):
     OPEN_CHECKIN_NOW = "open_checkin_now"
     VIEW_SUMMARY = "view_summary"
     SET_DIGEST = "set_digest"
+    EXPORT_TEAM = "export_team"
     # steunpunt admins
     CREATE_TEAM = "create_team"
     CURATE_LESSONS = "curate_lessons"
     VIEW_NETWORK = "view_network"
+    EXPORT_ALL = "export_all"
 
 
 EVERYONE = frozenset(Role)
@@ -225,12 +227,21 @@ RULES: dict[Permission, Rule] = {
     Permission.SET_DIGEST: Rule(
         "Turn one's weekly summary of a team on or off", TEAM_MANAGERS, Scope.TEAM
     ),
+    Permission.EXPORT_TEAM: Rule(
+        "Export a team's lessons, answers, actions, sprints and participation to a spreadsheet",
+        TEAM_MANAGERS,
+        Scope.TEAM,
+        no_team="denied.export",
+    ),
     Permission.CREATE_TEAM: Rule("Create a team", ADMINS, refusal="denied.admin"),
     Permission.CURATE_LESSONS: Rule(
         "Hide or merge lessons in the city log", ADMINS, refusal="denied.admin_curate"
     ),
     Permission.VIEW_NETWORK: Rule(
         "See the network summary of all teams", ADMINS, refusal="denied.admin_network"
+    ),
+    Permission.EXPORT_ALL: Rule(
+        "Export every team's data to one spreadsheet", ADMINS, refusal="denied.admin_export"
     ),
 }
 
@@ -261,6 +272,7 @@ COMMANDS: dict[str, Permission] = {
     "/mydata": Permission.SEE_OWN_DATA,
     "/forget": Permission.FORGET_ME,
     "/summary": Permission.VIEW_SUMMARY,
+    "/export": Permission.EXPORT_TEAM,
 }
 
 # Every button route, by its prefix in bot/handlers/routes.py.
@@ -324,6 +336,9 @@ BUTTONS: dict[str, Permission] = {
     "sm": Permission.VIEW_SUMMARY,
     "sm:net": Permission.VIEW_NETWORK,
     "sm:menu": Permission.VIEW_SUMMARY,
+    "ex": Permission.EXPORT_TEAM,
+    "ex:s": Permission.EXPORT_TEAM,
+    "ex:menu": Permission.EXPORT_TEAM,
     "dg": Permission.SET_DIGEST,
 }
 
