@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -140,6 +141,80 @@ def cmd_db_reindex(args: argparse.Namespace) -> None:
     print(f"Search terms rebuilt for {count} lessons.")
 
 
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{raw}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"
+        ) from None
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from bot.app import build_services
+    from bot.services.common import ServiceError
+    from bot.services.export import SheetKey
+    from bot.spreadsheets import CsvSink, XlsxSink
+    from bot.texts import t
+    from bot.texts.formatting import plain_text
+    from storage.migrate import upgrade_database
+
+    settings = load_settings()
+    language = args.language or settings.steunpunt_language
+    as_csv = args.format == "csv"
+    if args.out and Path(args.out).is_dir():
+        raise CommandError(f"{args.out} is a folder; give a file name like {args.out}/export.xlsx.")
+    # The schema upgrade before the export would otherwise announce itself line by line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    async def export() -> tuple[Path, str]:
+        services = build_services(settings)
+        try:
+            await upgrade_database(services.engine)
+            plan = await services.export.plan_command_line(
+                args.team, args.since, args.until, pseudonymise=args.pseudonymise
+            )
+            out = Path(args.out or f"{plan.file_stem}.{'csv' if as_csv else 'xlsx'}")
+            # Written beside the target and moved into place when complete: a failed export
+            # never leaves half a file, nor replaces a good one.
+            partial = out.with_name(f".{out.name}.partial")
+            try:
+                if as_csv:
+                    with partial.open("w", encoding="utf-8-sig", newline="") as file:
+                        counts = await services.export.export(
+                            plan, CsvSink(file, language), sheets=(SheetKey.LESSONS,)
+                        )
+                else:
+                    sink = XlsxSink(partial, language)
+                    counts = await services.export.export(plan, sink)
+                    await sink.close()
+                partial.replace(out)
+            finally:
+                partial.unlink(missing_ok=True)
+            if as_csv:
+                return out, f"{counts[SheetKey.LESSONS]} lessons"
+            return out, (
+                f"{counts[SheetKey.LESSONS]} lessons, {counts[SheetKey.ANSWERS]} answers, "
+                f"{counts[SheetKey.ACTIONS]} action rows, {counts[SheetKey.SPRINTS]} sprints, "
+                f"{counts[SheetKey.PARTICIPATION]} team-weeks"
+            )
+        except ServiceError as error:
+            # Like every message of the command line: in English, for the server's operator.
+            raise CommandError(plain_text(t("en", error.key, **error.params))) from error
+        finally:
+            await services.database.dispose()
+
+    try:
+        out, figures = asyncio.run(export())
+    except (SQLAlchemyError, OSError) as exc:
+        raise CommandError(
+            f"Cannot export from {_describe_database(settings)} ({exc.__class__.__name__}: "
+            f"{exc}); check DATABASE_URL and the output path."
+        ) from exc
+    pseudonymised = " (pseudonymised)" if args.pseudonymise else ""
+    print(f"Wrote {figures}{pseudonymised} to {out}.")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from bot.demo import run_demo
 
@@ -186,6 +261,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", default="steunpunt-demo.db", help="SQLite file for the demo (default: %(default)s)"
     )
     demo.set_defaults(handler=cmd_demo)
+
+    export = commands.add_parser(
+        "export",
+        help="write lessons, answers, actions, sprints and participation to a spreadsheet",
+        description="Export to an Excel workbook (sheets: lessons, answers, actions, sprints, "
+        "participation per team and per week, with a chart), or the lessons alone to CSV. "
+        "Everything the steunpunt sees: every team's answers and actions, and the lessons "
+        "shared with the city log (lessons a team kept to itself stay out). Dates are whole "
+        "days in STEUNPUNT_TIMEZONE, both included.",
+    )
+    export.add_argument(
+        "--out",
+        metavar="FILE",
+        help="the file to write (default: steunpunt-<team or alle-teams>-<today>.xlsx or .csv)",
+    )
+    export.add_argument("--team", help="only this team (its name, or its number)")
+    export.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this day on")
+    export.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="up to this day")
+    export.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        default="xlsx",
+        help="xlsx: the whole workbook (default); csv: the lessons alone",
+    )
+    export.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="for researchers: people become stable codes (P-…; the same person has the same "
+        "code in every export of this installation), free text stays, nothing else identifies "
+        "anyone",
+    )
+    export.add_argument(
+        "--language",
+        choices=["nl", "en"],
+        help="language of sheet names, headers and labels (default: STEUNPUNT_LANGUAGE)",
+    )
+    export.set_defaults(handler=cmd_export)
 
     db = commands.add_parser(
         "db", help="database maintenance", description="Database maintenance commands."

@@ -24,6 +24,7 @@ from bot.services.common import Actor, ServiceError
 from bot.services.conversations import Conversations
 from bot.services.digest import DigestService
 from bot.services.directory import Directory
+from bot.services.export import ExportService
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
 from bot.services.sprints import SprintService
@@ -59,6 +60,7 @@ class PlainServices:
     privacy: PrivacyService
     summaries: SummaryService
     digest: DigestService
+    export: ExportService
     admin_id: int  # the Telegram id of a steunpunt admin in the settings
 
     def together(self) -> AbstractAsyncContextManager[AsyncSession]:
@@ -138,6 +140,7 @@ async def plain_services(
             privacy=built.privacy,
             summaries=built.summaries,
             digest=built.digest,
+            export=built.export,
             admin_id=min(settings.steunpunt_admins),
         )
     finally:
