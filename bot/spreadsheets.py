@@ -90,7 +90,7 @@ def looks_like_formula(value: str) -> bool:
     return value.startswith(FORMULA_STARTS)
 
 
-def _width(column: Column, header: str) -> float:
+def column_width(column: Column, header: str) -> float:
     # Room for the header and its filter button.
     return max(WIDTHS[column.kind], len(header) + 4)
 
@@ -117,7 +117,7 @@ class XlsxSink:
         for index, (column, header) in enumerate(zip(sheet.columns, headers, strict=True), 1):
             # Set up by openpyxl's write-only sheet too; the stubs miss it.
             dimensions = worksheet.column_dimensions  # type: ignore[attr-defined]
-            dimensions[get_column_letter(index)].width = _width(column, header)
+            dimensions[get_column_letter(index)].width = column_width(column, header)
         worksheet.freeze_panes = "A2"
         bold = Font(bold=True)
         header_cells = []
