@@ -45,8 +45,8 @@ def _startup_failures_reported_by_cli(record: logging.LogRecord) -> bool:
 
 
 def _configure_logging(level: str | None, command: str) -> None:
-    # The demo prints a conversation; log lines would only get in the way.
-    level = level or ("WARNING" if command == "demo" else "INFO")
+    # The demo prints a conversation and import-roster a summary; log lines would get in the way.
+    level = level or ("WARNING" if command in ("demo", "import-roster") else "INFO")
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     handler = logging.StreamHandler()
     handler.setFormatter(_RedactingFormatter([token]))
@@ -215,6 +215,121 @@ def cmd_export(args: argparse.Namespace) -> None:
     print(f"Wrote {figures}{pseudonymised} to {out}.")
 
 
+def cmd_import_roster(args: argparse.Namespace) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.services.common import system_clock
+    from bot.services.roster import (
+        InvitedPerson,
+        LinkStatus,
+        RosterError,
+        RosterService,
+        links_path,
+        read_roster,
+        write_links,
+    )
+    from storage.database import Database, DatabaseUnavailableError
+    from storage.migrate import upgrade_database
+
+    settings = load_settings()
+    roster = Path(args.file)
+    out = Path(args.out) if args.out else links_path(roster)
+    if out.resolve() == roster.resolve():
+        raise CommandError("--out names the roster itself; choose another file for the links.")
+    if not out.parent.is_dir():
+        raise CommandError(f"There is no folder {out.parent} to write the links to.")
+    try:
+        sheet = read_roster(roster)
+    except RosterError as exc:
+        raise CommandError(str(exc)) from exc
+    # Before anything is stored: without a username there are no links to write.
+    username = _bot_username(args.bot_username, settings)
+
+    async def store() -> list[InvitedPerson]:
+        database = Database.connect(settings.database_url)
+        try:
+            await upgrade_database(database.engine)
+            return await RosterService(database, system_clock).import_sheet(sheet)
+        finally:
+            await database.dispose()
+
+    try:
+        invited = asyncio.run(store())
+    except RosterError as exc:
+        raise CommandError(str(exc)) from exc
+    except (SQLAlchemyError, DatabaseUnavailableError, OSError) as exc:
+        raise CommandError(
+            f"Cannot use the database {_describe_database(settings)} ({exc.__class__.__name__}); "
+            "nothing was imported. Check DATABASE_URL and that the database server is running."
+        ) from exc
+    try:
+        write_links(
+            out,
+            sheet,
+            invited,
+            lambda code: f"https://t.me/{username}?start={code}",
+            ZoneInfo(settings.steunpunt_timezone),
+        )
+    except OSError as exc:
+        raise CommandError(
+            f"The invites are stored, but {out} could not be written ({exc.strerror or exc}); "
+            "run the import again (with --out elsewhere if need be): it gives the same links."
+        ) from exc
+    people = len(invited)
+    new_teams = len({person.team for person in invited if person.new_team})
+    same = sum(person.link is LinkStatus.SAME for person in invited)
+    print(
+        f"{people} {'person' if people == 1 else 'people'}, {new_teams} new "
+        f"{'team' if new_teams == 1 else 'teams'}"
+        + (f", {same} with the same link as before" if same else "")
+        + f"; links written to {out}"
+    )
+
+
+def _bot_username(option: str | None, settings: Settings) -> str:
+    """--bot-username, else TELEGRAM_BOT_USERNAME, else Telegram's answer to getMe."""
+    from bot.config import clean_bot_username
+
+    if option is not None:
+        try:
+            return clean_bot_username(option)
+        except ValueError as exc:
+            raise CommandError(f"--bot-username: {exc}.") from exc
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise CommandError(
+            "The links need the bot's username: pass --bot-username NAME, set "
+            "TELEGRAM_BOT_USERNAME, or set TELEGRAM_BOT_TOKEN so it can be asked of Telegram."
+        )
+
+    async def ask() -> str:
+        from telegram import Bot
+
+        bot = Bot(
+            settings.require_token(),
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_api_base_file_url,
+        )
+        async with bot:  # asks getMe
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except InvalidToken as exc:
+        raise CommandError(
+            "Telegram did not accept TELEGRAM_BOT_TOKEN; copy the token from @BotFather again, "
+            "or pass --bot-username NAME."
+        ) from exc
+    except NetworkError as exc:
+        raise CommandError(
+            f"Cannot reach the Telegram Bot API at {settings.telegram_api_base_url} to ask the "
+            f"bot's username ({exc}); pass --bot-username NAME or set TELEGRAM_BOT_USERNAME."
+        ) from exc
+    except TelegramError as exc:
+        raise CommandError(f"Telegram did not tell the bot's username: {exc}.") from exc
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from bot.demo import run_demo
 
@@ -238,8 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="how much to log (default: INFO, WARNING for the demo); message texts are never "
-        "logged at INFO",
+        help="how much to log (default: INFO, WARNING for demo and import-roster); message texts "
+        "are never logged at INFO",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -316,6 +431,32 @@ def build_parser() -> argparse.ArgumentParser:
         "once after upgrading to a version whose search splits or stems words differently.",
     )
     reindex.set_defaults(handler=cmd_db_reindex)
+
+    roster = commands.add_parser(
+        "import-roster",
+        help="create teams and a personal invite link per person from an .xlsx roster",
+        description="Read a roster (.xlsx; first sheet, first row naming the columns naam, "
+        "team, stadsdeel, soort team and rol, in Dutch or English; see "
+        "deploy/roster-voorbeeld.xlsx), create the teams that do not exist yet and a personal "
+        "invite link per person (it gives the person's role and works once), and write the "
+        "rows with each person's link to a new workbook to send out. Every row is checked "
+        "first: with any mistake nothing is stored. Importing again gives people who have not "
+        "used their link yet the same link. Upgrades the database schema first.",
+    )
+    roster.add_argument("file", metavar="FILE.xlsx", help="the roster")
+    roster.add_argument(
+        "--out",
+        metavar="FILE",
+        help="where to write the workbook with the links (default: FILE-links.xlsx beside the "
+        "roster)",
+    )
+    roster.add_argument(
+        "--bot-username",
+        metavar="NAME",
+        help="the bot's Telegram username for the links (default: TELEGRAM_BOT_USERNAME, else "
+        "asked of Telegram with TELEGRAM_BOT_TOKEN)",
+    )
+    roster.set_defaults(handler=cmd_import_roster)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import time
 from typing import Annotated, Literal
@@ -26,6 +27,20 @@ WEEKDAY_NAMES = (
 )
 
 
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+
+
+def clean_bot_username(raw: str) -> str:
+    """`@steunpunt_bot` or `steunpunt_bot` → `steunpunt_bot`; ValueError if it cannot be one."""
+    name = raw.strip().removeprefix("@")
+    if not BOT_USERNAME.fullmatch(name):
+        raise ValueError(
+            f"'{raw.strip()}' is not a Telegram username (5-32 letters, digits or _, "
+            "starting with a letter)"
+        )
+    return name
+
+
 class ConfigError(Exception):
     """Configuration that cannot work; the message is one sentence for whoever runs the bot."""
 
@@ -35,6 +50,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    # The bot's @username, for the invite links a roster import writes (else asked of Telegram).
+    telegram_bot_username: str | None = None
     database_url: str = "sqlite+aiosqlite:///steunpunt.db"
     steunpunt_admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     steunpunt_timezone: str = "Europe/Amsterdam"
@@ -106,6 +123,13 @@ class Settings(BaseSettings):
             return int(cleaned)
         return value
 
+    @field_validator("telegram_bot_username", mode="before")
+    @classmethod
+    def _check_bot_username(cls, value: object) -> object:
+        if isinstance(value, str):
+            return clean_bot_username(value) if value.strip() else None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -144,6 +168,7 @@ class Settings(BaseSettings):
 _FIELD_TO_ENV = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
     "telegram_api_base_url": "TELEGRAM_API_BASE_URL",
+    "telegram_bot_username": "TELEGRAM_BOT_USERNAME",
     "database_url": "DATABASE_URL",
     "steunpunt_admins": "STEUNPUNT_ADMINS",
     "steunpunt_timezone": "STEUNPUNT_TIMEZONE",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -157,6 +158,16 @@ class Invite(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # A team-wide invite (/invite) makes anyone a member until it expires or is revoked. A
+    # personal invite (a roster import) is for one named person: it gives its role and works
+    # once; the name is kept only until it is used, so a re-import can find it.
+    role: Mapped[Role] = mapped_column(
+        _str_enum(Role, 20), default=Role.MEMBER, server_default=Role.MEMBER.value
+    )
+    invitee_name: Mapped[str | None] = mapped_column(String(200))
+    single_use: Mapped[bool] = mapped_column(default=False, server_default=false())
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class LinkedChat(Base):

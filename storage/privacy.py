@@ -51,6 +51,7 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("saved_searches", "person_id"): "deleted",
     ("teams", "created_by_id"): "unlinked",
     ("invites", "created_by_id"): "unlinked",
+    ("invites", "used_by_id"): "unlinked",
     ("linked_chats", "linked_by_id"): "unlinked",
     ("sprints", "started_by_id"): "unlinked",
     ("sprints", "closed_by_id"): "unlinked",
@@ -211,6 +212,16 @@ class PersonalData:
         )
         return [(invite, name) for invite, name in result]
 
+    async def invites_used(self, person_id: int) -> list[tuple[Invite, str]]:
+        """Personal invites (from a roster import) the person joined with."""
+        result = await self._session.execute(
+            select(Invite, Team.name)
+            .join(Team, Team.id == Invite.team_id)
+            .where(Invite.used_by_id == person_id)
+            .order_by(Invite.used_at, Invite.id)
+        )
+        return [(invite, name) for invite, name in result]
+
     async def groups_linked(self, person_id: int) -> list[tuple[LinkedChat, str]]:
         result = await self._session.execute(
             select(LinkedChat, Team.name)
@@ -327,6 +338,9 @@ class Erasure:
         )
         await session.execute(
             update(Invite).where(Invite.created_by_id == person_id).values(created_by_id=None)
+        )
+        await session.execute(
+            update(Invite).where(Invite.used_by_id == person_id).values(used_by_id=None)
         )
         await session.execute(
             update(LinkedChat).where(LinkedChat.linked_by_id == person_id).values(linked_by_id=None)

@@ -110,7 +110,12 @@ class Teams:
         return result.scalar_one_or_none()
 
     async def add(
-        self, name: str, kind: TeamKind, stadsdeel: Stadsdeel, created_by_id: int, now: datetime
+        self,
+        name: str,
+        kind: TeamKind,
+        stadsdeel: Stadsdeel,
+        created_by_id: int | None,
+        now: datetime,
     ) -> Team:
         team = Team(
             name=name, kind=kind, stadsdeel=stadsdeel, created_by_id=created_by_id, created_at=now
@@ -202,10 +207,12 @@ class Invites:
         return result.scalar_one_or_none()
 
     async def usable_for_team(self, team_id: int, now: datetime) -> Invite | None:
+        """The team-wide link /invite shows; never a personal invite from a roster import."""
         result = await self._session.execute(
             select(Invite)
             .where(
                 Invite.team_id == team_id,
+                Invite.single_use.is_(False),
                 Invite.revoked_at.is_(None),
                 Invite.expires_at > now,
             )
@@ -215,24 +222,89 @@ class Invites:
         return result.scalar_one_or_none()
 
     async def add(
-        self, code: str, team_id: int, created_by_id: int, now: datetime, expires_at: datetime
+        self,
+        code: str,
+        team_id: int,
+        created_by_id: int | None,
+        now: datetime,
+        expires_at: datetime,
+        *,
+        role: Role = Role.MEMBER,
+        invitee_name: str | None = None,
     ) -> Invite:
+        """A team-wide invite, or with `invitee_name` a personal one (used once)."""
         invite = Invite(
             code=code,
             team_id=team_id,
             created_by_id=created_by_id,
             created_at=now,
             expires_at=expires_at,
+            role=role,
+            invitee_name=invitee_name,
+            single_use=invitee_name is not None,
         )
         self._session.add(invite)
         await self._session.flush()
         return invite
 
     async def revoke_all_for_team(self, team_id: int, now: datetime) -> int:
+        """Revoke the team-wide links (/invite's renew and revoke buttons); personal invites
+        from a roster import keep working until they are used or expire."""
         result = await self._session.execute(
             update(Invite)
-            .where(Invite.team_id == team_id, Invite.revoked_at.is_(None))
+            .where(
+                Invite.team_id == team_id,
+                Invite.single_use.is_(False),
+                Invite.revoked_at.is_(None),
+            )
             .values(revoked_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def open_personal(self, team_ids: list[int], now: datetime) -> list[Invite]:
+        """Personal invites of these teams that nobody used yet and that still work."""
+        if not team_ids:
+            return []
+        result = await self._session.execute(
+            select(Invite)
+            .where(
+                Invite.team_id.in_(team_ids),
+                Invite.single_use.is_(True),
+                Invite.used_at.is_(None),
+                Invite.revoked_at.is_(None),
+                Invite.expires_at > now,
+                Invite.invitee_name.is_not(None),
+            )
+            .order_by(Invite.created_at, Invite.id)
+        )
+        return list(result.scalars())
+
+    async def revoke(self, invite_ids: list[int], now: datetime) -> None:
+        if invite_ids:
+            await self._session.execute(
+                update(Invite).where(Invite.id.in_(invite_ids)).values(revoked_at=now)
+            )
+
+    async def claim_personal(self, invite_id: int, person_id: int, now: datetime) -> bool:
+        """Mark a personal invite used by `person_id`, and forget the name it was for; False
+        when someone used it first (one statement, so two people at once cannot both)."""
+        result = await self._session.execute(
+            update(Invite)
+            .where(Invite.id == invite_id, Invite.used_at.is_(None))
+            .values(used_at=now, used_by_id=person_id, invitee_name=None)
+            .returning(Invite.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def forget_stale_invitee_names(self, now: datetime) -> int:
+        """Names on personal invites that can no longer be used (expired or revoked)."""
+        result = await self._session.execute(
+            update(Invite)
+            .where(
+                Invite.invitee_name.is_not(None),
+                (Invite.expires_at <= now) | Invite.revoked_at.is_not(None),
+            )
+            .values(invitee_name=None)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -166,7 +166,8 @@ class OnboardingHandlers(HandlerGroup):
         if result.already_member:
             await self.reply(update, t(lang, "join.already", team=result.team.name))
             return
-        await self.reply(update, t(lang, "join.welcome", team=team_line(lang, result.team)))
+        welcome = "join.welcome_coordinator" if result.role is Role.COORDINATOR else "join.welcome"
+        await self.reply(update, t(lang, welcome, team=team_line(lang, result.team)))
         for coordinator in result.coordinators:
             await self.notify(
                 context,

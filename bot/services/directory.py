@@ -32,6 +32,7 @@ class JoinResult:
     team: Team
     already_member: bool
     coordinators: list[Person]
+    role: Role  # the role they have in the team now
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class Directory:
                     raise ServiceError("newteam.name_taken", name=name)
                 team = await Teams(session).add(name, kind, stadsdeel, actor.person_id, now)
                 invite = await Invites(session).add(
-                    _new_code(), team.id, actor.person_id, now, now + INVITE_VALIDITY
+                    new_invite_code(), team.id, actor.person_id, now, now + INVITE_VALIDITY
                 )
         except IntegrityError as exc:  # another admin took the name at the same moment
             raise ServiceError("newteam.name_taken", name=name) from exc
@@ -271,7 +272,7 @@ class Directory:
             invite = await Invites(session).usable_for_team(team_id, now)
             if invite is None:
                 invite = await Invites(session).add(
-                    _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
+                    new_invite_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
                 )
             return team, invite
 
@@ -281,7 +282,7 @@ class Directory:
             team = await self.managed_team(session, actor, team_id, Permission.INVITE)
             await Invites(session).revoke_all_for_team(team_id, now)
             invite = await Invites(session).add(
-                _new_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
+                new_invite_code(), team_id, actor.person_id, now, now + INVITE_VALIDITY
             )
             return team, invite
 
@@ -292,10 +293,14 @@ class Directory:
             return team
 
     async def join(self, actor: Actor, raw_code: str) -> JoinResult:
+        """Join a team with an invite code. A team-wide invite (/invite) makes anyone a member
+        while it works; a personal one (a roster import) gives its role, once, to whoever uses
+        it first (and again to that same person)."""
         code = raw_code.strip()
         now = self._clock()
         async with self._db.unit_of_work() as session:
-            invite = await Invites(session).by_code(code) if code else None
+            invites = Invites(session)
+            invite = await invites.by_code(code) if code else None
             if invite is None:
                 raise ServiceError("join.unknown_code")
             team = await Teams(session).get(invite.team_id)
@@ -303,24 +308,45 @@ class Directory:
                 raise ServiceError("join.unknown_code")
             memberships = Memberships(session)
             membership = await memberships.get(team.id, actor.person_id)
-            if membership is not None and membership.removed_at is None:
-                return JoinResult(team, already_member=True, coordinators=[])
+            active = membership is not None and membership.removed_at is None
+            # For a member, only a personal coordinator invite changes anything.
+            if (
+                membership is not None
+                and active
+                and (membership.role is Role.COORDINATOR or invite.role is not Role.COORDINATOR)
+            ):
+                return JoinResult(team, True, [], membership.role)
             if invite.revoked_at is not None:
                 raise ServiceError("join.revoked_code", team=team.name)
+            used_by_other = invite.used_at is not None and invite.used_by_id != actor.person_id
+            if invite.single_use and used_by_other:
+                raise ServiceError("join.used_code", team=team.name)
             if invite.expires_at <= now:
                 raise ServiceError("join.expired_code", team=team.name)
+            # One conditional update decides between two people opening the link at once.
+            if (
+                invite.single_use
+                and invite.used_at is None
+                and not await invites.claim_personal(invite.id, actor.person_id, now)
+            ):
+                raise ServiceError("join.used_code", team=team.name)
             if membership is None:
-                await memberships.add(team.id, actor.person_id, Role.MEMBER, now)
-            else:  # rejoining after removal: a fresh start as member
+                await memberships.add(team.id, actor.person_id, invite.role, now)
+            elif active:  # a member whose personal invite makes them coordinator
+                membership.role = Role.COORDINATOR
+                return JoinResult(team, False, [], Role.COORDINATOR)
+            else:  # rejoining after removal: a fresh start, in the invite's role
                 membership.removed_at = None
-                membership.role = Role.MEMBER
+                membership.role = invite.role
                 membership.joined_at = now
             coordinators = [
                 person
                 for person, member in await memberships.active_members(team.id)
                 if member.role is Role.COORDINATOR and person.id != actor.person_id
             ]
-            return JoinResult(team, already_member=False, coordinators=coordinators)
+            return JoinResult(
+                team, already_member=False, coordinators=coordinators, role=invite.role
+            )
 
     # --- linked groups ----------------------------------------------------------------------
 
@@ -364,6 +390,6 @@ class Directory:
             return None if linked is None else await Teams(session).get(linked.team_id)
 
 
-def _new_code() -> str:
+def new_invite_code() -> str:
     # 11 characters from Telegram's deep-link alphabet [A-Za-z0-9_-]; 64 bits of randomness.
     return secrets.token_urlsafe(8)

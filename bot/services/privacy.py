@@ -1,5 +1,6 @@
 """Privacy (AVG): what is stored about a person (/mydata), erasing it (/forget), and deleting raw
-check-in answers once they are older than the retention period (keeping each run's figures)."""
+check-in answers once they are older than the retention period (keeping each run's figures);
+the same daily round forgets the names on personal invites that can no longer be used."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.services.common import Actor, Clock
 from bot.services.templates import Question, questions_from_json, steps_from_json
 from storage.database import Database
 from storage.privacy import Erasure, PersonalData, Retention
+from storage.repositories import Invites
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class RetentionReport:
     ran: bool  # False: already run today (here or by another instance)
     runs: int = 0
     answers: int = 0
+    invitee_names: int = 0  # names on expired or revoked personal invites, forgotten
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -212,6 +215,10 @@ class PrivacyService:
                     {"team": team, "at": _when(invite.created_at)}
                     for invite, team in await stored.invites_created(person_id)
                 ],
+                "personal_invites_used": [
+                    {"team": team, "role": invite.role.value, "at": _when(invite.used_at)}
+                    for invite, team in await stored.invites_used(person_id)
+                ],
                 "groups_linked": [
                     {"team": team, "group": chat.title, "at": _when(chat.linked_at)}
                     for chat, team in await stored.groups_linked(person_id)
@@ -253,15 +260,18 @@ class PrivacyService:
 
     async def delete_expired_answers(self, now: datetime | None = None) -> RetentionReport:
         """Once a day (claimed, so one instance does it): delete the raw answers of check-ins
-        that closed more than the retention period ago, keeping their figures on the run."""
+        that closed more than the retention period ago, keeping their figures on the run; and
+        forget the names on personal invites that expired or were revoked unused."""
         now = now or self._clock()
         async with self._db.unit_of_work() as session:
             claimed = await Retention(session).claim_day(RETENTION_JOB, f"{now:%Y-%m-%d}", now)
         self._retention_checked_on = now.date()
         if not claimed:
             return RetentionReport(ran=False)
+        async with self._db.unit_of_work() as session:
+            names = await Invites(session).forget_stale_invitee_names(now)
         cutoff = months_before(now, self._retention_months)
-        report = RetentionReport(ran=True)
+        report = RetentionReport(ran=True, invitee_names=names)
         while True:
             async with self._db.unit_of_work() as session:
                 retention = Retention(session)
@@ -269,7 +279,9 @@ class PrivacyService:
                 deleted = 0
                 for run_id in run_ids:
                     deleted += await retention.delete_answers(run_id, now)
-            report = RetentionReport(True, report.runs + len(run_ids), report.answers + deleted)
+            report = RetentionReport(
+                True, report.runs + len(run_ids), report.answers + deleted, names
+            )
             if len(run_ids) < RETENTION_BATCH:
                 break
         if report.runs:

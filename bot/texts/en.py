@@ -83,6 +83,11 @@ TEXTS: dict[str, str] = {
     "a new link.",
     "join.expired_code": "This invite to <b>{team}</b> has expired. Ask your coordinator for a new "
     "link.",
+    "join.used_code": "This personal invite to <b>{team}</b> has already been used by someone "
+    "else. Ask your coordinator for a new link.",
+    "join.welcome_coordinator": "Welcome to {team}! You are now a coordinator of this team.\n\n"
+    "/sprint starts a sprint, /checkin sets up the check-ins and /invite invites others. /team "
+    "shows who is in the team, /help what else you can do.",
     # New team
     "newteam.ask_name": "What is the new team called? Send the name. Send /cancel to stop.",
     "newteam.ask_kind": "What kind of team is <b>{name}</b>?",

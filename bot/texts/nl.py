@@ -83,6 +83,11 @@ TEXTS: dict[str, str] = {
     "om een nieuwe link.",
     "join.expired_code": "Deze uitnodiging voor <b>{team}</b> is verlopen. Vraag je coördinator om "
     "een nieuwe link.",
+    "join.used_code": "Deze persoonlijke uitnodiging voor <b>{team}</b> is al door iemand anders "
+    "gebruikt. Vraag je coördinator om een nieuwe link.",
+    "join.welcome_coordinator": "Welkom bij {team}! Je bent nu coördinator van dit team.\n\n"
+    "Met /sprint start je een sprint, met /checkin stel je de check-ins in en met /invite "
+    "nodig je anderen uit. /team laat zien wie er in het team zitten, /help wat je verder kunt.",
     # New team
     "newteam.ask_name": "Hoe heet het nieuwe team? Stuur de naam. Stoppen kan met /cancel.",
     "newteam.ask_kind": "Wat voor team is <b>{name}</b>?",
