@@ -20,6 +20,7 @@ from bot.handlers.checkin import CheckinHandlers
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.digest import DigestCourier, DigestHandlers
 from bot.handlers.errors import make_error_handler
+from bot.handlers.export import ExportHandlers
 from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
@@ -55,6 +56,7 @@ MENU_COMMANDS = (
     "lessons",
     "search",
     "summary",
+    "export",
     "away",
     "back",
     "team",
@@ -245,13 +247,14 @@ def build_application(
     summary = SummaryHandlers(
         services.directory, services.database, services.summaries, services.digest
     )
+    export = ExportHandlers(services.directory, services.database, services.export)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, privacy, summary, digest, fallback):
+    for group in (onboarding, lessons, checkin, privacy, summary, digest, export, fallback):
         group.register(application)
     for group_with_flows in (onboarding, lessons, checkin):
         group_with_flows.register_flows(flows)

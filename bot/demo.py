@@ -25,6 +25,7 @@ from storage.models import Action, Lesson
 ADMIN_ID = 1001
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEMO_WORKBOOK = "steunpunt-demo.xlsx"
 
 
 def _printer(
@@ -53,6 +54,16 @@ def _printer(
                     path.write_bytes(message.document.content)
                     where = str(path)
                 emit(f"🤖 → {who}: 🖼 {text}\n   [chart: {where}]")
+                continue
+            if message.document is not None:
+                # A spreadsheet: kept beside the database, for the newcomer to open.
+                where = "(not kept)"
+                if charts is not None:
+                    path = charts / DEMO_WORKBOOK
+                    path.write_bytes(message.document.content)
+                    where = str(path)
+                name = message.document.file_name
+                emit(f"🤖 → {who}: 📎 {name}\n   {text}\n   [saved as {where}]")
                 continue
             emit(f"🤖 → {who}: {text}")
             if message.buttons:

@@ -55,6 +55,7 @@ from storage.models import (
     Team,
 )
 from tests.support.db import rows
+from tests.support.exports import exports_done, is_workbook, row_texts
 from tests.support.flows import create_team, join
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "authorization.md"
@@ -105,6 +106,7 @@ COMMAND_TEXTS = {
     "/mydata": "/mydata",
     "/forget": "/forget",
     "/summary": "/summary",
+    "/export": "/export",
 }
 # The owner's own press that has nothing to act on in this city (no action under review in
 # the check-in): answered with the calm "this button no longer works", and nothing changes.
@@ -412,16 +414,24 @@ class Matrix:
         before = await dump(city.engine) if seed is not None else self.baseline
         calls = len(city.telegram.calls)
         answers = len(city.telegram.callback_answers)
-        replies = await deliver()
+        start = len(city.telegram.outbox)
+        await deliver()
         await city.bot.services.courier.idle()  # a check-in round a button started
+        await exports_done(city.bot)  # a workbook made beside the updates
+        replies = city.telegram.outbox[start:]
         after = await dump(city.engine)
         shown = [m.text for m in replies] + [
             str(a.get("text")) for a in city.telegram.callback_answers[answers:] if a.get("text")
         ]
         sent = [c for c in city.telegram.calls[calls:] if c.method.startswith(("send", "edit"))]
-        problem = self._judge(cell, shown, sent != [], before != after) or self._leak(
-            cell, [m.text for m in replies if m.chat_id == city.people[cell.persona].id]
-        )
+        seen = []
+        for message in replies:
+            if message.chat_id == city.people[cell.persona].id:
+                seen.append(message.text)
+                if is_workbook(message):
+                    assert message.document is not None
+                    seen += row_texts(message.document.content)
+        problem = self._judge(cell, shown, sent != [], before != after) or self._leak(cell, seen)
         self.cells += 1
         self.allowed += cell.allowed
         if problem:
@@ -433,8 +443,8 @@ class Matrix:
 
     @staticmethod
     def _leak(cell: Cell, seen: list[str]) -> str | None:
-        """What the person read never holds another team's unshared lesson, nor the name of an
-        anonymous lesson's author beside it."""
+        """What the person read (a workbook too, row by row) never holds another team's unshared
+        lesson, nor the name of an anonymous lesson's author beside it."""
         for team, author in OWNER.items():
             if team not in TEAMS_OF.get(cell.persona, ()):
                 for kind in ("team", "undecided"):
@@ -494,6 +504,8 @@ TEAM_FIELDS: dict[str, dict[str, object]] = {
     "dg": {"on": 0},
     "sm": {"period": "week"},
 }
+# The export buttons' other fields; "all" (everything) is the most there is to leak.
+TARGET_FIELDS: dict[str, dict[str, object]] = {"ex": {"period": "all"}}
 PERSON_FIELDS: dict[str, dict[str, object]] = {
     "nt:k": {"kind": "initiatief"},
     "nt:s": {"stadsdeel": "oost"},
@@ -567,6 +579,20 @@ def presses(city: City, persona: str) -> list[Press]:
                     decided = kind != "undecided"
                     cell = _with(cell, own=own, shared=shared, decided=decided, team=team)
                     found.append(Press(cell, data))
+        elif "target" in names:  # an export: one team, all one's teams, or every team
+            targets = [(f"t{city.team_ids[team]}", team) for team in TEAMS]
+            for target, team in [*targets, ("mine", ""), ("all", "")]:
+                data = route.build(target=target, **TARGET_FIELDS.get(prefix, {}))
+                if target == "all":
+                    cell = Cell(persona, f"{data} (every team)", Permission.EXPORT_ALL, roles[""])
+                elif target == "mine":
+                    # The teams one coordinates: being a steunpunt admin adds none (the admin
+                    # of this city coordinates no team).
+                    role = Role.OUTSIDER if roles[""] is Role.ADMIN else roles[""]
+                    cell = Cell(persona, f"{data} (own teams)", action, role)
+                else:
+                    cell = Cell(persona, f"{data} ({team})", action, roles[team], team=team)
+                found.append(Press(cell, data))
         elif "prompt_id" in names or "search_id" in names:
             for team in TEAMS:
                 owned = (

@@ -34,6 +34,8 @@ MAX_CALLBACK_DATA = 64
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may upload through the Bot API
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # a photo is smaller, and must really be an image
 MAX_PHOTO_SIDES = 10_000  # width + height
+# The methods that send a new file, and the parameter that holds it.
+_FILE_METHODS = {"senddocument": "document", "sendphoto": "photo"}
 # Parameters that PTB sends JSON-encoded; everything else is a plain string.
 _JSON_PARAMS = {
     "chat_id", "message_id", "reply_markup", "commands", "scope", "allowed_updates", "offset",
@@ -386,10 +388,10 @@ class FakeTelegram:
             timeout = self._planned_failure(method, params)
             if timeout is not None:
                 if timeout.done_anyway:
-                    self.answer_unplanned(method, params)
+                    self.answer_unplanned(method, params, uploads)
                 raise ApiTimeoutError(method)
-            if method.lower() in ("senddocument", "sendphoto"):
-                kind = "document" if method.lower() == "senddocument" else "photo"
+            if method.lower() in _FILE_METHODS:
+                kind = _FILE_METHODS[method.lower()]
                 return 200, {"ok": True, "result": self._send_file(kind, params, uploads or {})}
             if uploads:
                 raise ApiError(400, f"Bad Request: {method} takes no files")
@@ -407,7 +409,12 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": error.retry_after}
             return error.status, body
 
-    def answer_unplanned(self, method: str, params: JsonDict) -> None:
+    def answer_unplanned(
+        self, method: str, params: JsonDict, uploads: dict[str, Upload] | None = None
+    ) -> None:
+        if method.lower() in _FILE_METHODS:
+            self._send_file(_FILE_METHODS[method.lower()], params, uploads or {})
+            return
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is not None:
             handler(params)
@@ -505,7 +512,8 @@ class FakeTelegram:
             raise ApiError(413, "Request Entity Too Large")
         html_caption = str(params.get("caption", ""))
         caption = visible_text(html_caption, params.get("parse_mode"))
-        if len(caption) > MAX_CAPTION:
+        # Counted like a message's text: in UTF-16 code units (an emoji like 📥 counts two).
+        if len(caption.encode("utf-16-le")) // 2 > MAX_CAPTION:
             raise ApiError(400, "Bad Request: message caption is too long")
         buttons = _buttons(params.get("reply_markup"))
         raw: JsonDict = {

@@ -50,13 +50,15 @@ TEXTS: dict[str, str] = {
     "help.admin": "As a steunpunt admin:\n/newteam name – create a new team\n"
     "You can do everything a coordinator can, in every team.\n/search – find lessons; 🙈 "
     "hides one\n/merge KEEP DUPLICATE – merge duplicate lessons\n"
-    "/summary – also the summary of the whole network",
+    "/summary – also the summary of the whole network\n"
+    "/export – also all teams together in one spreadsheet",
     "help.coordinator": "As a coordinator:\n/sprint – start a sprint, see progress, close it\n"
     "/checkin – days, time and questions of the check-in; /checkin now sends one at once\n"
     "/invite – your team's invite link\n"
     "/team – see members, appoint coordinators, remove members\n"
     "/linkgroup – send this in your team's Telegram group to link it\n"
-    "/summary – a summary of this week or the sprint, with a chart",
+    "/summary – a summary of this week or the sprint, with a chart\n"
+    "/export – your team's lessons, answers, actions and participation as a spreadsheet",
     "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
     "/lesson – record a lesson, /lessons – your lessons\n/search – search what other teams "
     "learned\n"
@@ -660,7 +662,9 @@ TEXTS: dict[str, str] = {
     "export.busy": "Your previous export is still being made. Hold on: the file is coming.",
     "export.caption": "📥 {scope}, {period}: {lessons} lessons, {answers} answers, {actions} "
     "action rows, {sprints} sprints. Open it in Excel or LibreOffice.",
-    "export.too_big": "This export is larger than Telegram sends ({size} MB, at most 50 MB). "
-    "Choose a shorter period, or ask the administrator for `steunpunt export` on the server.",
+    "export.too_big": "This export is larger than Telegram sends ({size} MB, at most {limit} "
+    "MB). Choose a shorter period, or ask the administrator for <code>steunpunt export</code> on "
+    "the server.",
     "export.failed": "Sending the export did not work. Please try again in a moment with /export.",
+    "command.export": "Export to a spreadsheet (coordinator)",
 }

@@ -50,13 +50,15 @@ TEXTS: dict[str, str] = {
     "help.admin": "Als steunpunt-beheerder:\n/newteam naam – een nieuw team aanmaken\n"
     "Je kunt bij elk team alles wat een coördinator kan.\n/search – lessen zoeken; met 🙈 "
     "verberg je er een\n/merge BEHOUDEN DUBBEL – dubbele lessen samenvoegen\n"
-    "/summary – ook het overzicht van het hele netwerk",
+    "/summary – ook het overzicht van het hele netwerk\n"
+    "/export – ook alle teams samen in één Excel-bestand",
     "help.coordinator": "Als coördinator:\n/sprint – sprint starten, stand bekijken, afsluiten\n"
     "/checkin – dagen, tijd en vragen van de check-in; /checkin now stuurt er meteen een\n"
     "/invite – de uitnodigingslink voor je team\n"
     "/team – leden bekijken, coördinatoren aanstellen, leden verwijderen\n"
     "/linkgroup – stuur dit in de Telegram-groep van je team om die te koppelen\n"
-    "/summary – overzicht van deze week of de sprint, met een grafiek",
+    "/summary – overzicht van deze week of de sprint, met een grafiek\n"
+    "/export – lessen, antwoorden, acties en deelname van je team als Excel-bestand",
     "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
     "/lesson – een les vastleggen, /lessons – je lessen\n/search – zoeken in wat andere teams "
     "leerden\n"
@@ -666,8 +668,10 @@ TEXTS: dict[str, str] = {
     "export.busy": "Je vorige export wordt nog gemaakt. Even geduld: het bestand komt zo.",
     "export.caption": "📥 {scope}, {period}: {lessons} lessen, {answers} antwoorden, {actions} "
     "actieregels, {sprints} sprints. Open het in Excel of LibreOffice.",
-    "export.too_big": "Deze export is groter dan wat Telegram verstuurt ({size} MB, maximaal 50 "
-    "MB). Kies een kortere periode, of vraag de beheerder om `steunpunt export` op de server.",
+    "export.too_big": "Deze export is groter dan wat Telegram verstuurt ({size} MB, maximaal "
+    "{limit} MB). Kies een kortere periode, of vraag de beheerder om <code>steunpunt export</code> "
+    "op de server.",
     "export.failed": "Het lukte niet om de export te versturen. Probeer het zo nog eens met "
     "/export.",
+    "command.export": "Export naar Excel (coördinator)",
 }
