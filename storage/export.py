@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, case, func, select
+from sqlalchemy import ColumnElement, Executable, and_, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -50,6 +50,17 @@ class ExportFilter:
     # Teams whose team-only lessons are in the export (None: every team's); other teams
     # contribute their lessons shared with the city log only.
     team_lessons_of: frozenset[int] | None
+    # With `sprint_ids`: each chosen sprint's team, start and close (None: still open). A lesson
+    # written with /lesson belongs to no sprint; it is in when its team's sprint was running.
+    sprint_windows: tuple[SprintWindow, ...] = ()
+
+
+@dataclass(frozen=True)
+class SprintWindow:
+    team_id: int
+    sprint_id: int
+    starts_at: datetime
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -172,8 +183,8 @@ class ExportQueries:
         row = result.first()
         return None if row is None else TeamInfo(*row)
 
-    async def latest_sprints(self, team_ids: frozenset[int] | None) -> dict[int, int]:
-        """Each team's newest sprint (open or closed): team id -> sprint id."""
+    async def latest_sprints(self, team_ids: frozenset[int] | None) -> list[SprintWindow]:
+        """Each team's newest sprint (open or closed)."""
         newest = (
             select(Sprint.team_id, func.max(Sprint.number).label("number"))
             .where(*_in(Sprint.team_id, team_ids))
@@ -181,11 +192,11 @@ class ExportQueries:
             .subquery()
         )
         result = await self._session.execute(
-            select(Sprint.team_id, Sprint.id).join(
+            select(Sprint.team_id, Sprint.id, Sprint.starts_at, Sprint.closed_at).join(
                 newest, (newest.c.team_id == Sprint.team_id) & (newest.c.number == Sprint.number)
             )
         )
-        return {int(team_id): int(sprint_id) for team_id, sprint_id in result}
+        return [SprintWindow(*row) for row in result]
 
     async def sprints(self, export: ExportFilter) -> list[Sprint]:
         """The sprints that overlap the period (or the chosen sprints)."""
@@ -362,6 +373,24 @@ class ExportQueries:
             .subquery()
         )
         readable = Lesson.visibility == LessonVisibility.CITY
+        in_sprints: list[ColumnElement[bool]] = []
+        if export.sprint_ids is not None:
+            # A lesson from a check-in carries the check-in's sprint; one written with /lesson
+            # counts when it was written while its team's sprint ran.
+            running = [
+                and_(
+                    Lesson.team_id == window.team_id,
+                    Lesson.created_at >= window.starts_at,
+                    *([] if window.closed_at is None else [Lesson.created_at < window.closed_at]),
+                )
+                for window in export.sprint_windows
+            ]
+            in_sprints = [
+                or_(
+                    Lesson.sprint_id.in_(sorted(export.sprint_ids)),
+                    and_(Lesson.sprint_id.is_(None), or_(false(), *running)),
+                )
+            ]
         if export.team_lessons_of is None:
             visible: list[ColumnElement[bool]] = []
         elif export.team_lessons_of:
@@ -392,8 +421,10 @@ class ExportQueries:
             .outerjoin(adoptions, adoptions.c.lesson_id == Lesson.id)
             .where(
                 Lesson.status == LessonStatus.ACTIVE,
+                # Until its author chose team or city, a lesson is theirs alone.
+                Lesson.decided_at.is_not(None),
                 *_in(Lesson.team_id, export.team_ids),
-                *_in(Lesson.sprint_id, export.sprint_ids),
+                *in_sprints,
                 *_window(Lesson.created_at, export),
                 *visible,
             )

@@ -494,12 +494,6 @@ async def test_export_is_in_the_command_menu(bot: ChatHarness, telegram: FakeTel
         assert names.index("export") == names.index("summary") + 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TODO(lead): storage/export.py lessons() includes undecided lessons (decided_at "
-    "NULL) for teams in team_lessons_of, so a coordinator's export holds a member's lesson "
-    "before its author chose where it goes; /summary and /lessons leave those out",
-)
 async def test_a_lesson_its_author_has_not_decided_on_stays_theirs(
     bot: ChatHarness, city: City
 ) -> None:
@@ -515,13 +509,6 @@ async def test_a_lesson_its_author_has_not_decided_on_stays_theirs(
     assert undecided not in " ".join(cells(workbook(sent.document.content)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TODO(lead): a lesson written with /lesson gets no sprint_id (LessonService.write "
-    "sets none), and the export's sprint period filters lessons by sprint_id, so 'deze sprint' "
-    "leaves out every lesson written with /lesson during the sprint; /summary's sprint counts "
-    "them (it goes by date)",
-)
 async def test_this_sprints_export_holds_the_lessons_written_in_it(
     bot: ChatHarness, city: City
 ) -> None:

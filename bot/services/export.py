@@ -35,6 +35,7 @@ from storage.export import (
     ExportQueries,
     RunFigure,
     RunInfo,
+    SprintWindow,
     TeamInfo,
     installation_secret,
 )
@@ -407,14 +408,15 @@ class ExportService:
     ) -> ExportFilter:
         since: datetime | None = None
         sprint_ids: frozenset[int] | None = None
+        windows: tuple[SprintWindow, ...] = ()
         if period is ExportPeriod.FOUR_WEEKS:
             since = week_period(self._clock(), self.zone, weeks_back=3).start
         elif period is ExportPeriod.SPRINT:
-            latest = await ExportQueries(session).latest_sprints(team_ids)
-            if not latest:
+            windows = tuple(await ExportQueries(session).latest_sprints(team_ids))
+            if not windows:
                 raise ServiceError("export.no_sprint")
-            sprint_ids = frozenset(latest.values())
-        return ExportFilter(team_ids, since, None, sprint_ids, team_lessons_of)
+            sprint_ids = frozenset(window.sprint_id for window in windows)
+        return ExportFilter(team_ids, since, None, sprint_ids, team_lessons_of, windows)
 
     # --- the rows ------------------------------------------------------------------------------
 
