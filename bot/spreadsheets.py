@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -32,6 +30,7 @@ from bot.services.common import Language
 from bot.services.export import CellKind, Column, Label, Row, SheetKey, SheetSpec
 from bot.texts import t
 from bot.texts.formatting import plain_text
+from bot.xlsx_rows import CellFormat, FastRows, QuotedText
 
 # Characters XML (and so xlsx) cannot hold; openpyxl refuses them, so they are dropped.
 _ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
@@ -96,7 +95,8 @@ def column_width(column: Column, header: str) -> float:
 
 
 class XlsxSink:
-    """An `ExportSink` writing one workbook; `close()` saves it."""
+    """An `ExportSink` writing one workbook; `close()` saves it. openpyxl writes the workbook,
+    its styles, tables and chart; the rows go through `FastRows` (see bot/xlsx_rows.py)."""
 
     def __init__(self, target: Path | IO[bytes], language: Language) -> None:
         self._target = target
@@ -104,8 +104,9 @@ class XlsxSink:
         self._workbook = Workbook(write_only=True)
         self._sheet: WriteOnlyWorksheet | None = None
         self._spec: SheetSpec | None = None
+        self._writer: FastRows | None = None
+        self._text_columns: list[int] = []
         self._rows = 0
-        self._cells: list[Cell] = []
         self._sheets: dict[SheetKey, tuple[WriteOnlyWorksheet, SheetSpec, int]] = {}
         self._table_names: set[str] = set()
 
@@ -114,75 +115,58 @@ class XlsxSink:
             self._words.sheet_title(sheet.key)
         )
         headers = [self._words.header(column) for column in sheet.columns]
+        formats: dict[str, CellFormat] = {}
         for index, (column, header) in enumerate(zip(sheet.columns, headers, strict=True), 1):
+            letter = get_column_letter(index)
             # Set up by openpyxl's write-only sheet too; the stubs miss it.
             dimensions = worksheet.column_dimensions  # type: ignore[attr-defined]
-            dimensions[get_column_letter(index)].width = column_width(column, header)
+            dimensions[letter].width = column_width(column, header)
+            number_format = NUMBER_FORMATS.get(column.kind)
+            if number_format is not None:
+                formats[letter] = CellFormat(number_format=number_format)
+            elif column.kind is CellKind.LONG_TEXT:
+                formats[letter] = CellFormat(alignment=WRAP)
+        # Before the first row: that is when the top of the sheet is written.
         worksheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(worksheet, header)
-            cell.font = bold
-            header_cells.append(cell)
-        worksheet.append(header_cells)
-        self._sheet, self._spec, self._rows = worksheet, sheet, 0
-        # One styled cell per column, reused row after row: append() writes a row before the
-        # next is made, and building a style per cell would cost more than the data.
-        self._cells = [self._template(worksheet, column) for column in sheet.columns]
-
-    @staticmethod
-    def _template(worksheet: WriteOnlyWorksheet, column: Column) -> Cell:
-        cell = WriteOnlyCell(worksheet, None)
-        number_format = NUMBER_FORMATS.get(column.kind)
-        if number_format is not None:
-            cell.number_format = number_format
-        if column.kind is CellKind.LONG_TEXT:
-            cell.alignment = WRAP
-        return cell
+        writer = FastRows(worksheet, formats)
+        writer.append_formatted(headers, CellFormat(font=Font(bold=True)))
+        self._sheet, self._spec, self._writer, self._rows = worksheet, sheet, writer, 0
+        self._text_columns = [
+            index
+            for index, column in enumerate(sheet.columns)
+            if column.kind in (CellKind.SHORT_TEXT, CellKind.LONG_TEXT)
+        ]
 
     async def add_rows(self, rows: Sequence[Row]) -> None:
         # In a worker thread: a big batch should not hold up the bot's other updates.
         await asyncio.to_thread(self._append, rows)
 
     def _append(self, rows: Sequence[Row]) -> None:
-        assert self._sheet is not None
-        assert self._spec is not None
-        append = self._sheet.append
+        assert self._writer is not None
+        words, text_columns = self._words, self._text_columns
+        values: list[list[Any]] = []
         for row in rows:
-            append([self._cell(index, value) for index, value in enumerate(row)])
+            cells: list[Any] = list(row)
+            for index in text_columns:
+                value = cells[index]
+                if value.__class__ is Label:
+                    cells[index] = words(value)
+                elif value.__class__ is str and value.startswith(FORMULA_STARTS):
+                    cells[index] = QuotedText(value)
+                elif value.__class__ is str and not value.isprintable():
+                    # Control characters go (XML cannot hold them); what is left may still
+                    # start like a formula.
+                    cleaned = clean_text(value)
+                    cells[index] = QuotedText(cleaned) if looks_like_formula(cleaned) else cleaned
+            values.append(cells)
+        self._writer.extend(values)
         self._rows += len(rows)
-
-    def _cell(self, index: int, value: Any) -> Any:
-        if isinstance(value, Label):
-            value = self._words(value)
-        if isinstance(value, str):
-            value = clean_text(value)
-            if looks_like_formula(value):
-                return self._typed_text(index, value)
-        template = self._cells[index]
-        if value is None or not template.has_style:
-            return value
-        template.value = value
-        return template
-
-    def _typed_text(self, index: int, value: str) -> Cell:
-        """Text that Excel would take for a formula: kept as the text it is, and marked with
-        the quote prefix so that editing it in Excel does not turn it into a formula either."""
-        assert self._sheet is not None
-        cell = WriteOnlyCell(self._sheet, None)
-        cell.value = value
-        cell.data_type = "s"  # openpyxl reads a str starting with "=" as a formula
-        cell.quotePrefix = True
-        template = self._cells[index]
-        if template.has_style and template.alignment.wrap_text:
-            cell.alignment = WRAP
-        return cell
 
     async def end_sheet(self) -> None:
         assert self._sheet is not None
         assert self._spec is not None
         worksheet, spec, rows = self._sheet, self._spec, self._rows
+        self._writer = None
         last_column = get_column_letter(len(spec.columns))
         # A table needs a row under its header; an empty sheet gets one empty row.
         reference = f"A1:{last_column}{max(rows, 1) + 1}"
