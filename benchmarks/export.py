@@ -1,9 +1,9 @@
 """Export speed and memory: 100,000 lessons into xlsx, against XlsxWriter as the reference.
 
     pip install -e '.[benchmark]'
-    python -m benchmarks.export [--database-url URL] [--lessons 100000] [--rounds 3]
+    python -m benchmarks.export [--database-url URL] [--lessons 110000] [--rounds 3]
 
-1. Builds the summary benchmark's city (200 teams, twelve weeks of check-ins) with 100,000
+1. Builds the summary benchmark's city (200 teams, twelve weeks of check-ins) with 110,000
    lessons (themes, tags, endorsements and adoptions included).
 2. Exports the lessons sheet from the database, each run in its own process so its peak RSS is
    its own, alternating in every round:
@@ -219,20 +219,35 @@ async def build(url: str, lessons: int, teams: int, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
-    parser.add_argument("--lessons", type=int, default=100_000)
+    # About 9 % of the generated lessons are hidden, merged or not yet placed by their author:
+    # 110,000 in the database give the 100,000 an export holds.
+    parser.add_argument("--lessons", type=int, default=110_000)
     parser.add_argument("--teams", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "build":
+        asyncio.run(build(args.database_url, args.lessons, args.teams, args.seed))
+        return
     if args.child:
         print(json.dumps(asyncio.run(child(args.child, args.database_url, Path(args.out)))))
         return
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{folder}/export.db"
         print(f"export benchmark on {url.split(':')[0].split('+')[0]}")
-        asyncio.run(build(url, args.lessons, args.teams, args.seed))
+        # In a process of its own, like every export: Linux counts the memory a child had at
+        # its fork (a copy of this process) in its peak RSS, so this one must stay small.
+        subprocess.run(
+            [
+                sys.executable,
+                *("-m", "benchmarks.export", "--child", "build", "--database-url", url),
+                *("--lessons", str(args.lessons), "--teams", str(args.teams)),
+                *("--seed", str(args.seed)),
+            ],
+            check=True,
+        )
         print(f"  load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         results: dict[str, list[dict[str, Any]]] = {}
         for round_number in range(args.rounds):

@@ -331,15 +331,16 @@ def _bot_username(option: str | None, settings: Settings) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from bot.demo import run_demo
+    from bot.demo import DEMO_WORKBOOK, run_demo
 
     path = Path(args.db)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     asyncio.run(run_demo(f"sqlite+aiosqlite:///{path}", print, path.resolve().parent))
     print(
-        f"\nThe demo's data is in {path} and its charts in steunpunt-demo-chart-*.png beside "
-        "it; both are rebuilt each time you run the demo."
+        f"\nThe demo's data is in {path}, its charts in steunpunt-demo-chart-*.png and "
+        f"Mostafa's export in {path.resolve().parent / DEMO_WORKBOOK} (open it in Excel or "
+        "LibreOffice); all are rebuilt each time you run the demo."
     )
 
 

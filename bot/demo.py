@@ -200,6 +200,11 @@ async def run_demo(
         emit("\n═══ Anna sees the whole network ═══")
         await bot.send(anna, "/summary")
 
+        emit("\n═══ Mostafa takes the sprint to the meeting as a spreadsheet ═══")
+        await bot.send(mostafa, "/export")
+        await bot.press(mostafa, "alles")
+        await bot.exports("the export, made beside the chat")
+
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
         lessons = list((await session.execute(select(Lesson))).scalars())

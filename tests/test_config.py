@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.config import ConfigError, load_settings
@@ -160,3 +161,11 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     charts = sorted(tmp_path.glob("steunpunt-demo-chart-*.png"))
     assert len(charts) == out.count("[chart: ") >= 3
     assert all(chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for chart in charts)
+    # The export: Mostafa's workbook of his team, beside the database, and where it is.
+    assert "🤖 → Mostafa: 📎 steunpunt-rattenaanpak-noord-2026-12-14.xlsx" in out
+    workbook = tmp_path / "steunpunt-demo.xlsx"
+    assert f"Mostafa's export in {workbook}" in out
+    sheets = load_workbook(workbook)
+    assert sheets.sheetnames[:3] == ["Lessen", "Antwoorden", "Acties"]
+    lessons = [row[6] for row in sheets["Lessen"].iter_rows(min_row=2, values_only=True)]
+    assert lessons == ["Bel de gebiedsmakelaar vóór je een vergunning aanvraagt"]

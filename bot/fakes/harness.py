@@ -19,6 +19,7 @@ from bot.fakes.telegram import (
     JsonDict,
 )
 from bot.handlers.base import BotApplication
+from bot.handlers.export import ExportHandlers
 from bot.services.common import Clock, system_clock
 
 Observer = Callable[[str, list[BotMessage]], None]
@@ -29,6 +30,7 @@ class ChatHarness:
         self.application = application
         self.telegram = telegram
         self.observers: list[Observer] = []
+        self._reported = 0  # the outbox up to here was returned by a call below
 
     @classmethod
     @asynccontextmanager
@@ -58,10 +60,7 @@ class ChatHarness:
         """Feed one update to the bot; returns the messages it sent or edited meanwhile."""
         start = len(self.telegram.outbox)
         await self.application.process_update(Update.de_json(update, self.application.bot))
-        produced = self.telegram.outbox[start:]
-        for observer in self.observers:
-            observer(label, produced)
-        return produced
+        return self._report(label, start)
 
     async def send(
         self, user: FakeUser, text: str, chat: FakeGroup | None = None
@@ -97,9 +96,24 @@ class ChatHarness:
         await courier.cycle(self.application.bot)
         await courier.idle()
         await self.services.digest_courier.cycle(self.application.bot)
+        return self._report("check-in round", start)
+
+    async def exports(self, label: str = "export") -> list[BotMessage]:
+        """Wait for the exports /export started (they run beside the updates, not inside one);
+        returns what was sent since the last update, round or wait was reported."""
+        for handlers in self.application.handlers.values():
+            for handler in handlers:
+                owner = getattr(handler.callback, "__self__", None)
+                if isinstance(owner, ExportHandlers):
+                    await owner.idle()
+                    break
+        return self._report(label, self._reported)
+
+    def _report(self, label: str, start: int) -> list[BotMessage]:
         produced = self.telegram.outbox[start:]
+        self._reported = len(self.telegram.outbox)
         for observer in self.observers:
-            observer("check-in round", produced)
+            observer(label, produced)
         return produced
 
     def messages_to(self, who: FakeUser | FakeGroup) -> list[BotMessage]:

@@ -660,8 +660,8 @@ TEXTS: dict[str, str] = {
     "export.working": "⏳ Making the export of <b>{scope}</b> ({period}). This may take a "
     "moment; the file will follow below.",
     "export.busy": "Your previous export is still being made. Hold on: the file is coming.",
-    "export.caption": "📥 {scope}, {period}: {lessons} lessons, {answers} answers, {actions} "
-    "action rows, {sprints} sprints. Open it in Excel or LibreOffice.",
+    "export.caption": "📥 {scope}, {period}\nLessons: {lessons} · answers: {answers} · "
+    "action rows: {actions} · sprints: {sprints}\nOpen it in Excel or LibreOffice.",
     "export.too_big": "This export is larger than Telegram sends ({size} MB, at most {limit} "
     "MB). Choose a shorter period, or ask the administrator for <code>steunpunt export</code> on "
     "the server.",

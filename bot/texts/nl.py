@@ -666,8 +666,8 @@ TEXTS: dict[str, str] = {
     "export.working": "⏳ Ik maak de export van <b>{scope}</b> ({period}). Dat kan even duren; "
     "het bestand komt hieronder.",
     "export.busy": "Je vorige export wordt nog gemaakt. Even geduld: het bestand komt zo.",
-    "export.caption": "📥 {scope}, {period}: {lessons} lessen, {answers} antwoorden, {actions} "
-    "actieregels, {sprints} sprints. Open het in Excel of LibreOffice.",
+    "export.caption": "📥 {scope}, {period}\nLessen: {lessons} · antwoorden: {answers} · "
+    "actieregels: {actions} · sprints: {sprints}\nOpen het in Excel of LibreOffice.",
     "export.too_big": "Deze export is groter dan wat Telegram verstuurt ({size} MB, maximaal "
     "{limit} MB). Kies een kortere periode, of vraag de beheerder om <code>steunpunt export</code> "
     "op de server.",
