@@ -209,7 +209,7 @@ async def test_a_coordinator_of_two_teams_picks_one_or_both(
     [sent] = documents(bot, otto)
     assert sent.document is not None
     assert sent.document.file_name == f"steunpunt-mijn-teams-{TODAY}.xlsx"
-    assert sent.text.startswith("📥 al je teams, laatste 4 weken: 2 lessen, 0 antwoorden, ")
+    assert sent.text.startswith("📥 al je teams, laatste 4 weken\nLessen: 2 · antwoorden: 0 · ")
     sheets = workbook(sent.document.content)
     lessons = data_rows(sheets, "Lessen")
     # Otto is in Oost: its team-only lesson is his to see; the anonymous one stays anonymous.
@@ -246,7 +246,7 @@ async def test_an_admin_exports_every_team_without_their_team_only_lessons(
     for absent in (NOORD_TEAM, OOST_TEAM, "Bram"):
         assert absent not in everything
     assert {row["team"] for row in data_rows(sheets, "Sprints")} == {NOORD}
-    assert sent.text.startswith("📥 alle teams, alles: 3 lessen, 15 antwoorden, 3 actieregels, ")
+    assert sent.text.startswith("📥 alle teams, alles\nLessen: 3 · antwoorden: 15 · ")
 
     # Coordinating a team too: a menu with that team and every team.
     await join(bot, admin, city.codes[WEST])
@@ -316,7 +316,7 @@ async def test_this_sprint_without_a_sprint_says_so_and_another_period_still_wor
     await bot.press(otto, "alles")  # not "busy": the refused one left no mark
     await exports_done(bot)
     [sent] = documents(bot, otto)
-    assert sent.text.startswith(f"📥 {WEST}, alles: 0 lessen, 0 antwoorden, 0 actieregels, ")
+    assert sent.text.startswith(f"📥 {WEST}, alles\nLessen: 0 · antwoorden: 0 · actieregels: 0 · ")
 
 
 async def test_a_double_tap_sends_one_workbook(
@@ -350,8 +350,8 @@ async def test_a_double_tap_sends_one_workbook(
     await exports_done(bot)
     assert begun == 1
     [sent] = documents(bot, mostafa)
-    assert sent.text.startswith(f"📥 {NOORD}, deze sprint: ")
-    assert ", 15 antwoorden, 3 actieregels, 1 sprints." in sent.text
+    assert sent.text.startswith(f"📥 {NOORD}, deze sprint\n")
+    assert "antwoorden: 15 · actieregels: 3 · sprints: 1\n" in sent.text
 
     # Two taps handled side by side (as with concurrent updates): still one.
     release.clear()
@@ -398,7 +398,7 @@ async def test_english_sheets_headers_and_words(bot: ChatHarness, city: City) ->
     assert working.text == text("export.working", "en", scope=NOORD, period="everything")
     await exports_done(bot)
     [sent] = documents(bot, mostafa)
-    assert sent.text.startswith(f"📥 {NOORD}, everything: 3 lessons, 15 answers, 3 action rows, ")
+    assert sent.text.startswith(f"📥 {NOORD}, everything\nLessons: 3 · answers: 15 · ")
     assert sent.document is not None
     sheets = workbook(sent.document.content)
     assert list(sheets) == SHEETS_EN
@@ -478,7 +478,7 @@ async def test_a_team_name_is_shown_as_typed(
     await bot.press(coordinator, "alles")
     await exports_done(bot)
     [sent] = documents(bot, coordinator)
-    assert sent.text.startswith(f"📥 {typed}, alles: 0 lessen, ")
+    assert sent.text.startswith(f"📥 {typed}, alles\nLessen: 0 · ")
     assert sent.document is not None
     assert sent.document.file_name == f"steunpunt-ratten-b-co-b-{TODAY_AT_START}.xlsx"
 
