@@ -192,11 +192,11 @@ def cmd_export(args: argparse.Namespace) -> None:
             finally:
                 partial.unlink(missing_ok=True)
             if as_csv:
-                return out, f"{counts[SheetKey.LESSONS]} lessons"
+                return out, f"lessons: {counts[SheetKey.LESSONS]}"
             return out, (
-                f"{counts[SheetKey.LESSONS]} lessons, {counts[SheetKey.ANSWERS]} answers, "
-                f"{counts[SheetKey.ACTIONS]} action rows, {counts[SheetKey.SPRINTS]} sprints, "
-                f"{counts[SheetKey.PARTICIPATION]} team-weeks"
+                f"lessons: {counts[SheetKey.LESSONS]}, answers: {counts[SheetKey.ANSWERS]}, "
+                f"action rows: {counts[SheetKey.ACTIONS]}, sprints: {counts[SheetKey.SPRINTS]}, "
+                f"team-weeks: {counts[SheetKey.PARTICIPATION]}"
             )
         except ServiceError as error:
             # Like every message of the command line: in English, for the server's operator.
@@ -212,7 +212,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             f"{exc}); check DATABASE_URL and the output path."
         ) from exc
     pseudonymised = " (pseudonymised)" if args.pseudonymise else ""
-    print(f"Wrote {figures}{pseudonymised} to {out}.")
+    print(f"Wrote {out}{pseudonymised}: {figures}.")
 
 
 def cmd_import_roster(args: argparse.Namespace) -> None:

@@ -550,7 +550,7 @@ def test_the_command_line_writes_the_workbook(
 ) -> None:
     out = tmp_path / "alles.xlsx"
     assert run_cli(settings, monkeypatch, "--out", str(out)) == 0
-    assert f"to {out}" in capsys.readouterr().out
+    assert f"Wrote {out}: lessons: {1 + len(DANGEROUS) + 1}, answers: " in capsys.readouterr().out
     book = load_workbook(out)
     text = all_text(book)
     # Every team's answers; lessons the teams kept to themselves stay out.
@@ -570,6 +570,11 @@ def test_the_command_line_filters(
     book = load_workbook(out)
     assert {row[1] for row in rows(book["Antwoorden"])} == {"Buurtteam Noord!"}
     assert "Oud antwoord" not in all_text(book)
+    # Days so far off that they bound nothing (and would not fit a date-time in UTC).
+    wide = tmp_path / "wijd.xlsx"
+    args = ["--out", str(wide), "--since", "0001-01-01", "--until", "9999-12-31"]
+    assert run_cli(settings, monkeypatch, *args) == 0
+    assert "Oud antwoord" in all_text(load_workbook(wide))
     until = tmp_path / "oud.xlsx"
     args = ["--out", str(until), "--team", str(seeded.noord.id), "--until", "2026-11-29"]
     assert run_cli(settings, monkeypatch, *args) == 0

@@ -379,7 +379,7 @@ class ExportService:
         export = ExportFilter(
             team_ids=team_ids,
             since=None if since is None else self._local_midnight(since),
-            until=None if until is None else self._local_midnight(until + timedelta(days=1)),
+            until=None if until is None else self._local_midnight(until, days_later=1),
             sprint_ids=None,
             team_lessons_of=frozenset(),
         )
@@ -396,8 +396,14 @@ class ExportService:
     def _file_stem(self, scope: str) -> str:
         return f"steunpunt-{scope}-{self._clock().astimezone(self.zone):%Y-%m-%d}"
 
-    def _local_midnight(self, day: date) -> datetime:
-        return datetime.combine(day, time(), tzinfo=self.zone).astimezone(UTC)
+    def _local_midnight(self, day: date, days_later: int = 0) -> datetime | None:
+        """The start of `day` (plus `days_later`) in the local zone; None for a day so far off
+        (year 1, year 9999) that it bounds nothing, and would not fit a datetime in UTC."""
+        try:
+            start = datetime.combine(day + timedelta(days=days_later), time(), tzinfo=self.zone)
+            return start.astimezone(UTC)
+        except OverflowError:
+            return None
 
     async def _period_filter(
         self,
