@@ -156,6 +156,14 @@ class Memberships:
         )
         return [(team, role) for team, role in result]
 
+    async def coordinated_by(self, person_id: int) -> list[tuple[int, str]]:
+        """The teams the person coordinates (id and name), by name."""
+        return [
+            (team.id, team.name)
+            for team, role in await self.teams_of(person_id)
+            if role is Role.COORDINATOR
+        ]
+
     async def active_members(self, team_id: int) -> list[tuple[Person, Membership]]:
         result = await self._session.execute(
             select(Person, Membership)

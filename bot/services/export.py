@@ -310,11 +310,7 @@ class ExportService:
         """The teams the person coordinates, and everything for a steunpunt admin; a member
         or someone in no team is refused kindly."""
         async with self._db.unit_of_work() as session:
-            teams = [
-                (team.id, team.name)
-                for team, role in await Memberships(session).teams_of(actor.person_id)
-                if role is MembershipRole.COORDINATOR
-            ]
+            teams = await Memberships(session).coordinated_by(actor.person_id)
         if not teams and not actor.is_admin:
             raise ServiceError("denied.export")
         return ExportChoices(sorted(teams, key=lambda team: team[1].lower()), actor.is_admin)

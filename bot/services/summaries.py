@@ -23,7 +23,6 @@ from bot.services.permissions import (
 from bot.services.templates import BLOCKERS, WENT_WELL, questions_from_json
 from storage.database import Database
 from storage.models import CheckinRun, Sprint, Stadsdeel, Team, TeamKind
-from storage.models import Role as MembershipRole
 from storage.repositories import Memberships, Teams
 from storage.summaries import LessonRow, RunFigures, SummaryQueries, TeamRow
 
@@ -281,11 +280,7 @@ class SummaryService:
         """The teams the person coordinates, and the network for a steunpunt admin; a member
         or someone in no team is refused kindly."""
         async with self._db.unit_of_work() as session:
-            teams = [
-                (team.id, team.name)
-                for team, role in await Memberships(session).teams_of(actor.person_id)
-                if role is MembershipRole.COORDINATOR
-            ]
+            teams = await Memberships(session).coordinated_by(actor.person_id)
         if not teams and not actor.is_admin:
             raise ServiceError(RULES[Permission.VIEW_SUMMARY].no_team or "denied.summary")
         return SummaryChoices(teams, network=actor.is_admin)
