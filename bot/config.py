@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import zoneinfo
 from datetime import time
@@ -27,6 +29,7 @@ WEEKDAY_NAMES = (
 )
 
 
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 
 
@@ -65,6 +68,23 @@ class Settings(BaseSettings):
     digest_weekday: int = 4  # 0 = Monday … 6 = Sunday (or the day's name); 4 = Friday
     digest_time: str = "16:00"  # HH:MM in STEUNPUNT_TIMEZONE
     steunpunt_channel_id: int | None = None
+    # Webhook mode (long polling when WEBHOOK_URL is empty): Telegram posts updates to this
+    # public https URL; the bot listens on WEBHOOK_LISTEN:WEBHOOK_PORT behind a reverse proxy
+    # and refuses requests without the secret token (derived from the bot token when unset,
+    # so every instance of one bot agrees on it without configuration).
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret_token: SecretStr | None = None
+    # GET /healthz on this port answers 200 while the bot runs and its database answers;
+    # 0 turns it off. HEALTH_LISTEN defaults to WEBHOOK_LISTEN in webhook mode, else loopback.
+    health_port: int = Field(default=8080, ge=0, le=65535)
+    health_listen: str | None = None
+    # Several instances on one PostgreSQL share Telegram's per-bot send limits through the
+    # database. auto: on for PostgreSQL, off for SQLite (one process).
+    shared_send_limit: Literal["auto", "on", "off"] = "auto"
+    # How long `steunpunt run` waits for the database to answer at start (compose, reboots).
+    database_wait_seconds: float = Field(default=60, ge=0)
 
     @field_validator("steunpunt_admins", mode="before")
     @classmethod
@@ -145,6 +165,61 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not an http(s) URL")
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _check_webhook_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            cleaned = value.strip()
+            if not cleaned:
+                return None  # left empty in .env: long polling
+            if not cleaned.startswith(("https://", "http://")):
+                raise ValueError(f"'{cleaned}' is not an https URL (Telegram posts only to https)")
+            return cleaned
+        return value
+
+    @field_validator("webhook_secret_token", mode="before")
+    @classmethod
+    def _check_secret_token(cls, value: object) -> object:
+        if isinstance(value, str):
+            cleaned = value.strip()
+            if not cleaned:
+                return None
+            if not WEBHOOK_SECRET.fullmatch(cleaned):
+                raise ValueError(
+                    "must be 1-256 characters: letters, digits, _ and - (Telegram's rule)"
+                )
+            return cleaned
+        return value
+
+    @field_validator("health_listen", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret Telegram sends with every webhook request: WEBHOOK_SECRET_TOKEN, or one
+        derived from the bot token (the same on every instance, and useless without it)."""
+        if self.webhook_secret_token is not None:
+            return self.webhook_secret_token.get_secret_value()
+        digest = hmac.new(
+            self.require_token().encode(), b"steunpunt webhook secret", hashlib.sha256
+        )
+        return digest.hexdigest()
+
+    @property
+    def health_address(self) -> str:
+        if self.health_listen is not None:
+            return self.health_listen
+        return self.webhook_listen if self.webhook_url else "127.0.0.1"
+
+    @property
+    def shares_send_limit(self) -> bool:
+        """Whether sends are counted in the database, shared with other instances."""
+        if self.shared_send_limit == "auto":
+            return self.database_url.startswith("postgresql")
+        return self.shared_send_limit == "on"
+
     @property
     def telegram_api_base_file_url(self) -> str:
         """`https://api.telegram.org/bot` → `https://api.telegram.org/file/bot`."""
@@ -178,6 +253,14 @@ _FIELD_TO_ENV = {
     "digest_weekday": "DIGEST_WEEKDAY",
     "digest_time": "DIGEST_TIME",
     "steunpunt_channel_id": "STEUNPUNT_CHANNEL_ID",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_listen": "WEBHOOK_LISTEN",
+    "webhook_port": "WEBHOOK_PORT",
+    "webhook_secret_token": "WEBHOOK_SECRET_TOKEN",
+    "health_port": "HEALTH_PORT",
+    "health_listen": "HEALTH_LISTEN",
+    "shared_send_limit": "SHARED_SEND_LIMIT",
+    "database_wait_seconds": "DATABASE_WAIT_SECONDS",
 }
 
 
