@@ -12,6 +12,8 @@ import html
 import itertools
 import json
 import struct
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -95,6 +97,25 @@ class ApiTimeoutError(Exception):
 class ApiCall:
     method: str
     params: JsonDict
+    # When the call arrived (time.monotonic, one clock for every process on the machine).
+    at: float = field(default_factory=time.monotonic)
+
+
+# Methods that put a message in a chat; only these count against the flood limits.
+FLOOD_LIMITED = ("send", "copyMessage", "forwardMessage", "editMessage")
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's limits per bot: messages overall, per private chat (about one a second, a
+    short burst passes) and per group."""
+
+    overall: int = 30
+    period: float = 1.0
+    private: int = 3
+    private_period: float = 3.0
+    group: int = 20
+    group_period: float = 60.0
 
 
 @dataclass
@@ -253,6 +274,9 @@ class FakeTelegram:
     failures: list[PlannedFailure] = field(default_factory=list)
     # Every message the bot sent or edited, in order (an edited message appears again).
     outbox: list[BotMessage] = field(default_factory=list)
+    # Telegram's flood limits, answered with 429 past them; None: no limits (most tests).
+    flood_limits: FloodLimits | None = None
+    flood_refusals: list[ApiCall] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._chats: dict[int, JsonDict] = {}
@@ -262,6 +286,7 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._pending: list[JsonDict] = []
         self._update_arrived = asyncio.Event()
+        self._flood_windows: dict[int | str, deque[float]] = {}
 
     # --- the world: people, groups, and what they do ------------------------------------------
 
@@ -383,8 +408,10 @@ class FakeTelegram:
     ) -> tuple[int, JsonDict]:
         """Answer one Bot API call as Telegram would: (HTTP status, JSON body). `uploads` are
         the file parts of a multipart request, by field name."""
-        self.calls.append(ApiCall(method, params))
+        call = ApiCall(method, params)
+        self.calls.append(call)
         try:
+            self._check_flood(call)
             timeout = self._planned_failure(method, params)
             if timeout is not None:
                 if timeout.done_anyway:
@@ -418,6 +445,31 @@ class FakeTelegram:
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is not None:
             handler(params)
+
+    def _check_flood(self, call: ApiCall) -> None:
+        """Refuse a message past the flood limits, as Telegram does, with a 429."""
+        limits = self.flood_limits
+        if (
+            limits is None
+            or not call.method.startswith(FLOOD_LIMITED)
+            or call.method in ("sendChatAction",)
+        ):
+            return
+        chat = call.params.get("chat_id")
+        checks: list[tuple[int | str, int, float]] = [("all", limits.overall, limits.period)]
+        if isinstance(chat, int) and chat > 0:
+            checks.append((chat, limits.private, limits.private_period))
+        elif isinstance(chat, int | str) and chat is not None:
+            checks.append((f"group {chat}", limits.group, limits.group_period))
+        for key, limit, period in checks:
+            window = self._flood_windows.setdefault(key, deque())
+            while window and window[0] <= call.at - period:
+                window.popleft()
+            if len(window) >= limit:
+                self.flood_refusals.append(call)
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        for key, _limit, _period in checks:
+            self._flood_windows[key].append(call.at)
 
     def _planned_failure(self, method: str, params: JsonDict) -> PlannedFailure | None:
         """Raise the failure planned for this call; a planned timeout is returned instead."""
