@@ -258,4 +258,3 @@ async def test_two_gates_keep_one_window_and_let_replies_through(database_url: s
     # fresh chats went almost at once; the two held back by their chat's window waited ~1 s.
     assert sorted(reply_waits)[:6][-1] < 0.3
     assert 0.9 < max(reply_waits) < 1.6
-
