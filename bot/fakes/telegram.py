@@ -11,6 +11,7 @@ import asyncio
 import html
 import itertools
 import json
+import re
 import struct
 import time
 from collections import deque
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -99,6 +101,17 @@ class ApiCall:
     params: JsonDict
     # When the call arrived (time.monotonic, one clock for every process on the machine).
     at: float = field(default_factory=time.monotonic)
+
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (setWebhook), and the secret it sends along."""
+
+    url: str
+    secret_token: str | None
 
 
 # Methods that put a message in a chat; only these count against the flood limits.
@@ -277,6 +290,7 @@ class FakeTelegram:
     # Telegram's flood limits, answered with 429 past them; None: no limits (most tests).
     flood_limits: FloodLimits | None = None
     flood_refusals: list[ApiCall] = field(default_factory=list)
+    webhook: Webhook | None = None
 
     def __post_init__(self) -> None:
         self._chats: dict[int, JsonDict] = {}
@@ -488,7 +502,33 @@ class FakeTelegram:
         return self.bot_json()
 
     def _api_deletewebhook(self, _params: JsonDict) -> bool:
+        self.webhook = None
         return True
+
+    def _api_setwebhook(self, params: JsonDict) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return self._api_deletewebhook(params)
+        parts = urlsplit(url)
+        # Telegram posts only to https on a few ports; a local Bot API server (and this fake,
+        # for tests on loopback) also to http.
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not loopback:
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        if not loopback and (parts.port or 443) not in (443, 80, 88, 8443):
+            raise ApiError(
+                400,
+                "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = Webhook(url, None if secret is None else str(secret))
+        return True
+
+    def _api_getwebhookinfo(self, _params: JsonDict) -> JsonDict:
+        url = self.webhook.url if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _api_getupdates(self, _params: JsonDict) -> list[JsonDict]:
         return []  # the HTTP server answers getUpdates itself, with long polling
