@@ -130,7 +130,8 @@ def test_deployment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert webhook.shares_send_limit is True  # auto: on for PostgreSQL
     # No secret configured: one derived from the bot token, the same for every instance.
     derived = webhook.webhook_secret
-    assert len(derived) == 64 and derived == load_settings().webhook_secret
+    assert len(derived) == 64
+    assert derived == load_settings().webhook_secret
     assert "123456" not in derived
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "654321:XYZ")
     assert load_settings().webhook_secret != derived
