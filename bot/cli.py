@@ -140,9 +140,14 @@ def cmd_run(args: argparse.Namespace) -> None:
         ) from exc
     except OSError as exc:
         # What else fails at start with an OSError is a port already taken or not allowed.
+        ports = []
+        if settings.health_port:
+            ports.append(f"HEALTH_PORT ({settings.health_port} on {settings.health_address})")
+        if settings.webhook_url:
+            ports.insert(0, f"WEBHOOK_PORT ({settings.webhook_port} on {settings.webhook_listen})")
         raise CommandError(
             f"Cannot listen for Telegram or the health check ({exc.strerror or exc}); "
-            "check WEBHOOK_PORT and HEALTH_PORT."
+            f"check {' and '.join(ports)}."
         ) from exc
 
 
