@@ -41,7 +41,7 @@ if [ "${SKIP_WHEELS:-0}" != 1 ]; then
 fi
 project_wheel=$(ls "$wheels"/steunpunt-*.whl)
 version=$(basename "$project_wheel" | cut -d- -f2)
-echo "$(ls "$wheels" | wc -l) wheels in $wheels"
+echo "$(find "$wheels" -name "*.whl" | wc -l) wheels in $wheels"
 
 if ! docker image inspect "$PYTHON_IMAGE" >/dev/null 2>&1; then
     echo "== pulling the base image $PYTHON_IMAGE"
