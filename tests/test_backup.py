@@ -26,9 +26,22 @@ from tests.support.flows import create_team, join
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUP_SCRIPT = ROOT / "deploy" / "backup.sh"
+RESTORE_COMPOSE_SCRIPT = ROOT / "deploy" / "restore-compose.sh"
+# Stands in for `docker compose -f deploy/compose.yml`: `exec -T db CMD…` runs CMD here, with
+# the db container's environment (POSTGRES_USER, POSTGRES_DB) given by the test.
+FAKE_COMPOSE = """#!/bin/sh
+[ "$1 $2 $3" = "exec -T db" ] || { echo "unexpected: $*" >&2; exit 99; }
+shift 3
+exec "$@"
+"""
 RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt"
 LATER = "Een buurtbudget aanvragen duurt drie maanden, begin op tijd"
 JESSE_ID = 4242
+
+needs_postgres_tools = pytest.mark.skipif(
+    POSTGRES_URL is None or not all(shutil.which(t) for t in ("pg_dump", "pg_restore", "psql")),
+    reason="needs TEST_DATABASE_URL and PostgreSQL's client tools (pg_dump, pg_restore, psql)",
+)
 
 
 async def run_command(args: list[str], cwd: Path, **env: str) -> tuple[int, str]:
@@ -50,7 +63,9 @@ def steunpunt(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot", *args]
 
 
-async def fill_and_back_up(database_url: str, backup: Path) -> None:
+async def fill_and_back_up(
+    database_url: str, backup: Path, script_env: dict[str, str] | None = None
+) -> None:
     """A team, a member and a shared lesson; the backup is taken while the bot (and so its
     engine) has the database open, and a lesson written after it must not be in it."""
     telegram = FakeTelegram()
@@ -66,8 +81,7 @@ async def fill_and_back_up(database_url: str, backup: Path) -> None:
         code, output = await run_command(
             ["bash", str(BACKUP_SCRIPT), str(backup.parent), "3"],
             backup.parent,
-            DATABASE_URL=database_url,
-            STEUNPUNT=" ".join(steunpunt()),
+            **(script_env or {"DATABASE_URL": database_url, "STEUNPUNT": " ".join(steunpunt())}),
         )
         assert code == 0, output
         assert output == ""  # quiet for cron
@@ -142,10 +156,7 @@ async def second_postgres() -> AsyncIterator[str]:
         await admin.dispose()
 
 
-@pytest.mark.skipif(
-    POSTGRES_URL is None or not all(shutil.which(t) for t in ("pg_dump", "pg_restore", "psql")),
-    reason="needs TEST_DATABASE_URL and PostgreSQL's client tools (pg_dump, pg_restore, psql)",
-)
+@needs_postgres_tools
 async def test_postgres_backup_restores_into_another_database_the_bot_runs_on(
     tmp_path: Path, database_url: str, second_postgres: str
 ) -> None:
@@ -173,6 +184,55 @@ async def test_postgres_backup_restores_into_another_database_the_bot_runs_on(
     )
     assert code == 0, output
     await assert_bot_knows_the_backup(second_postgres)
+
+
+@needs_postgres_tools
+async def test_the_compose_scripts_back_up_and_restore_through_the_db_container(
+    tmp_path: Path, database_url: str, second_postgres: str
+) -> None:
+    """deploy/backup.sh and deploy/restore-compose.sh with STEUNPUNT_COMPOSE, as for
+    deploy/compose.yml: pg_dump and pg_restore run where `docker compose exec db` runs them."""
+    compose = tmp_path / "compose"
+    compose.write_text(FAKE_COMPOSE)
+    compose.chmod(0o755)
+    source, target = make_url(database_url), make_url(second_postgres)
+    container = {
+        "STEUNPUNT_COMPOSE": str(compose),
+        "POSTGRES_USER": source.username or "postgres",
+        "PGHOST": source.host or "127.0.0.1",
+        "PGPORT": str(source.port or 5432),
+        **({"PGPASSWORD": source.password} if source.password else {}),
+    }
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    backup = backups / "taken.backup"
+    await fill_and_back_up(
+        database_url, backup, {**container, "POSTGRES_DB": source.database or ""}
+    )
+    assert backup.read_bytes().startswith(b"PGDMP")
+
+    # Something in the target that the restore must replace.
+    code, output = await run_command(
+        steunpunt("db", "upgrade"), tmp_path, DATABASE_URL=second_postgres
+    )
+    assert code == 0, output
+    code, output = await run_command(
+        ["bash", str(RESTORE_COMPOSE_SCRIPT), str(backup)],
+        tmp_path,
+        **container,
+        POSTGRES_DB=target.database or "",
+    )
+    assert code == 0, output
+    assert output.startswith(f"Restored {backup};")
+    await assert_bot_knows_the_backup(second_postgres)
+
+    code, output = await run_command(
+        ["bash", str(RESTORE_COMPOSE_SCRIPT), str(tmp_path / "nergens")], tmp_path, **container
+    )
+    assert (code, output.strip()) == (
+        2,
+        f"restore-compose.sh: there is no backup file {tmp_path / 'nergens'}",
+    )
 
 
 # --- the command line's refusals and the script's rotation ----------------------------------
