@@ -4,8 +4,9 @@
 instances of the bot, each send must also fit what the others sent. `DatabaseSendGate` asks
 the database for a slot before the local limiter grants the send (storage/sendlimit.py) and
 reports when Telegram answered. Bulk sends of one process queue for the gate one at a time, in
-the order they came, so a broadcast does not poll the database once per waiting message and
-leaves one slot of every window to interactive replies, which ask at once.
+the order they came, so a broadcast does not poll the database once per waiting message; an
+interactive reply asks at once, and when the window is full it asks again a moment before bulk
+does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 PRUNE_EVERY = 1000  # grants between two clean-ups of old rows
 MAX_WAIT = 0.25  # ask again at least this often: another instance's send may finish early
 NO_TICKET = 0
+BULK_LAG = 0.004  # seconds bulk waits longer than a reply for the same free slot
 
 
 class DatabaseSendGate:
@@ -36,7 +38,6 @@ class DatabaseSendGate:
         overall_limit, overall_period: the per-bot window.
         group_limit, group_period: the window of one group or channel.
         private_limit, private_period: the window of one private chat (None: none).
-        interactive_reserve: overall slots bulk sends leave to interactive replies.
         safety_margin: seconds added to every window, as the local limiter does.
     """
 
@@ -50,17 +51,13 @@ class DatabaseSendGate:
         group_period: float = 60.0,
         private_limit: int | None = None,
         private_period: float = 1.0,
-        interactive_reserve: int = 1,
         safety_margin: float = 0.005,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         margin = timedelta(seconds=safety_margin)
         span = timedelta(seconds=overall_period) + margin
         self._engine = engine
-        self._windows: dict[Priority, Window] = {
-            "interactive": Window(overall_limit, span),
-            "bulk": Window(overall_limit - interactive_reserve, span),
-        }
+        self._overall = Window(overall_limit, span)
         self._group = Window(group_limit, timedelta(seconds=group_period) + margin)
         self._private = (
             None
@@ -98,7 +95,7 @@ class DatabaseSendGate:
                 async with self._engine.begin() as connection:
                     outcome = await try_grant(
                         connection,
-                        overall=self._windows[priority],
+                        overall=self._overall,
                         chat=key,
                         chat_window=window,
                         priority=priority,
@@ -114,4 +111,7 @@ class DatabaseSendGate:
             if not isinstance(outcome, Refused):
                 return outcome
             self.waited += 1
-            await self._sleep(min(max(outcome.wait, 0.001), MAX_WAIT))
+            # When a slot frees, a waiting reply asks a moment before bulk does, so it goes
+            # first without keeping a slot empty for replies that may not come.
+            lag = BULK_LAG if priority == "bulk" else 0.0
+            await self._sleep(min(max(outcome.wait, 0.001) + lag, MAX_WAIT))
