@@ -27,6 +27,7 @@ from bot.handlers.onboarding import OnboardingHandlers
 from bot.handlers.privacy import PrivacyHandlers
 from bot.handlers.summary import SummaryHandlers
 from bot.ratelimit import PriorityRateLimiter
+from bot.sendgate import DatabaseSendGate
 from bot.services.checkin_settings import CheckinSettings
 from bot.services.checkins import CheckinService
 from bot.services.common import Clock, Language, system_clock
@@ -72,6 +73,10 @@ MENU_COMMANDS = (
 )
 # How often the check-in round runs: opens due check-ins, sends waves, reminders, closes.
 ROUND_SECONDS = 10
+# Telegram allows about one message a second in a private chat, with short bursts: three in
+# any three seconds lets a reply follow a question at once and paces someone who answers fast.
+PRIVATE_CHAT_LIMIT = 3
+PRIVATE_CHAT_PERIOD = 3.0
 
 
 @dataclass
@@ -159,6 +164,27 @@ def menu(language: Language) -> list[BotCommand]:
     return [BotCommand(name, t(language, f"command.{name}")) for name in MENU_COMMANDS]
 
 
+def build_rate_limiter(
+    settings: Settings, services: Services, *, pace_private_chats: bool = True
+) -> PriorityRateLimiter:
+    """The send limiter: Telegram's limits in this process, and shared through the database
+    with the other instances when SHARED_SEND_LIMIT says so."""
+    private_limit = PRIVATE_CHAT_LIMIT if pace_private_chats else None
+    gate = None
+    if settings.shares_send_limit:
+        gate = DatabaseSendGate(
+            services.engine, private_limit=private_limit, private_period=PRIVATE_CHAT_PERIOD
+        )
+    return PriorityRateLimiter(
+        private_limit=private_limit,
+        private_period=PRIVATE_CHAT_PERIOD,
+        # With a gate, bulk sends wait in it while holding a local slot; the reserve keeps
+        # slots free for replies in the meantime.
+        interactive_reserve=5 if gate else 0,
+        gate=gate,
+    )
+
+
 def build_application(
     settings: Settings,
     *,
@@ -166,12 +192,15 @@ def build_application(
     request: BaseRequest | None = None,
     migrate: bool = True,
     run_rounds: bool = True,
+    pace_private_chats: bool = True,
 ) -> BotApplication:
     """Wire settings, storage, services and handlers into one PTB `Application`.
 
     `request` replaces the network layer (tests pass a fake Bot API); `migrate` brings the
     database schema up to date before the bot takes its first update; `run_rounds` schedules
-    the check-in round (tests run rounds themselves, with their own clock).
+    the check-in round (tests run rounds themselves, with their own clock);
+    `pace_private_chats` keeps to Telegram's pace per private chat (off for the offline fake,
+    which has none).
     """
     services = build_services(settings, clock)
 
@@ -215,7 +244,7 @@ def build_application(
                 tzinfo=ZoneInfo(settings.steunpunt_timezone),
             )
         )
-        .rate_limiter(PriorityRateLimiter())
+        .rate_limiter(build_rate_limiter(settings, services, pace_private_chats=pace_private_chats))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

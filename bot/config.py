@@ -9,7 +9,7 @@ import zoneinfo
 from datetime import time
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.database import DatabaseUrlError, parse_database_url
@@ -212,6 +212,17 @@ class Settings(BaseSettings):
         if self.health_listen is not None:
             return self.health_listen
         return self.webhook_listen if self.webhook_url else "127.0.0.1"
+
+    @field_validator("shared_send_limit")
+    @classmethod
+    def _needs_postgres(cls, value: str, info: ValidationInfo) -> str:
+        url = str(info.data.get("database_url", ""))
+        if value == "on" and not url.startswith("postgresql"):
+            raise ValueError(
+                "on needs PostgreSQL (several instances share one PostgreSQL database); "
+                "use auto or off with SQLite"
+            )
+        return value
 
     @property
     def shares_send_limit(self) -> bool:

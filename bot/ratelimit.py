@@ -1,9 +1,14 @@
 """A rate limiter for PTB that keeps the bot inside Telegram's flood limits.
 
-Telegram allows a bot about 30 messages per second overall and 20 messages per minute per
-group. PTB's `AIORateLimiter` is a leaky bucket: it lets bursts through and then collects 429s.
-`PriorityRateLimiter` instead keeps a sliding-window log, so no window of `overall_period` ever
-holds more than `overall_limit` sends, and it lets interactive replies overtake bulk sends.
+Telegram allows a bot about 30 messages per second overall, 20 messages per minute per group
+and about one message per second per private chat (short bursts pass). PTB's `AIORateLimiter`
+is a leaky bucket: it lets bursts through and then collects 429s. `PriorityRateLimiter` instead
+keeps a sliding-window log, so no window of `overall_period` ever holds more than
+`overall_limit` sends, and it lets interactive replies overtake bulk sends.
+
+Several instances of the bot share Telegram's limits, which are per bot, not per process: a
+`SendGate` (bot/sendgate.py: counted in PostgreSQL) admits each send after the local limiter
+granted it, so the instances together stay inside the limits.
 
 Callers mark a send as bulk with `rate_limit_args={"priority": "bulk"}`; everything else is
 interactive::
@@ -22,7 +27,7 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -47,24 +52,43 @@ def is_rate_limited(endpoint: str) -> bool:
     return endpoint.startswith(_LIMITED_PREFIXES) and endpoint not in _UNLIMITED_SENDS
 
 
-def group_key(chat_id: object) -> int | str | None:
-    """The key a chat is limited under as a group, or None for a private chat.
+class SendGate(Protocol):
+    """Admission shared with other processes that send as the same bot."""
 
-    Negative ids are groups, supergroups and channels; `@username` only exists for public
-    supergroups and channels. Usernames are case-insensitive, so `@Foo` and `@foo` share a key.
-    """
+    async def admit(self, priority: Priority, chat: int | str | None) -> int:
+        """Wait until a send to `chat` fits the shared limits; returns a ticket for `done`."""
+
+    async def done(self, ticket: int) -> None:
+        """The send of `ticket` came back (delivered or refused): its slot starts to age."""
+
+
+def chat_key(chat_id: object) -> int | str | None:
+    """The key a chat is limited under: its id, or its lower-cased `@username`; None if the
+    request names no chat (e.g. an inline message)."""
     if isinstance(chat_id, bool):
         return None
     if isinstance(chat_id, int):
-        return chat_id if chat_id < 0 else None
+        return chat_id
     if isinstance(chat_id, str):
         text = chat_id.strip()
         try:
-            number = int(text)
+            return int(text)
         except ValueError:
-            return text.lower()
-        return number if number < 0 else None
+            return text.lower() or None
     return None
+
+
+def is_group(key: int | str) -> bool:
+    """Negative ids are groups, supergroups and channels; `@username` only exists for public
+    supergroups and channels."""
+    return isinstance(key, str) or key < 0
+
+
+def group_key(chat_id: object) -> int | str | None:
+    """The key a chat is limited under as a group, or None for a private chat. Usernames are
+    case-insensitive, so `@Foo` and `@foo` share a key."""
+    key = chat_key(chat_id)
+    return key if key is not None and is_group(key) else None
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -114,13 +138,14 @@ class _Window:
         while self.finished and self.finished[0] + self.span <= now:
             self.finished.popleft()
 
-    def has_room(self) -> bool:
-        return self.in_flight + len(self.finished) < self.limit
+    def has_room(self, limit: int | None = None) -> bool:
+        return self.in_flight + len(self.finished) < (self.limit if limit is None else limit)
 
-    def free_at(self) -> float | None:
-        """When the next slot frees up, or None if that waits on a request still in flight."""
+    def free_at(self, limit: int | None = None) -> float | None:
+        """When the next slot (under `limit`, default the window's) frees up, or None if that
+        waits on a request still in flight."""
         # Slots free in completion order; the k-th oldest completion frees the slot we need.
-        needed = self.in_flight + len(self.finished) - self.limit
+        needed = self.in_flight + len(self.finished) - (self.limit if limit is None else limit)
         if needed < len(self.finished):
             return self.finished[needed] + self.span
         return None
@@ -130,12 +155,12 @@ class _Window:
 
 
 class _Waiter:
-    __slots__ = ("future", "group", "group_window", "priority")
+    __slots__ = ("chat", "chat_window", "future", "priority")
 
-    def __init__(self, priority: Priority, group: int | str | None) -> None:
+    def __init__(self, priority: Priority, chat: int | str | None) -> None:
         self.priority: Priority = priority
-        self.group = group
-        self.group_window: _Window | None = None
+        self.chat = chat
+        self.chat_window: _Window | None = None
         self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
@@ -147,6 +172,12 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         overall_period: seconds of the overall window.
         group_limit: sends allowed per `group_period` to one group or channel.
         group_period: seconds of the group window.
+        private_limit: sends allowed per `private_period` to one private chat; None: no
+            limit per private chat.
+        private_period: seconds of the private chat window.
+        interactive_reserve: slots of the overall window that bulk sends leave free, so an
+            interactive reply need not wait for a broadcast (0: bulk may fill the window).
+        gate: admission shared with other instances, asked after the local grant.
         max_retries: retries of one call after `RetryAfter` before it is re-raised.
         safety_margin: seconds added to both windows, for clock drift between us and Telegram.
         bulk_spacing: minimum seconds between two bulk grants; None means
@@ -162,23 +193,37 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         overall_period: float = 1.0,
         group_limit: int = 20,
         group_period: float = 60.0,
+        private_limit: int | None = None,
+        private_period: float = 1.0,
+        interactive_reserve: int = 0,
+        gate: SendGate | None = None,
         max_retries: int = 3,
         safety_margin: float = 0.005,
         bulk_spacing: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if overall_limit < 1 or group_limit < 1:
+        if (
+            overall_limit < 1
+            or group_limit < 1
+            or (private_limit is not None and private_limit < 1)
+        ):
             raise ValueError("limits must be at least 1")
-        if overall_period <= 0 or group_period <= 0 or safety_margin < 0:
+        if overall_period <= 0 or group_period <= 0 or private_period <= 0 or safety_margin < 0:
             raise ValueError("periods must be positive and the margin not negative")
+        if not 0 <= interactive_reserve < overall_limit:
+            raise ValueError("the interactive reserve must leave bulk at least one slot")
         if max_retries < 0:
             raise ValueError("max_retries must not be negative")
         self._overall = _Window(overall_limit, overall_period + safety_margin)
         self._group_limit = group_limit
         self._group_span = group_period + safety_margin
-        self._groups: dict[int | str, _Window] = {}
-        self._groups_sweep_at = 64
+        self._private_limit = private_limit
+        self._private_span = private_period + safety_margin
+        self._chats: dict[int | str, _Window] = {}
+        self._chats_sweep_at = 64
+        self._bulk_limit = overall_limit - interactive_reserve
+        self._gate = gate
         self._max_retries = max_retries
         # Pacing bulk sends smooths a broadcast started all at once; without it the window
         # refills in one burst per period and an interactive reply may wait a whole period.
@@ -240,10 +285,13 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if rate_limit_args and rate_limit_args.get("priority") == "bulk"
             else "interactive"
         )
-        waiter = _Waiter(priority, group_key(data.get("chat_id")))
+        waiter = _Waiter(priority, self._limited_chat(chat_key(data.get("chat_id"))))
         for attempt in itertools.count():
             await self._acquire(waiter, retry=attempt > 0)
+            ticket: int | None = None
             try:
+                if self._gate is not None:
+                    ticket = await self._gate.admit(priority, waiter.chat)
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 # A 429 means Telegram did not deliver, so sending again cannot duplicate.
@@ -257,7 +305,15 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self._paused_until = max(self._paused_until, self._clock() + pause)
             finally:
                 self._release(waiter)
+                if ticket is not None and self._gate is not None:
+                    await self._gate.done(ticket)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _limited_chat(self, key: int | str | None) -> int | str | None:
+        """The chat key if that chat has a window of its own, else None."""
+        if key is None or (self._private_limit is None and not is_group(key)):
+            return None
+        return key
 
     async def _acquire(self, waiter: _Waiter, *, retry: bool) -> None:
         if waiter.future.done():
@@ -281,29 +337,34 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         now = self._clock()
         self._overall.in_flight -= 1
         self._overall.finished.append(now)
-        if waiter.group_window is not None:
-            waiter.group_window.in_flight -= 1
-            waiter.group_window.finished.append(now)
-            waiter.group_window = None
+        if waiter.chat_window is not None:
+            waiter.chat_window.in_flight -= 1
+            waiter.chat_window.finished.append(now)
+            waiter.chat_window = None
         # The completion fixes when this slot frees, so the wake-up time may change.
         self._pump()
 
-    def _group_window(self, group: int | str) -> _Window:
-        window = self._groups.get(group)
+    def _chat_window(self, chat: int | str) -> _Window:
+        window = self._chats.get(chat)
         if window is None:
-            if len(self._groups) >= self._groups_sweep_at:
-                self._sweep_groups()
-            window = self._groups[group] = _Window(self._group_limit, self._group_span)
+            if len(self._chats) >= self._chats_sweep_at:
+                self._sweep_chats()
+            if is_group(chat):
+                window = _Window(self._group_limit, self._group_span)
+            else:
+                assert self._private_limit is not None  # else `_limited_chat` gave None
+                window = _Window(self._private_limit, self._private_span)
+            self._chats[chat] = window
         return window
 
-    def _sweep_groups(self) -> None:
-        # Forget groups with nothing in their window; amortised by doubling the threshold.
+    def _sweep_chats(self) -> None:
+        # Forget chats with nothing in their window; amortised by doubling the threshold.
         now = self._clock()
-        for key, window in list(self._groups.items()):
+        for key, window in list(self._chats.items()):
             window.prune(now)
             if window.is_idle():
-                del self._groups[key]
-        self._groups_sweep_at = max(64, 2 * len(self._groups))
+                del self._chats[key]
+        self._chats_sweep_at = max(64, 2 * len(self._chats))
 
     def _pump(self) -> None:
         """Grant waiting requests in priority order while the windows allow.
@@ -326,6 +387,10 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     # Nothing more can go now; a full window also blocks every later waiter.
                     self._schedule(overall.free_at(), now)
                     return
+                if priority == "bulk" and not overall.has_room(self._bulk_limit):
+                    # Bulk leaves the reserve to replies; it goes once older slots free up.
+                    wake = _earliest(wake, overall.free_at(self._bulk_limit))
+                    break
                 waiter = queue[index]
                 if waiter.future.done():  # cancelled while waiting
                     del queue[index]
@@ -334,11 +399,11 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     wake = _earliest(wake, self._next_bulk_at)
                     break
                 window = None
-                if waiter.group is not None:
-                    window = self._group_window(waiter.group)
+                if waiter.chat is not None:
+                    window = self._chat_window(waiter.chat)
                     window.prune(now)
                     if not window.has_room():
-                        # A full group must not hold up other chats: skip, keep its place.
+                        # A full chat must not hold up other chats: skip, keep its place.
                         wake = _earliest(wake, window.free_at())
                         index += 1
                         continue
@@ -350,7 +415,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._overall.in_flight += 1
         if window is not None:
             window.in_flight += 1
-            waiter.group_window = window
+            waiter.chat_window = window
         if waiter.priority == "bulk":
             # Keep to the schedule when the timer fired a little late, so lateness does not
             # add up over a broadcast; after a real gap, start a fresh schedule.

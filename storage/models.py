@@ -605,3 +605,24 @@ class InstallationSecret(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+
+
+class SendGrant(Base):
+    """One message sent to Telegram by any instance of the bot, while it counts against the
+    per-bot send limits (storage/sendlimit.py). Only used on PostgreSQL with several
+    instances; rows are pruned after a few minutes."""
+
+    __tablename__ = "send_grants"
+    __table_args__ = (
+        Index("ix_send_grants_granted_at", "granted_at"),
+        Index("ix_send_grants_chat_granted_at", "chat", "granted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    # The chat's key (id or @username) when that chat has a window of its own, else None.
+    chat: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(16))
+    granted_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

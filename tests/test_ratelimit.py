@@ -474,3 +474,110 @@ async def test_bulk_is_paced_so_a_reply_does_not_wait_a_whole_period() -> None:
     # next period.
     assert bulk_starts[1] - bulk_starts[0] >= 0.1
     assert reply_wait[0] <= 0.2
+
+
+async def test_private_chats_are_paced_without_holding_up_other_chats() -> None:
+    vt = VirtualTime()
+    limiter = make_limiter(vt, private_limit=3, private_period=3.0)
+    starts: dict[int, list[float]] = {}
+
+    def recorder(chat: int) -> Callable[[], Coroutine[Any, Any, Result]]:
+        async def callback() -> Result:
+            starts.setdefault(chat, []).append(vt.now)
+            await vt.sleep(0.01)
+            return True
+
+        return callback
+
+    calls = [send(limiter, recorder(42), chat_id=42) for _ in range(7)]
+    calls += [send(limiter, recorder(chat), chat_id=chat) for chat in range(100, 120)]
+    await vt.run(asyncio.gather(*calls))
+
+    # A burst of three at once, then paced: never four within three seconds.
+    assert starts[42][:3] == [0.0, 0.0, 0.0]
+    assert_window(starts[42], 3, 3.0)
+    assert len(starts[42]) == 7
+    assert max(starts[42]) < 7.0  # about one a second after the burst, not slower
+    # The other chats did not wait behind chat 42.
+    assert all(starts[chat] == [0.0] for chat in range(100, 120))
+
+
+async def test_bulk_leaves_the_interactive_reserve_free() -> None:
+    vt = VirtualTime()
+    limiter = make_limiter(
+        vt, overall_limit=10, overall_period=1.0, interactive_reserve=3, bulk_spacing=0
+    )
+    bulk_starts: list[float] = []
+    reply_starts: list[float] = []
+
+    async def bulk_callback() -> Result:
+        bulk_starts.append(vt.now)
+        await vt.sleep(0.5)  # slow sends keep their slots in flight
+        return True
+
+    async def reply_callback() -> Result:
+        reply_starts.append(vt.now)
+        return True
+
+    async def scenario() -> None:
+        bulk = [
+            asyncio.ensure_future(send(limiter, bulk_callback, chat_id=n, bulk=True))
+            for n in range(1, 30)
+        ]
+        await vt.sleep(0.3)
+        assert limiter.stats.granted_bulk == 7  # 10 slots minus the reserve of 3
+        replies = [
+            asyncio.ensure_future(send(limiter, reply_callback, chat_id=1000 + n))
+            for n in range(3)
+        ]
+        await asyncio.gather(*replies)
+        await asyncio.gather(*bulk)
+
+    await vt.run(scenario())
+    assert reply_starts == [0.3, 0.3, 0.3]  # at once, though bulk was waiting
+    assert len(bulk_starts) == 29
+
+
+class RecordingGate:
+    """A send gate that admits after a delay and records what it was asked."""
+
+    def __init__(self, vt: VirtualTime, delay: float) -> None:
+        self.vt = vt
+        self.delay = delay
+        self.admitted: list[tuple[str, int | str | None]] = []
+        self.finished: list[int] = []
+
+    async def admit(self, priority: str, chat: int | str | None) -> int:
+        await self.vt.sleep(self.delay)
+        self.admitted.append((priority, chat))
+        return len(self.admitted)
+
+    async def done(self, ticket: int) -> None:
+        self.finished.append(ticket)
+
+
+async def test_the_gate_admits_every_limited_send_after_the_local_grant() -> None:
+    vt = VirtualTime()
+    gate = RecordingGate(vt, delay=0.1)
+    sent: list[float] = []
+    limiter = make_limiter(vt, private_limit=3, gate=gate)
+
+    async def callback() -> Result:
+        sent.append(vt.now)
+        return True
+
+    async def failing() -> Result:
+        raise BadRequest("Bad Request: message is too long")
+
+    async def scenario() -> None:
+        await send(limiter, callback, chat_id=-100, bulk=True)
+        await send(limiter, callback, chat_id=42)
+        await send(limiter, callback, chat_id=7, endpoint="getMe")  # not limited: no gate
+        with pytest.raises(BadRequest):
+            await send(limiter, failing, chat_id=43)
+
+    await vt.run(scenario())
+    assert gate.admitted == [("bulk", -100), ("interactive", 42), ("interactive", 43)]
+    assert gate.finished == [1, 2, 3]  # every admitted send reports back, a refused one too
+    # Each send waited for its admission; getMe went straight through.
+    assert sent == [0.1, 0.2, 0.2]

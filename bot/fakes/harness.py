@@ -39,11 +39,19 @@ class ChatHarness:
         settings: Settings,
         telegram: FakeTelegram | None = None,
         clock: Clock = system_clock,
+        *,
+        pace_private_chats: bool = False,
     ) -> AsyncIterator[ChatHarness]:
-        """A started bot (schema migrated, menu set) on a fake Bot API; stopped afterwards."""
+        """A started bot (schema migrated, menu set) on a fake Bot API; stopped afterwards.
+        Private chats are not paced unless asked: the fake has no pace to keep, and tests
+        would wait a second for every third message."""
         telegram = telegram or FakeTelegram()
         application = build_application(
-            settings, clock=clock, request=FakeBotRequest(telegram), run_rounds=False
+            settings,
+            clock=clock,
+            request=FakeBotRequest(telegram),
+            run_rounds=False,
+            pace_private_chats=pace_private_chats,
         )
         async with application:
             if application.post_init is not None:
