@@ -263,6 +263,49 @@ def measure_send_waits(application: BotApplication) -> None:
     setattr(limiter, "process_request", process_request)  # noqa: B010 - instance patch on purpose
 
 
+@dataclass
+class GateTimings:
+    """How long the shared send gate took (admission includes waiting for other instances'
+    sends; `done` is one small transaction), in seconds."""
+
+    admit: dict[str, list[float]] = field(default_factory=lambda: {"interactive": [], "bulk": []})
+    done: list[float] = field(default_factory=list)
+
+    def summary(self, waited: int) -> str:
+        parts = [
+            f"admit {priority} p50/p95/max {spread(values, 1000, 1)} ms (n={len(values)})"
+            for priority, values in self.admit.items()
+        ]
+        parts.append(f"done {spread(self.done, 1000, 1)} ms")
+        return "; ".join(parts) + f"; refused and waited {waited} times"
+
+
+def measure_gate(application: BotApplication, timings: GateTimings) -> Any:
+    """Time the send gate's calls, if the limiter has one (several instances share limits)."""
+    gate = getattr(application.bot.rate_limiter, "_gate", None)
+    if gate is None:
+        return None
+    admit, done = gate.admit, gate.done
+
+    async def timed_admit(priority: str, chat: int | str | None) -> int:
+        started = time.monotonic()
+        try:
+            return int(await admit(priority, chat))
+        finally:
+            timings.admit[priority].append(time.monotonic() - started)
+
+    async def timed_done(ticket: int) -> None:
+        started = time.monotonic()
+        try:
+            await done(ticket)
+        finally:
+            timings.done.append(time.monotonic() - started)
+
+    setattr(gate, "admit", timed_admit)  # noqa: B010 - instance patch on purpose
+    setattr(gate, "done", timed_done)  # noqa: B010
+    return gate
+
+
 def emit(event: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
@@ -297,6 +340,8 @@ async def worker(database_url: str, api_root: str, index: int) -> int:
     )
     services: Services = application.bot_data["services"]
     measure_send_waits(application)
+    gate_timings = GateTimings()
+    gate = measure_gate(application, gate_timings)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=1 << 24)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -340,6 +385,8 @@ async def worker(database_url: str, api_root: str, index: int) -> int:
             {
                 "event": "bye",
                 "limiter": repr(getattr(limiter, "stats", None)),
+                "gate": None if gate is None else gate_timings.summary(int(gate.waited)),
+                "cpu_seconds": time.process_time(),
                 "problems": problems.counts.most_common(),
             }
         )
@@ -900,6 +947,9 @@ def report(outcome: CityOutcome) -> bool:
     for index, bye in enumerate(outcome.goodbyes):
         problems = sum(count for _line, count in bye["problems"])
         row(f"instance {index}: limiter", str(bye["limiter"]))
+        if bye["gate"]:
+            row(f"instance {index}: shared send gate", str(bye["gate"]))
+        row(f"instance {index}: CPU time (process)", f"{bye['cpu_seconds']:.1f} s")
         row(f"instance {index}: warnings/errors logged", str(problems))
         for line, count in bye["problems"][:3]:
             print(f"      {count} × {line}")
@@ -943,7 +993,9 @@ async def main(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="city-wave-") as directory:
         outcome = await run_city_wave(config, Path(directory))
-    return 0 if report(outcome) else 1
+    healthy = report(outcome)
+    row("machine load after (1/5/15 min)", machine_load())
+    return 0 if healthy else 1
 
 
 def machine_load() -> str:
