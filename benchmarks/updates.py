@@ -108,6 +108,8 @@ def make_settings(database_url: str, admin_id: int) -> Settings:
         "database_url": database_url,
         "steunpunt_admins": frozenset({admin_id}),
         "steunpunt_language": "nl",
+        # One instance: the send gate several instances share would add its own statements.
+        "shared_send_limit": "off",
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
 

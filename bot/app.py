@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -26,6 +27,7 @@ from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
 from bot.handlers.privacy import PrivacyHandlers
 from bot.handlers.summary import SummaryHandlers
+from bot.health import HealthProbe, HealthServer
 from bot.ratelimit import PriorityRateLimiter
 from bot.sendgate import DatabaseSendGate
 from bot.services.checkin_settings import CheckinSettings
@@ -193,6 +195,7 @@ def build_application(
     migrate: bool = True,
     run_rounds: bool = True,
     pace_private_chats: bool = True,
+    serve_health: bool = False,
 ) -> BotApplication:
     """Wire settings, storage, services and handlers into one PTB `Application`.
 
@@ -200,9 +203,10 @@ def build_application(
     database schema up to date before the bot takes its first update; `run_rounds` schedules
     the check-in round (tests run rounds themselves, with their own clock);
     `pace_private_chats` keeps to Telegram's pace per private chat (off for the offline fake,
-    which has none).
+    which has none); `serve_health` answers GET /healthz on HEALTH_PORT while the bot runs.
     """
     services = build_services(settings, clock)
+    health: HealthServer | None = None
 
     async def post_init(application: BotApplication) -> None:
         if migrate:
@@ -220,12 +224,22 @@ def build_application(
                 name="check-in round",
                 job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             )
+        if health is not None:
+            await health.start()
         logger.info("Steunpunt is running as @%s", application.bot.username)
 
     async def post_shutdown(_application: BotApplication) -> None:
+        if health is not None:
+            await health.stop()
         await services.database.dispose()
 
+    async def ping_database() -> None:
+        async with services.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
     async def check_in_round(context: ContextTypes.DEFAULT_TYPE) -> None:
+        if health is not None:
+            health.probe.round_fired()
         # A wave can outlast the interval; run it beside the job so the scheduler never piles
         # up (the courier skips a round while the previous one is still sending).
         context.application.create_task(
@@ -255,6 +269,14 @@ def build_application(
     application = builder.build()
     polling.wait_for(application.update_queue)
     application.bot_data["services"] = services
+    if serve_health and settings.health_port:
+        probe = HealthProbe(
+            mode="webhook" if settings.webhook_url else "polling",
+            is_running=lambda: application.running,
+            ping_database=ping_database,
+            round_interval=ROUND_SECONDS if run_rounds else None,
+        )
+        health = HealthServer(probe, settings.health_address, settings.health_port)
 
     zone = ZoneInfo(settings.steunpunt_timezone)
     flows = TextFlows()

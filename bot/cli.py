@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -64,19 +66,62 @@ def _describe_database(settings: Settings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
+def _run_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The `run` options given on the command line; they win over the environment."""
+    given = {
+        "webhook_url": args.webhook_url,
+        "webhook_listen": args.listen,
+        "webhook_port": args.port,
+        "webhook_secret_token": args.secret_token,
+        "health_port": args.health_port,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def webhook_path(url: str) -> str:
+    """The path Telegram posts to, which the bot listens on (a proxy passes it unchanged)."""
+    return urlsplit(url).path or "/"
+
+
 def cmd_run(args: argparse.Namespace) -> None:
-    settings = load_settings()
+    settings = load_settings(**_run_overrides(args))
     token = settings.require_token()
+    secret = settings.webhook_secret if settings.webhook_url else ""
     # The token may come from .env rather than the environment: redact that one too.
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(_RedactingFormatter([token]))
+        handler.setFormatter(_RedactingFormatter([token, secret]))
 
     from bot.app import build_application
+    from storage.database import wait_until_reachable
 
-    application = build_application(settings)
     logger.info("starting with database %s", _describe_database(settings))
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        asyncio.run(
+            wait_until_reachable(
+                settings.database_url,
+                settings.database_wait_seconds,
+                lambda reason: logger.info("waiting for the database: %s", reason),
+            )
+        )
+        application = build_application(settings, serve_health=True)
+        if settings.webhook_url:
+            logger.info(
+                "webhook mode: Telegram posts to %s, listening on %s:%d",
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=webhook_path(settings.webhook_url),
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+                close_loop=False,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
     except InvalidToken as exc:
         raise CommandError(
             "Telegram did not accept TELEGRAM_BOT_TOKEN; copy the token from @BotFather again."
@@ -88,10 +133,16 @@ def cmd_run(args: argparse.Namespace) -> None:
         ) from exc
     except TelegramError as exc:
         raise CommandError(f"Telegram refused to start the bot: {exc}.") from exc
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, ConnectionError, socket.gaierror) as exc:
         raise CommandError(
             f"Cannot use the database {_describe_database(settings)} ({exc.__class__.__name__}); "
             "check DATABASE_URL and that the database server is running."
+        ) from exc
+    except OSError as exc:
+        # What else fails at start with an OSError is a port already taken or not allowed.
+        raise CommandError(
+            f"Cannot listen for Telegram or the health check ({exc.strerror or exc}); "
+            "check WEBHOOK_PORT and HEALTH_PORT."
         ) from exc
 
 
@@ -361,9 +412,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        help="run the bot (long polling); upgrades the database first",
-        description="Run the Telegram bot with long polling. Needs TELEGRAM_BOT_TOKEN. "
-        "The database schema is upgraded automatically before the first update.",
+        help="run the bot (long polling, or a webhook); upgrades the database first",
+        description="Run the Telegram bot. Needs TELEGRAM_BOT_TOKEN. Waits for the database "
+        "(DATABASE_WAIT_SECONDS) and upgrades its schema before the first update. Long polling "
+        "by default; with --webhook-url (or WEBHOOK_URL) Telegram posts updates to that https "
+        "address, which a reverse proxy forwards to --listen:--port. GET /healthz on "
+        "HEALTH_PORT says whether the bot is up.",
+    )
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="public https address Telegram posts updates to, e.g. "
+        "https://bot.example.org/telegram (default: WEBHOOK_URL; none: long polling)",
+    )
+    run.add_argument(
+        "--listen", metavar="ADDRESS", help="address the webhook listens on (default: 0.0.0.0)"
+    )
+    run.add_argument("--port", type=int, help="port the webhook listens on (default: 8443)")
+    run.add_argument(
+        "--secret-token",
+        metavar="TOKEN",
+        help="secret Telegram sends with every webhook call; calls without it are refused "
+        "(default: WEBHOOK_SECRET_TOKEN, else derived from the bot token)",
+    )
+    run.add_argument(
+        "--health-port", type=int, help="port of GET /healthz (default: 8080; 0: none)"
     )
     run.set_defaults(handler=cmd_run)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -172,3 +172,36 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def wait_until_reachable(
+    raw_url: str | URL,
+    within: float,
+    on_wait: Callable[[str], None] | None = None,
+    *,
+    pause: float = 1.0,
+) -> None:
+    """Return once the database answers; raise the last error after `within` seconds.
+
+    For a start next to the database server (compose, a reboot): the server may still be
+    starting while the bot already is.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    engine = create_engine(raw_url)
+    try:
+        while True:
+            try:
+                async with engine.connect() as connection:
+                    await connection.exec_driver_sql("SELECT 1")
+                return
+            except Exception as error:
+                # OSError: also a host name not known yet (a container network coming up).
+                waiting = _is_transient(error) or isinstance(error, OSError)
+                if not waiting or loop.time() + pause > deadline:
+                    raise
+                if on_wait is not None:
+                    on_wait(f"{error.__class__.__name__}: {error}".splitlines()[0])
+                await asyncio.sleep(pause)
+    finally:
+        await engine.dispose()

@@ -458,6 +458,20 @@ class Runs:
     async def get(self, run_id: int) -> CheckinRun | None:
         return await self._session.get(CheckinRun, run_id)
 
+    async def claim_close(self, run_id: int, now: datetime) -> CheckinRun | None:
+        """Close an open run; None if it was not open. One guarded UPDATE, so of two instances
+        closing it at the same moment exactly one gets it (the other waits for the row, then
+        finds it closed)."""
+        closed = await self._session.execute(
+            update(CheckinRun)
+            .where(CheckinRun.id == run_id, CheckinRun.status == RunStatus.OPEN)
+            .values(status=RunStatus.CLOSED, closed_at=now)
+            .returning(CheckinRun.id)
+        )
+        if closed.scalar_one_or_none() is None:
+            return None
+        return await self._session.get(CheckinRun, run_id, populate_existing=True)
+
     async def add_once(self, **values: Any) -> CheckinRun | None:
         """Insert a run unless its (team, slot key) exists already; None then. An insert that
         skips the conflict leaves the surrounding unit of work usable, where a failed insert

@@ -516,6 +516,30 @@ async def test_two_instances_fire_the_same_slot_at_once(
     assert len(runs) == 1
 
 
+async def test_two_instances_close_a_check_in_once(
+    settings: Settings, telegram: FakeTelegram, clock: FakeClock, admin: FakeUser
+) -> None:
+    """Both instances find the check-in due to close at the same moment: the group hears
+    it once."""
+    async with ChatHarness.running(settings, telegram, clock) as first:
+        code = await create_team(bot=first, admin=admin, name="Dubbel")
+        coordinator = telegram.user("Aafke")
+        await join(first, coordinator, code)
+        await appoint(first, admin, coordinator)
+        group = telegram.group("Dubbel groep")
+        await first.send(coordinator, "/linkgroup", chat=group)
+        await first.send(coordinator, "/checkin now")
+        await first.round()
+        clock.advance(timedelta(days=3))  # past the check-in's closing time
+        async with ChatHarness.running(settings, telegram, clock) as second:
+            for _ in range(3):
+                await asyncio.gather(first.round(), second.round())
+    closings = [m for m in first.messages_to(group) if "Check-in" in m.text]
+    assert len(closings) == 1, [m.text for m in first.messages_to(group)]
+    [run] = await rows(settings, CheckinRun, CheckinRun.kind == RunKind.MANUAL)
+    assert run.status is RunStatus.CLOSED
+
+
 async def test_a_member_in_another_time_zone_gets_the_team_time_in_their_zone(
     bot: ChatHarness, world: World, clock: FakeClock
 ) -> None:

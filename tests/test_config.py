@@ -76,6 +76,12 @@ def test_values_from_environment_and_dotenv(
             "@steunpunt",
             "STEUNPUNT_CHANNEL_ID: '@steunpunt' is not a Telegram",
         ),
+        ("WEBHOOK_URL", "bot.example.org/telegram", "WEBHOOK_URL: 'bot.example.org/telegram' is"),
+        ("WEBHOOK_SECRET_TOKEN", "geheim woord!", "WEBHOOK_SECRET_TOKEN: must be 1-256"),
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT:"),
+        ("HEALTH_PORT", "-1", "HEALTH_PORT:"),
+        ("SHARED_SEND_LIMIT", "on", "SHARED_SEND_LIMIT: on needs PostgreSQL"),
+        ("SHARED_SEND_LIMIT", "sometimes", "SHARED_SEND_LIMIT:"),
     ],
 )
 def test_mistakes_are_named(
@@ -106,6 +112,33 @@ def test_digest_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.steunpunt_channel_id == -1001234567890
     monkeypatch.setenv("STEUNPUNT_CHANNEL_ID", "")  # left empty in .env: no steunpunt chat
     assert load_settings().steunpunt_channel_id is None
+
+
+def test_deployment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABC")
+    polling = load_settings()
+    assert (polling.webhook_url, polling.health_address, polling.shares_send_limit) == (
+        None,
+        "127.0.0.1",
+        False,
+    )
+    monkeypatch.setenv("WEBHOOK_URL", " https://bot.example.org/telegram ")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://steunpunt@db/steunpunt")
+    webhook = load_settings()
+    assert webhook.webhook_url == "https://bot.example.org/telegram"
+    assert webhook.health_address == "0.0.0.0"  # the load balancer asks from elsewhere
+    assert webhook.shares_send_limit is True  # auto: on for PostgreSQL
+    # No secret configured: one derived from the bot token, the same for every instance.
+    derived = webhook.webhook_secret
+    assert len(derived) == 64
+    assert derived == load_settings().webhook_secret
+    assert "123456" not in derived
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "654321:XYZ")
+    assert load_settings().webhook_secret != derived
+    monkeypatch.setenv("WEBHOOK_SECRET_TOKEN", "Eigen_geheim-1")
+    monkeypatch.setenv("SHARED_SEND_LIMIT", "off")
+    chosen = load_settings()
+    assert (chosen.webhook_secret, chosen.shares_send_limit) == ("Eigen_geheim-1", False)
 
 
 def test_run_without_token_says_so(capsys: pytest.CaptureFixture[str]) -> None:

@@ -527,8 +527,7 @@ async def test_bulk_leaves_the_interactive_reserve_free() -> None:
         await vt.sleep(0.3)
         assert limiter.stats.granted_bulk == 7  # 10 slots minus the reserve of 3
         replies = [
-            asyncio.ensure_future(send(limiter, reply_callback, chat_id=1000 + n))
-            for n in range(3)
+            asyncio.ensure_future(send(limiter, reply_callback, chat_id=1000 + n)) for n in range(3)
         ]
         await asyncio.gather(*replies)
         await asyncio.gather(*bulk)

@@ -11,11 +11,15 @@ import asyncio
 import html
 import itertools
 import json
+import re
 import struct
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -95,6 +99,36 @@ class ApiTimeoutError(Exception):
 class ApiCall:
     method: str
     params: JsonDict
+    # When the call arrived (time.monotonic, one clock for every process on the machine).
+    at: float = field(default_factory=time.monotonic)
+
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (setWebhook), and the secret it sends along."""
+
+    url: str
+    secret_token: str | None
+
+
+# Methods that put a message in a chat; only these count against the flood limits.
+FLOOD_LIMITED = ("send", "copyMessage", "forwardMessage", "editMessage")
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's limits per bot: messages overall, per private chat (about one a second, a
+    short burst passes) and per group."""
+
+    overall: int = 30
+    period: float = 1.0
+    private: int = 3
+    private_period: float = 3.0
+    group: int = 20
+    group_period: float = 60.0
 
 
 @dataclass
@@ -253,6 +287,10 @@ class FakeTelegram:
     failures: list[PlannedFailure] = field(default_factory=list)
     # Every message the bot sent or edited, in order (an edited message appears again).
     outbox: list[BotMessage] = field(default_factory=list)
+    # Telegram's flood limits, answered with 429 past them; None: no limits (most tests).
+    flood_limits: FloodLimits | None = None
+    flood_refusals: list[ApiCall] = field(default_factory=list)
+    webhook: Webhook | None = None
 
     def __post_init__(self) -> None:
         self._chats: dict[int, JsonDict] = {}
@@ -262,6 +300,7 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._pending: list[JsonDict] = []
         self._update_arrived = asyncio.Event()
+        self._flood_windows: dict[int | str, deque[float]] = {}
 
     # --- the world: people, groups, and what they do ------------------------------------------
 
@@ -383,8 +422,10 @@ class FakeTelegram:
     ) -> tuple[int, JsonDict]:
         """Answer one Bot API call as Telegram would: (HTTP status, JSON body). `uploads` are
         the file parts of a multipart request, by field name."""
-        self.calls.append(ApiCall(method, params))
+        call = ApiCall(method, params)
+        self.calls.append(call)
         try:
+            self._check_flood(call)
             timeout = self._planned_failure(method, params)
             if timeout is not None:
                 if timeout.done_anyway:
@@ -419,6 +460,31 @@ class FakeTelegram:
         if handler is not None:
             handler(params)
 
+    def _check_flood(self, call: ApiCall) -> None:
+        """Refuse a message past the flood limits, as Telegram does, with a 429."""
+        limits = self.flood_limits
+        if (
+            limits is None
+            or not call.method.startswith(FLOOD_LIMITED)
+            or call.method in ("sendChatAction",)
+        ):
+            return
+        chat = call.params.get("chat_id")
+        checks: list[tuple[int | str, int, float]] = [("all", limits.overall, limits.period)]
+        if isinstance(chat, int) and chat > 0:
+            checks.append((chat, limits.private, limits.private_period))
+        elif isinstance(chat, int | str) and chat is not None:
+            checks.append((f"group {chat}", limits.group, limits.group_period))
+        for key, limit, period in checks:
+            window = self._flood_windows.setdefault(key, deque())
+            while window and window[0] <= call.at - period:
+                window.popleft()
+            if len(window) >= limit:
+                self.flood_refusals.append(call)
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        for key, _limit, _period in checks:
+            self._flood_windows[key].append(call.at)
+
     def _planned_failure(self, method: str, params: JsonDict) -> PlannedFailure | None:
         """Raise the failure planned for this call; a planned timeout is returned instead."""
         for failure in self.failures:
@@ -436,7 +502,33 @@ class FakeTelegram:
         return self.bot_json()
 
     def _api_deletewebhook(self, _params: JsonDict) -> bool:
+        self.webhook = None
         return True
+
+    def _api_setwebhook(self, params: JsonDict) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return self._api_deletewebhook(params)
+        parts = urlsplit(url)
+        # Telegram posts only to https on a few ports; a local Bot API server (and this fake,
+        # for tests on loopback) also to http.
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not loopback:
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        if not loopback and (parts.port or 443) not in (443, 80, 88, 8443):
+            raise ApiError(
+                400,
+                "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = Webhook(url, None if secret is None else str(secret))
+        return True
+
+    def _api_getwebhookinfo(self, _params: JsonDict) -> JsonDict:
+        url = self.webhook.url if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _api_getupdates(self, _params: JsonDict) -> list[JsonDict]:
         return []  # the HTTP server answers getUpdates itself, with long polling

@@ -409,10 +409,9 @@ class CheckinService:
 
     async def close_run(self, run_id: int, now: datetime) -> ClosedRun | None:
         async with self._db.unit_of_work() as session:
-            run = await Runs(session).get(run_id)
-            if run is None or run.status is not RunStatus.OPEN:
+            run = await Runs(session).claim_close(run_id, now)
+            if run is None:
                 return None  # closed already (perhaps by another instance)
-            run.status, run.closed_at = RunStatus.CLOSED, now
             team = await Teams(session).get(run.team_id)
             assert team is not None
             prompts = await Prompts(session).of_run(run.id)

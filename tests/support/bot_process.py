@@ -7,7 +7,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -22,9 +22,11 @@ def clean_env(**values: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "STEUNPUNT_", "DIGEST_")) and key != "DATABASE_URL"
+        if not key.startswith(("TELEGRAM_", "STEUNPUNT_", "DIGEST_", "WEBHOOK_", "HEALTH_"))
+        and key not in ("DATABASE_URL", "SHARED_SEND_LIMIT", "DATABASE_WAIT_SECONDS")
     }
-    return {**env, "DIGEST_ENABLED": "false", **values}
+    # No health server unless asked: a fixed port could be taken on the machine running tests.
+    return {**env, "DIGEST_ENABLED": "false", "HEALTH_PORT": "0", **values}
 
 
 async def until(condition: Callable[[], bool], within: float, what: str) -> None:
@@ -47,7 +49,12 @@ class BotProcess:
 
     @classmethod
     async def start(
-        cls, env: Mapping[str, str], directory: Path, name: str, log_level: str = "INFO"
+        cls,
+        env: Mapping[str, str],
+        directory: Path,
+        name: str,
+        log_level: str = "INFO",
+        arguments: Sequence[str] = ("run",),
     ) -> BotProcess:
         stdout = (directory / f"{name}.stdout").open("wb")
         stderr = (directory / f"{name}.stderr").open("wb")
@@ -58,7 +65,7 @@ class BotProcess:
                 "bot",
                 "--log-level",
                 log_level,
-                "run",
+                *arguments,
                 env=dict(env),
                 cwd=directory,  # no stray .env file is read
                 stdin=asyncio.subprocess.DEVNULL,
