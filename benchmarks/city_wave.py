@@ -225,7 +225,7 @@ def bench_settings(database_url: str, api_root: str) -> Settings:
 # --- a bot instance (child process) ---------------------------------------------------------
 
 # The waits in the rate limiter of the update being handled (seconds per send).
-_send_waits: ContextVar[list[float] | None] = ContextVar("send_waits", default=None)
+send_waits: ContextVar[list[float] | None] = ContextVar("send_waits", default=None)
 
 
 def measure_send_waits(application: BotApplication) -> None:
@@ -244,7 +244,7 @@ def measure_send_waits(application: BotApplication) -> None:
         data: dict[str, Any],
         rate_limit_args: Any,
     ) -> Any:
-        waits = _send_waits.get()
+        waits = send_waits.get()
         if waits is None:
             return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
         asked = time.monotonic()
@@ -315,7 +315,7 @@ async def handle_update(application: BotApplication, payload: dict[str, Any]) ->
     """One update as the webhook loop handles it: through the update processor (one at a time)."""
     update = Update.de_json(payload, application.bot)
     waits: list[float] = []
-    token = _send_waits.set(waits)
+    token = send_waits.set(waits)
     arrived = time.monotonic()
     error = None
     try:
@@ -325,7 +325,7 @@ async def handle_update(application: BotApplication, payload: dict[str, Any]) ->
     except Exception as exc:  # process_update hands handler errors to the error handler
         error = f"{type(exc).__name__}: {exc}"
     finally:
-        _send_waits.reset(token)
+        send_waits.reset(token)
     return {"arrived": arrived, "finished": time.monotonic(), "waits": waits, "error": error}
 
 
