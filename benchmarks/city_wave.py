@@ -224,8 +224,19 @@ def bench_settings(database_url: str, api_root: str) -> Settings:
 
 # --- a bot instance (child process) ---------------------------------------------------------
 
-# The waits in the rate limiter of the update being handled (seconds per send).
-send_waits: ContextVar[list[float] | None] = ContextVar("send_waits", default=None)
+# Where the sends of the update being handled spent their time, in seconds: "queued" from
+# asking the limiter to the request going out (the local queue plus the shared gate's
+# admission), "admit" and "done" in the shared send gate (several instances) alone.
+send_waits: ContextVar[dict[str, float] | None] = ContextVar("send_waits", default=None)
+
+
+def new_send_timing() -> dict[str, float]:
+    return {"queued": 0.0, "admit": 0.0, "done": 0.0}
+
+
+def local_queue(timing: dict[str, float]) -> float:
+    """Seconds the update's sends waited in this instance's limiter (not in the gate)."""
+    return max(0.0, timing["queued"] - timing["admit"])
 
 
 def measure_send_waits(application: BotApplication) -> None:
@@ -258,7 +269,7 @@ def measure_send_waits(application: BotApplication) -> None:
             return await original(granted, args, kwargs, endpoint, data, rate_limit_args)
         finally:
             if waited:
-                waits.append(waited[-1])
+                waits["queued"] += waited[-1]
 
     setattr(limiter, "process_request", process_request)  # noqa: B010 - instance patch on purpose
 
@@ -292,14 +303,20 @@ def measure_gate(application: BotApplication, timings: GateTimings) -> Any:
         try:
             return int(await admit(priority, chat))
         finally:
-            timings.admit[priority].append(time.monotonic() - started)
+            took = time.monotonic() - started
+            timings.admit[priority].append(took)
+            if (timing := send_waits.get()) is not None:
+                timing["admit"] += took
 
     async def timed_done(ticket: int) -> None:
         started = time.monotonic()
         try:
             await done(ticket)
         finally:
-            timings.done.append(time.monotonic() - started)
+            took = time.monotonic() - started
+            timings.done.append(took)
+            if (timing := send_waits.get()) is not None:
+                timing["done"] += took
 
     setattr(gate, "admit", timed_admit)  # noqa: B010 - instance patch on purpose
     setattr(gate, "done", timed_done)  # noqa: B010
@@ -314,7 +331,7 @@ def emit(event: dict[str, Any]) -> None:
 async def handle_update(application: BotApplication, payload: dict[str, Any]) -> dict[str, Any]:
     """One update as the webhook loop handles it: through the update processor (one at a time)."""
     update = Update.de_json(payload, application.bot)
-    waits: list[float] = []
+    waits = new_send_timing()
     token = send_waits.set(waits)
     arrived = time.monotonic()
     error = None
@@ -792,7 +809,8 @@ class Figures:
     answered_once: int  # answers whose next question came exactly once
     latencies: list[float]
     handler: list[float]  # instance-side handling of an answer (incl. waiting to send)
-    send_waits: list[float]
+    send_waits: list[float]  # in the instance's own limiter
+    gate_admits: list[float]  # in the shared send gate (several instances)
     failures: list[str]
 
     @property
@@ -865,7 +883,8 @@ def figures(outcome: CityOutcome) -> Figures:
         failures.append(f"{len(errors)} answers raised: {errors[0]}")
     latencies = [a.latency for a in outcome.answers if a.latency is not None]
     handler = [a.handled["finished"] - a.handled["arrived"] for a in outcome.answers if a.handled]
-    waits = [w for a in outcome.answers if a.handled for w in a.handled["waits"]]
+    waits = [local_queue(a.handled["waits"]) for a in outcome.answers if a.handled]
+    gate = [a.handled["waits"]["admit"] for a in outcome.answers if a.handled]
     _ = t0
     return Figures(
         members=len(everyone),
@@ -881,6 +900,7 @@ def figures(outcome: CityOutcome) -> Figures:
         latencies=latencies,
         handler=handler,
         send_waits=waits,
+        gate_admits=gate,
         failures=failures,
     )
 
@@ -936,7 +956,9 @@ def report(outcome: CityOutcome) -> bool:
         f"{spread(f.latencies)} s (n={len(f.latencies)})",
     )
     row("  instance: handling an answer p50 / p95 / max", f"{spread(f.handler, 1000, 1)} ms")
-    row("  of which waiting to send p50 / p95 / max", f"{spread(f.send_waits, 1000, 1)} ms")
+    row("  of which in the limiter's queue p50/p95/max", f"{spread(f.send_waits, 1000, 1)} ms")
+    if outcome.shared_send_limit:
+        row("  of which in the shared gate p50/p95/max", f"{spread(f.gate_admits, 1000, 1)} ms")
     states = ", ".join(f"{k} {v}" for k, v in sorted(outcome.prompt_states.items()))
     row("database: prompts by status", states)
     row(
