@@ -140,9 +140,14 @@ def cmd_run(args: argparse.Namespace) -> None:
         ) from exc
     except OSError as exc:
         # What else fails at start with an OSError is a port already taken or not allowed.
+        ports = []
+        if settings.health_port:
+            ports.append(f"HEALTH_PORT ({settings.health_port} on {settings.health_address})")
+        if settings.webhook_url:
+            ports.insert(0, f"WEBHOOK_PORT ({settings.webhook_port} on {settings.webhook_listen})")
         raise CommandError(
             f"Cannot listen for Telegram or the health check ({exc.strerror or exc}); "
-            "check WEBHOOK_PORT and HEALTH_PORT."
+            f"check {' and '.join(ports)}."
         ) from exc
 
 
@@ -190,6 +195,40 @@ def cmd_db_reindex(args: argparse.Namespace) -> None:
             f"({exc.__class__.__name__}); run `steunpunt db upgrade` first and check DATABASE_URL."
         ) from exc
     print(f"Search terms rebuilt for {count} lessons.")
+
+
+def cmd_db_backup(args: argparse.Namespace) -> None:
+    from storage.backup import BackupError, backup_database
+
+    settings = load_settings()
+    try:
+        result = backup_database(settings.database_url, Path(args.file))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(
+            f"Cannot write the backup {args.file} ({exc.strerror or exc}); check the path."
+        ) from exc
+    print(
+        f"Backed up {_describe_database(settings)} to {result.path} "
+        f"({result.kind}, {result.size:,} bytes)."
+    )
+
+
+def cmd_db_restore(args: argparse.Namespace) -> None:
+    from storage.backup import BackupError, restore_database
+
+    settings = load_settings()
+    try:
+        kind = restore_database(settings.database_url, Path(args.file), replace=args.yes)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"Cannot read the backup {args.file} ({exc.strerror or exc}).") from exc
+    print(
+        f"Restored {args.file} into {_describe_database(settings)} ({kind}). "
+        "`steunpunt run` upgrades its schema at start if the backup is from an older version."
+    )
 
 
 def _day(raw: str) -> date:
@@ -505,6 +544,31 @@ def build_parser() -> argparse.ArgumentParser:
         "once after upgrading to a version whose search splits or stems words differently.",
     )
     reindex.set_defaults(handler=cmd_db_reindex)
+    backup = db_commands.add_parser(
+        "backup",
+        help="write a backup of the database (DATABASE_URL) to FILE; safe while the bot runs",
+        description="Write a backup of DATABASE_URL to FILE, replacing an older file there; the "
+        "file appears only once complete. SQLite: a consistent copy through SQLite's online "
+        "backup API, while the bot goes on. PostgreSQL: `pg_dump --format=custom` (needs "
+        "PostgreSQL's client tools). Restore it with `steunpunt db restore FILE`.",
+    )
+    backup.add_argument("file", metavar="FILE", help="the backup file to write")
+    backup.set_defaults(handler=cmd_db_backup)
+    restore = db_commands.add_parser(
+        "restore",
+        help="replace the database (DATABASE_URL) with a backup made by `db backup`",
+        description="Replace everything in DATABASE_URL with the backup FILE, in one "
+        "transaction (a failed restore leaves the database as it was). Stop the bot first. "
+        "A database that holds data is only replaced with --yes. PostgreSQL: `pg_restore "
+        "--clean --if-exists --no-owner` through psql (needs PostgreSQL's client tools).",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.add_argument(
+        "--yes",
+        action="store_true",
+        help="replace the database even though it holds data",
+    )
+    restore.set_defaults(handler=cmd_db_restore)
 
     roster = commands.add_parser(
         "import-roster",

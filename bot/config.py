@@ -285,7 +285,8 @@ def load_settings(**overrides: object) -> Settings:
             field = str(error["loc"][0]) if error["loc"] else "?"
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "literal_error":
-                message = f"must be one of {', '.join(LANGUAGES)}"
+                choices = LANGUAGES if field == "steunpunt_language" else ("auto", "on", "off")
+                message = f"must be one of {', '.join(choices)}"
             elif error["type"] == "bool_parsing":
                 message = f"'{error['input']}' is neither true nor false"
             problems.append(f"{_FIELD_TO_ENV.get(field, field.upper())}: {message}")

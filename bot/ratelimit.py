@@ -172,8 +172,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         overall_period: seconds of the overall window.
         group_limit: sends allowed per `group_period` to one group or channel.
         group_period: seconds of the group window.
-        private_limit: sends allowed per `private_period` to one private chat; None: no
-            limit per private chat.
+        private_limit: new messages allowed per `private_period` to one private chat (edits
+            of a message already there are not paced); None: no limit per private chat.
         private_period: seconds of the private chat window.
         interactive_reserve: slots of the overall window that bulk sends leave free, so an
             interactive reply need not wait for a broadcast (0: bulk may fill the window).
@@ -285,7 +285,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if rate_limit_args and rate_limit_args.get("priority") == "bulk"
             else "interactive"
         )
-        waiter = _Waiter(priority, self._limited_chat(chat_key(data.get("chat_id"))))
+        waiter = _Waiter(priority, self._limited_chat(chat_key(data.get("chat_id")), endpoint))
         for attempt in itertools.count():
             await self._acquire(waiter, retry=attempt > 0)
             ticket: int | None = None
@@ -309,9 +309,15 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     await self._gate.done(ticket)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _limited_chat(self, key: int | str | None) -> int | str | None:
-        """The chat key if that chat has a window of its own, else None."""
-        if key is None or (self._private_limit is None and not is_group(key)):
+    def _limited_chat(self, key: int | str | None, endpoint: str) -> int | str | None:
+        """The chat key if this request counts in a window of that chat, else None.
+
+        Telegram asks for about one message a second per private chat; an edit (a button
+        press updating its message) adds none, and pacing it would hold up the update being
+        handled, and with it everyone's next update."""
+        if key is None or is_group(key):
+            return key
+        if self._private_limit is None or endpoint.startswith("editMessage"):
             return None
         return key
 

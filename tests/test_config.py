@@ -81,7 +81,7 @@ def test_values_from_environment_and_dotenv(
         ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT:"),
         ("HEALTH_PORT", "-1", "HEALTH_PORT:"),
         ("SHARED_SEND_LIMIT", "on", "SHARED_SEND_LIMIT: on needs PostgreSQL"),
-        ("SHARED_SEND_LIMIT", "sometimes", "SHARED_SEND_LIMIT:"),
+        ("SHARED_SEND_LIMIT", "sometimes", "SHARED_SEND_LIMIT: must be one of auto, on, off"),
     ],
 )
 def test_mistakes_are_named(

@@ -580,3 +580,23 @@ async def test_the_gate_admits_every_limited_send_after_the_local_grant() -> Non
     assert gate.finished == [1, 2, 3]  # every admitted send reports back, a refused one too
     # Each send waited for its admission; getMe went straight through.
     assert sent == [0.1, 0.2, 0.2]
+
+
+async def test_edits_in_a_private_chat_are_not_paced() -> None:
+    vt = VirtualTime()
+    limiter = make_limiter(vt, private_limit=1, private_period=5.0)
+    starts: list[tuple[str, float]] = []
+
+    def recorder(name: str) -> Callable[[], Coroutine[Any, Any, Result]]:
+        async def callback() -> Result:
+            starts.append((name, vt.now))
+            return True
+
+        return callback
+
+    calls = [send(limiter, recorder("send"), chat_id=42) for _ in range(2)]
+    calls += [
+        send(limiter, recorder("edit"), chat_id=42, endpoint="editMessageText") for _ in range(4)
+    ]
+    await vt.run(asyncio.gather(*calls))
+    assert sorted(starts) == [("edit", 0.0)] * 4 + [("send", 0.0), ("send", 5.005)]

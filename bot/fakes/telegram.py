@@ -120,8 +120,8 @@ FLOOD_LIMITED = ("send", "copyMessage", "forwardMessage", "editMessage")
 
 @dataclass(frozen=True)
 class FloodLimits:
-    """Telegram's limits per bot: messages overall, per private chat (about one a second, a
-    short burst passes) and per group."""
+    """Telegram's limits per bot: messages overall, new messages per private chat (about one
+    a second, a short burst passes) and messages per group."""
 
     overall: int = 30
     period: float = 1.0
@@ -472,7 +472,9 @@ class FakeTelegram:
         chat = call.params.get("chat_id")
         checks: list[tuple[int | str, int, float]] = [("all", limits.overall, limits.period)]
         if isinstance(chat, int) and chat > 0:
-            checks.append((chat, limits.private, limits.private_period))
+            # About one new message a second per private chat; edits add no message.
+            if not call.method.startswith("editMessage"):
+                checks.append((chat, limits.private, limits.private_period))
         elif isinstance(chat, int | str) and chat is not None:
             checks.append((f"group {chat}", limits.group, limits.group_period))
         for key, limit, period in checks:
