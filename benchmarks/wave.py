@@ -5,10 +5,10 @@
 Starts a small Bot-API-compatible server (aiohttp, 127.0.0.1, free port) in a child process, so
 its clock and event loop are not disturbed by the client. The server enforces Telegram's flood
 limits on every method that delivers a message (send*, edit*, copy*, forward*): at most 30 in
-any sliding 1 s window overall, `CHAT_LIMIT` per private chat in any sliding `CHAT_WINDOW`, and
-20 per group in any sliding minute; past a limit it answers 429 with `retry_after` and counts
-the refusal under its reason (overall / chat / group). `bot_api_server()` starts it for other
-benchmarks.
+any sliding 1 s window overall, `CHAT_LIMIT` new messages per private chat in any sliding
+`CHAT_WINDOW` (edits there count overall only), and 20 per group in any sliding minute; past a
+limit it answers 429 with `retry_after` and counts the refusal under its reason (overall /
+chat / group). `bot_api_server()` starts it for other benchmarks.
 
 Against it a real `ExtBot` sends `--bulk` bulk messages to distinct chats, all started at once,
 while `--members` simulated members each send one interactive reply at a random moment during
@@ -137,16 +137,21 @@ def make_app(state: ServerState) -> web.Application:
             params = dict(await request.post())
         chat_id = int(str(params["chat_id"]))
         chat = state.chat_window(chat_id)
-        # The chat's own limit first: a chat that is over it is refused whatever the rest does.
-        own = "group" if chat_id < 0 else "chat"
-        for reason, window in ((own, chat), ("overall", state.window)):
+        # The chat's own limit first: a chat that is over it is refused whatever the rest
+        # does. Editing a message in a private chat adds no message there: overall only.
+        limits = [("overall", state.window)]
+        if chat_id < 0:
+            limits.insert(0, ("group", chat))
+        elif not name.startswith("edit"):
+            limits.insert(0, ("chat", chat))
+        for reason, window in limits:
             wait = window.retry_after(now)
             if wait:
                 state.rejected += 1
                 state.rejected_by[reason] += 1
                 return too_many(wait)
-        chat.events.append(now)
-        state.window.events.append(now)
+        for _reason, window in limits:
+            window.events.append(now)
         state.accepted.append((chat_id, now))
         text = str(params.get("text", ""))
         state.log.append((chat_id, now, text, name))
