@@ -77,6 +77,7 @@ from bot.app import Services, build_application, build_services
 from bot.config import Settings
 from bot.fakes.telegram import FakeTelegram, FakeUser
 from bot.handlers.base import BotApplication
+from bot.handlers.routes import CHECKIN_MOOD
 from storage.database import create_engine
 from storage.migrate import upgrade_database
 from storage.models import (
@@ -530,6 +531,32 @@ class Sent:
     at: float  # the server's time.monotonic() when it accepted the send
     text: str
     method: str
+    message_id: int
+    markup: str  # the reply_markup as JSON ("" without)
+
+    @property
+    def is_new(self) -> bool:
+        """A new message (not an edit of one already in the chat)."""
+        return not self.method.startswith("edit")
+
+    @property
+    def is_intro(self) -> bool:
+        """A first question of a check-in (the edit that shows its answer is not)."""
+        return self.is_new and self.text.startswith(INTRO)
+
+    def callback_data(self) -> list[str]:
+        """The callback data of this message's buttons."""
+        rows = json.loads(self.markup).get("inline_keyboard", []) if self.markup else []
+        return [str(b["callback_data"]) for r in rows for b in r if "callback_data" in b]
+
+
+def mood_button(question: Sent) -> str | None:
+    """The callback data of the question's button for mood `MOOD`, if it has one."""
+    for data in question.callback_data():
+        found = CHECKIN_MOOD.parse(data)
+        if found is not None and found.int("mood") == MOOD:
+            return data
+    return None
 
 
 class ServerLog:
@@ -548,8 +575,10 @@ class ServerLog:
         body = (await self._control.get("/log", params=params, timeout=wait + 30)).json()
         self._next = int(body["next"])
         self.rejected_by = {reason: int(body["rejected_by"][reason]) for reason in REASONS}
-        for chat_id, at, sent_text, method in body["entries"]:
-            sent = Sent(int(chat_id), float(at), str(sent_text), str(method))
+        for chat_id, at, sent_text, method, message_id, markup in body["entries"]:
+            sent = Sent(
+                int(chat_id), float(at), str(sent_text), str(method), int(message_id), str(markup)
+            )
             self.sent.append(sent)
             self._by_chat[sent.chat_id].append(sent)
             self._arrived[sent.chat_id].set()
@@ -561,12 +590,13 @@ class ServerLog:
     def of_chat(self, chat_id: int) -> list[Sent]:
         return self._by_chat.get(chat_id, [])
 
-    async def next_in(self, chat_id: int, after: float) -> Sent:
-        """The first message the chat got at or after `after`, once the server accepted it."""
+    async def next_in(self, chat_id: int, after: float, *, new: bool = False) -> Sent:
+        """The first message (with `new`: new message, not an edit) the chat got at or after
+        `after`, once the server accepted it."""
         event = self._arrived[chat_id]
         while True:
             for sent in self._by_chat.get(chat_id, []):
-                if sent.at >= after:
+                if sent.at >= after and (sent.is_new or not new):
                     return sent
             event.clear()
             await event.wait()
@@ -581,13 +611,45 @@ class AnswerRecord:
     number: int  # 0: the mood, 1…: the questions after it
     instance: int
     answered: float  # when the load balancer handed it on
+    pressed: bool = False  # the mood button, not a typed digit
     next_at: float | None = None  # when the server accepted the bot's next message there
-    next_text: str = ""
+    question_at: float | None = None  # … and the next new message (the next question)
+    next_text: str = ""  # the next new message
     handled: dict[str, Any] = field(default_factory=dict)  # the instance's timings
 
     @property
     def latency(self) -> float | None:
         return None if self.next_at is None else self.next_at - self.answered
+
+    @property
+    def question_latency(self) -> float | None:
+        return None if self.question_at is None else self.question_at - self.answered
+
+
+BOT_JSON = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+
+
+def button_update(telegram: FakeTelegram, user: FakeUser, sent: Sent, data: str) -> dict[str, Any]:
+    """The update Telegram delivers when `user` presses the button `data` under `sent`."""
+    message = {
+        "message_id": sent.message_id,
+        "date": int(time.time()),
+        "chat": user.private_chat(),
+        "from": BOT_JSON,
+        "text": sent.text,
+        "reply_markup": json.loads(sent.markup) if sent.markup else None,
+    }
+    update_id = telegram.next_update_id()
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "from": user.as_json(),
+            "chat_instance": str(user.id),
+            "message": message,
+            "data": data,
+        },
+    }
 
 
 def answer_text(number: int, chat_id: int) -> str:
@@ -599,26 +661,34 @@ async def answer_questions(
     answers: int,
     reaction: float,
     think: float,
+    press: bool,
     log: ServerLog,
     router: Router,
     telegram: FakeTelegram,
     records: list[AnswerRecord],
 ) -> None:
-    """Answer the first question `reaction` seconds after the server accepted it, then
-    `answers - 1` more, each `think` seconds after the bot's next question arrived."""
-    arrived = (await log.next_in(user.id, 0.0)).at
+    """Answer the first question `reaction` seconds after the server accepted it (by its mood
+    button if `press`, else typing the digit), then `answers - 1` more, each `think` seconds
+    after the bot's next question arrived."""
+    question = await log.next_in(user.id, 0.0)
     for number in range(answers):
         pause = think if number else reaction
-        await asyncio.sleep(max(0.0, arrived + pause - time.monotonic()))
-        payload = telegram.message_update(user, answer_text(number, user.id))
+        await asyncio.sleep(max(0.0, question.at + pause - time.monotonic()))
+        data = mood_button(question) if press and number == 0 else None
+        if data is not None:
+            payload = button_update(telegram, user, question, data)
+        else:
+            payload = telegram.message_update(user, answer_text(number, user.id))
         instance = router.pick()
-        record = AnswerRecord(user.id, number, instance.index, time.monotonic())
+        record = AnswerRecord(
+            user.id, number, instance.index, time.monotonic(), pressed=data is not None
+        )
         records.append(record)
         handled = instance.request("update", update=payload)
-        following = await log.next_in(user.id, record.answered)
-        record.next_at, record.next_text = following.at, following.text
+        record.next_at = (await log.next_in(user.id, record.answered)).at
+        question = await log.next_in(user.id, record.answered, new=True)
+        record.question_at, record.next_text = question.at, question.text
         record.handled = await handled
-        arrived = following.at
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -632,6 +702,7 @@ class CityConfig:
     answers: int = 1
     reaction: float = 0.3
     think: float = 1.0
+    press: float = 0.5  # the share of answerers who press the mood button (else type "4")
     instances: int = 1
     database: str | None = None
     route: str = "alternate"
@@ -737,13 +808,14 @@ async def run_city_wave(config: CityConfig, workdir: Path) -> CityOutcome:
                             config.answers,
                             config.reaction,
                             config.think,
+                            position < round(config.press * len(chosen)),
                             log,
                             router,
                             telegram,
                             records,
                         )
                     )
-                    for user_id in chosen
+                    for position, user_id in enumerate(chosen)
                 ]
                 wave_started = time.monotonic()
                 rounds = [bot.request("cycle") for bot in bots]
@@ -807,7 +879,8 @@ class Figures:
     duplicated: int  # members prompted more than once
     answers_sent: int
     answered_once: int  # answers whose next question came exactly once
-    latencies: list[float]
+    latencies: list[float]  # answer -> the bot's next message (an edit or the next question)
+    question_latencies: list[float]  # answer -> the next question
     handler: list[float]  # instance-side handling of an answer (incl. waiting to send)
     send_waits: list[float]  # in the instance's own limiter
     gate_admits: list[float]  # in the shared send gate (several instances)
@@ -828,10 +901,10 @@ def figures(outcome: CityOutcome) -> Figures:
     everyone = member_ids(config.teams, config.team_size)
     sent = outcome.sent
     t0 = outcome.wave_started
-    intros = Counter(s.chat_id for s in sent if s.text.startswith(INTRO))
+    intros = Counter(s.chat_id for s in sent if s.is_intro)
     missing = sum(intros[chat] == 0 for chat in everyone)
     duplicated = sum(intros[chat] > 1 for chat in everyone)
-    intro_times = sorted(s.at for s in sent if s.text.startswith(INTRO))
+    intro_times = sorted(s.at for s in sent if s.is_intro)
     rate, span, in_span, wave_seconds = 0.0, 0.0, 0, 0.0
     if len(intro_times) >= 2:
         first, last = intro_times[0], intro_times[-1]
@@ -843,18 +916,25 @@ def figures(outcome: CityOutcome) -> Figures:
     if missing or duplicated:
         failures.append(f"{missing} members not prompted, {duplicated} prompted more than once")
 
-    # Every chat: its intro, then one next question per answer, nothing else.
-    per_chat = Counter(s.chat_id for s in sent)
+    # Every chat: its intro, then one next question per answer, and one edit per button
+    # pressed (the question shows the answer), nothing else.
+    new_per_chat = Counter(s.chat_id for s in sent if s.is_new)
+    edits_per_chat = Counter(s.chat_id for s in sent if not s.is_new)
     answered_by = Counter(a.chat_id for a in outcome.answers)
+    pressed_by = Counter(a.chat_id for a in outcome.answers if a.pressed)
     extra = {
-        chat: count
-        for chat, count in per_chat.items()
-        if count != 1 + answered_by[chat] and chat in intros
+        chat
+        for chat in set(new_per_chat) | set(edits_per_chat)
+        if new_per_chat[chat] != 1 + answered_by[chat] or edits_per_chat[chat] != pressed_by[chat]
     }
     answered_once = 0
     for answer in outcome.answers:
         step = step_of(answer.next_text)
-        if answer.next_at is not None and step == answer.number + 2 and answer.chat_id not in extra:
+        if (
+            answer.question_at is not None
+            and step == answer.number + 2
+            and answer.chat_id not in extra
+        ):
             answered_once += 1
     if extra:
         failures.append(f"{len(extra)} chats got more or fewer messages than asked and answered")
@@ -882,6 +962,7 @@ def figures(outcome: CityOutcome) -> Figures:
     if errors:
         failures.append(f"{len(errors)} answers raised: {errors[0]}")
     latencies = [a.latency for a in outcome.answers if a.latency is not None]
+    questions = [a.question_latency for a in outcome.answers if a.question_latency is not None]
     handler = [a.handled["finished"] - a.handled["arrived"] for a in outcome.answers if a.handled]
     waits = [local_queue(a.handled["waits"]) for a in outcome.answers if a.handled]
     gate = [a.handled["waits"]["admit"] for a in outcome.answers if a.handled]
@@ -898,6 +979,7 @@ def figures(outcome: CityOutcome) -> Figures:
         answers_sent=len(outcome.answers),
         answered_once=answered_once,
         latencies=latencies,
+        question_latencies=questions,
         handler=handler,
         send_waits=waits,
         gate_admits=gate,
@@ -953,8 +1035,10 @@ def report(outcome: CityOutcome) -> bool:
     )
     row(
         "answer -> next message p50 / p95 / max",
-        f"{spread(f.latencies)} s (n={len(f.latencies)})",
+        f"{spread(f.latencies)} s (n={len(f.latencies)}; "
+        f"{sum(a.pressed for a in outcome.answers)} by the mood button: its edit comes first)",
     )
+    row("  answer -> next question p50 / p95 / max", f"{spread(f.question_latencies)} s")
     row("  instance: handling an answer p50 / p95 / max", f"{spread(f.handler, 1000, 1)} ms")
     row("  of which in the limiter's queue p50/p95/max", f"{spread(f.send_waits, 1000, 1)} ms")
     if outcome.shared_send_limit:
@@ -1000,6 +1084,7 @@ async def main(args: argparse.Namespace) -> int:
         answers=args.answers,
         reaction=args.reaction,
         think=args.think,
+        press=args.press,
         instances=args.instances,
         database=args.database,
         route=args.route,
@@ -1044,6 +1129,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--think", type=float, default=1.0, help="seconds before answering a next question"
+    )
+    parser.add_argument(
+        "--press",
+        type=float,
+        default=0.5,
+        help="share of answerers who press the mood button (the others type the digit)",
     )
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument(

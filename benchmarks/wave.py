@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import random
@@ -88,8 +89,8 @@ class ServerState:
     rejected: int = 0
     rejected_by: Counter[str] = field(default_factory=Counter)
     # The same accepted sends with their text and method, for clients that need to know what
-    # was sent: (chat_id, time.monotonic(), text, method).
-    log: list[tuple[int, float, str, str]] = field(default_factory=list)
+    # was sent: (chat_id, time.monotonic(), text, method, message_id, reply_markup JSON or "").
+    log: list[tuple[int, float, str, str, int, str]] = field(default_factory=list)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     def chat_window(self, chat_id: int) -> SlidingWindow:
@@ -154,13 +155,15 @@ def make_app(state: ServerState) -> web.Application:
             window.events.append(now)
         state.accepted.append((chat_id, now))
         text = str(params.get("text", ""))
-        state.log.append((chat_id, now, text, name))
-        state.arrived.set()
-        state.arrived = asyncio.Event()
         if name.startswith("edit") and "message_id" in params:
             message_id = int(str(params["message_id"]))
         else:
             message_id = len(state.accepted)
+        markup = params.get("reply_markup") or ""
+        markup = markup if isinstance(markup, str) else json.dumps(markup)
+        state.log.append((chat_id, now, text, name, message_id, markup))
+        state.arrived.set()
+        state.arrived = asyncio.Event()
         chat_json: dict[str, Any] = {"id": chat_id, "type": "private"}
         if chat_id < 0:
             chat_json.update(type="group", title=f"Group {-chat_id}")

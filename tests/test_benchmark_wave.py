@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from benchmarks.city_wave import (
-    INTRO,
     CityConfig,
     CityOutcome,
     figures,
@@ -35,7 +34,7 @@ def own_database(name: str) -> str:
 def assert_correct(outcome: CityOutcome) -> None:
     config = outcome.config
     everyone = member_ids(config.teams, config.team_size)
-    intros = Counter(sent.chat_id for sent in outcome.sent if sent.text.startswith(INTRO))
+    intros = Counter(sent.chat_id for sent in outcome.sent if sent.is_intro)
     # Every member got the first question exactly once, and nobody else got one.
     assert intros == Counter(everyone)
     assert sum(cycle["report"]["delivered"] for cycle in outcome.cycles) == len(everyone)
@@ -48,11 +47,14 @@ def assert_correct(outcome: CityOutcome) -> None:
         assert answer.handled["error"] is None
         # The next question of the check-in, not a "don't know what to do with that".
         assert step_of(answer.next_text) == answer.number + 2, answer.next_text
-    # Each answerer's chat: the first question and one next question per answer, no more.
-    per_chat = Counter(sent.chat_id for sent in outcome.sent)
-    assert {chat: per_chat[chat] for chat in answerers} == dict.fromkeys(
-        answerers, 1 + config.answers
-    )
+    # Each answerer's chat: the first question and one next question per answer, no more;
+    # a pressed mood button also turns its question into the answer (one edit).
+    new = Counter(sent.chat_id for sent in outcome.sent if sent.is_new)
+    assert {chat: new[chat] for chat in answerers} == dict.fromkeys(answerers, 1 + config.answers)
+    pressers = {answer.chat_id for answer in outcome.answers if answer.pressed}
+    assert len(pressers) == config.answerers // 2
+    edits = Counter(sent.chat_id for sent in outcome.sent if not sent.is_new)
+    assert edits == Counter(pressers)
     # Stored once each, for the answerers only.
     assert outcome.answers_stored == dict.fromkeys(answerers, config.answers)
     assert outcome.moods_stored == config.answerers
