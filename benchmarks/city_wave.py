@@ -75,7 +75,7 @@ from benchmarks.wave import (
 )
 from bot.app import Services, build_application, build_services
 from bot.config import Settings
-from bot.fakes.telegram import FakeTelegram, FakeUser
+from bot.fakes.telegram import FakeTelegram, FakeUser, visible_text
 from bot.handlers.base import BotApplication
 from bot.handlers.routes import CHECKIN_MOOD
 from storage.database import create_engine
@@ -636,7 +636,9 @@ def button_update(telegram: FakeTelegram, user: FakeUser, sent: Sent, data: str)
         "date": int(time.time()),
         "chat": user.private_chat(),
         "from": BOT_JSON,
-        "text": sent.text,
+        # What a client gets: the text without its HTML (no entities here, so the bot's
+        # `text_html` of it is plain; its edit shows the answer without the bold).
+        "text": visible_text(sent.text, "HTML"),
         "reply_markup": json.loads(sent.markup) if sent.markup else None,
     }
     update_id = telegram.next_update_id()
@@ -922,10 +924,11 @@ def figures(outcome: CityOutcome) -> Figures:
     edits_per_chat = Counter(s.chat_id for s in sent if not s.is_new)
     answered_by = Counter(a.chat_id for a in outcome.answers)
     pressed_by = Counter(a.chat_id for a in outcome.answers if a.pressed)
-    extra = {
+    extra = {chat for chat in new_per_chat if new_per_chat[chat] != 1 + answered_by[chat]}
+    unedited = {
         chat
-        for chat in set(new_per_chat) | set(edits_per_chat)
-        if new_per_chat[chat] != 1 + answered_by[chat] or edits_per_chat[chat] != pressed_by[chat]
+        for chat in set(edits_per_chat) | set(pressed_by)
+        if edits_per_chat[chat] != pressed_by[chat]
     }
     answered_once = 0
     for answer in outcome.answers:
@@ -938,6 +941,8 @@ def figures(outcome: CityOutcome) -> Figures:
             answered_once += 1
     if extra:
         failures.append(f"{len(extra)} chats got more or fewer messages than asked and answered")
+    if unedited:
+        failures.append(f"{len(unedited)} pressed questions not edited exactly once")
     if answered_once != len(outcome.answers) or outcome.unanswered:
         failures.append(
             f"{len(outcome.answers) - answered_once} answers without exactly one next question, "
