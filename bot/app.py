@@ -180,9 +180,6 @@ def build_rate_limiter(
     return PriorityRateLimiter(
         private_limit=private_limit,
         private_period=PRIVATE_CHAT_PERIOD,
-        # With a gate, bulk sends wait in it while holding a local slot; the reserve keeps
-        # slots free for replies in the meantime.
-        interactive_reserve=5 if gate else 0,
         gate=gate,
     )
 

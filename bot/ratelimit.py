@@ -7,8 +7,8 @@ keeps a sliding-window log, so no window of `overall_period` ever holds more tha
 `overall_limit` sends, and it lets interactive replies overtake bulk sends.
 
 Several instances of the bot share Telegram's limits, which are per bot, not per process: a
-`SendGate` (bot/sendgate.py: counted in PostgreSQL) admits each send after the local limiter
-granted it, so the instances together stay inside the limits.
+`SendGate` (bot/sendgate.py: counted in PostgreSQL) admits each send before the local limiter
+grants it, so the instances together stay inside the limits.
 
 Callers mark a send as bulk with `rate_limit_args={"priority": "bulk"}`; everything else is
 interactive::
@@ -138,14 +138,13 @@ class _Window:
         while self.finished and self.finished[0] + self.span <= now:
             self.finished.popleft()
 
-    def has_room(self, limit: int | None = None) -> bool:
-        return self.in_flight + len(self.finished) < (self.limit if limit is None else limit)
+    def has_room(self) -> bool:
+        return self.in_flight + len(self.finished) < self.limit
 
-    def free_at(self, limit: int | None = None) -> float | None:
-        """When the next slot (under `limit`, default the window's) frees up, or None if that
-        waits on a request still in flight."""
+    def free_at(self) -> float | None:
+        """When the next slot frees up, or None if that waits on a request still in flight."""
         # Slots free in completion order; the k-th oldest completion frees the slot we need.
-        needed = self.in_flight + len(self.finished) - (self.limit if limit is None else limit)
+        needed = self.in_flight + len(self.finished) - self.limit
         if needed < len(self.finished):
             return self.finished[needed] + self.span
         return None
@@ -175,9 +174,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         private_limit: new messages allowed per `private_period` to one private chat (edits
             of a message already there are not paced); None: no limit per private chat.
         private_period: seconds of the private chat window.
-        interactive_reserve: slots of the overall window that bulk sends leave free, so an
-            interactive reply need not wait for a broadcast (0: bulk may fill the window).
-        gate: admission shared with other instances, asked after the local grant.
+        gate: admission shared with other instances, asked before the local grant.
         max_retries: retries of one call after `RetryAfter` before it is re-raised.
         safety_margin: seconds added to both windows, for clock drift between us and Telegram.
         bulk_spacing: minimum seconds between two bulk grants; None means
@@ -195,7 +192,6 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         group_period: float = 60.0,
         private_limit: int | None = None,
         private_period: float = 1.0,
-        interactive_reserve: int = 0,
         gate: SendGate | None = None,
         max_retries: int = 3,
         safety_margin: float = 0.005,
@@ -211,8 +207,6 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             raise ValueError("limits must be at least 1")
         if overall_period <= 0 or group_period <= 0 or private_period <= 0 or safety_margin < 0:
             raise ValueError("periods must be positive and the margin not negative")
-        if not 0 <= interactive_reserve < overall_limit:
-            raise ValueError("the interactive reserve must leave bulk at least one slot")
         if max_retries < 0:
             raise ValueError("max_retries must not be negative")
         self._overall = _Window(overall_limit, overall_period + safety_margin)
@@ -222,7 +216,6 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._private_span = private_period + safety_margin
         self._chats: dict[int | str, _Window] = {}
         self._chats_sweep_at = 64
-        self._bulk_limit = overall_limit - interactive_reserve
         self._gate = gate
         self._max_retries = max_retries
         # Pacing bulk sends smooths a broadcast started all at once; without it the window
@@ -287,24 +280,26 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         )
         waiter = _Waiter(priority, self._limited_chat(chat_key(data.get("chat_id")), endpoint))
         for attempt in itertools.count():
-            await self._acquire(waiter, retry=attempt > 0)
-            ticket: int | None = None
+            # With other instances the shared gate goes first: it keeps replies ahead of bulk
+            # across the processes, and the local windows behind it then rarely wait.
+            ticket = None if self._gate is None else await self._gate.admit(priority, waiter.chat)
             try:
-                if self._gate is not None:
-                    ticket = await self._gate.admit(priority, waiter.chat)
-                return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                # A 429 means Telegram did not deliver, so sending again cannot duplicate.
-                self._retry_after_seen += 1
-                if attempt >= self._max_retries:
-                    logger.warning("%s still rate limited after %d retries", endpoint, attempt)
-                    raise
-                pause = retry_after_seconds(error)
-                logger.info("%s hit a 429; pausing all sends for %.1f s", endpoint, pause)
-                # Pause before the release below pumps the queue, so nothing slips through.
-                self._paused_until = max(self._paused_until, self._clock() + pause)
+                await self._acquire(waiter, retry=attempt > 0)
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as error:
+                    # A 429 means Telegram did not deliver, so sending again cannot duplicate.
+                    self._retry_after_seen += 1
+                    if attempt >= self._max_retries:
+                        logger.warning("%s still rate limited after %d retries", endpoint, attempt)
+                        raise
+                    pause = retry_after_seconds(error)
+                    logger.info("%s hit a 429; pausing all sends for %.1f s", endpoint, pause)
+                    # Pause before the release below pumps the queue, so nothing slips through.
+                    self._paused_until = max(self._paused_until, self._clock() + pause)
+                finally:
+                    self._release(waiter)
             finally:
-                self._release(waiter)
                 if ticket is not None and self._gate is not None:
                     await self._gate.done(ticket)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -393,10 +388,6 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     # Nothing more can go now; a full window also blocks every later waiter.
                     self._schedule(overall.free_at(), now)
                     return
-                if priority == "bulk" and not overall.has_room(self._bulk_limit):
-                    # Bulk leaves the reserve to replies; it goes once older slots free up.
-                    wake = _earliest(wake, overall.free_at(self._bulk_limit))
-                    break
                 waiter = queue[index]
                 if waiter.future.done():  # cancelled while waiting
                     del queue[index]

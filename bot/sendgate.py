@@ -2,10 +2,10 @@
 
 `PriorityRateLimiter` keeps one process inside the limits and orders its own sends; with more
 instances of the bot, each send must also fit what the others sent. `DatabaseSendGate` asks
-the database for a slot after the local grant (storage/sendlimit.py) and reports when Telegram
-answered. Bulk sends of one process queue for the gate one at a time (the limiter already put
-them in order), so a broadcast does not poll the database once per waiting message;
-interactive replies ask at once and may use the slots bulk leaves free.
+the database for a slot before the local limiter grants the send (storage/sendlimit.py) and
+reports when Telegram answered. Bulk sends of one process queue for the gate one at a time, in
+the order they came, so a broadcast does not poll the database once per waiting message and
+leaves one slot of every window to interactive replies, which ask at once.
 """
 
 from __future__ import annotations

@@ -195,7 +195,6 @@ async def test_two_gates_keep_one_window_and_let_replies_through(database_url: s
             overall_period=period,
             private_limit=2,
             private_period=1.0,
-            interactive_reserve=2,
             gate=DatabaseSendGate(
                 engine,
                 overall_limit=limit,
