@@ -227,17 +227,28 @@ def bench_settings(database_url: str, api_root: str) -> Settings:
 
 # Where the sends of the update being handled spent their time, in seconds: "queued" from
 # asking the limiter to the request going out (the local queue plus the shared gate's
-# admission), "admit" and "done" in the shared send gate (several instances) alone.
+# admission); in the shared send gate (several instances): "admit" (its transactions and its
+# sleeps), "slept" (waiting for room in the shared windows) and "done" (one transaction).
 send_waits: ContextVar[dict[str, float] | None] = ContextVar("send_waits", default=None)
 
 
 def new_send_timing() -> dict[str, float]:
-    return {"queued": 0.0, "admit": 0.0, "done": 0.0}
+    return {"queued": 0.0, "admit": 0.0, "slept": 0.0, "done": 0.0}
 
 
 def local_queue(timing: dict[str, float]) -> float:
     """Seconds the update's sends waited in this instance's limiter (not in the gate)."""
     return max(0.0, timing["queued"] - timing["admit"])
+
+
+def limit_wait(timing: dict[str, float]) -> float:
+    """Seconds the update's sends waited for room under the limits, locally or shared."""
+    return local_queue(timing) + timing["slept"]
+
+
+def gate_work(timing: dict[str, float]) -> float:
+    """Seconds of the shared gate's own database work for the update's sends."""
+    return max(0.0, timing["admit"] - timing["slept"]) + timing["done"]
 
 
 def measure_send_waits(application: BotApplication) -> None:
@@ -319,8 +330,19 @@ def measure_gate(application: BotApplication, timings: GateTimings) -> Any:
             if (timing := send_waits.get()) is not None:
                 timing["done"] += took
 
+    sleep = gate._sleep
+
+    async def timed_sleep(seconds: float) -> None:
+        started = time.monotonic()
+        try:
+            await sleep(seconds)
+        finally:
+            if (timing := send_waits.get()) is not None:
+                timing["slept"] += time.monotonic() - started
+
     setattr(gate, "admit", timed_admit)  # noqa: B010 - instance patch on purpose
     setattr(gate, "done", timed_done)  # noqa: B010
+    setattr(gate, "_sleep", timed_sleep)  # noqa: B010
     return gate
 
 
@@ -884,8 +906,8 @@ class Figures:
     latencies: list[float]  # answer -> the bot's next message (an edit or the next question)
     question_latencies: list[float]  # answer -> the next question
     handler: list[float]  # instance-side handling of an answer (incl. waiting to send)
-    send_waits: list[float]  # in the instance's own limiter
-    gate_admits: list[float]  # in the shared send gate (several instances)
+    send_waits: list[float]  # waiting for room under the limits (local or shared)
+    gate_admits: list[float]  # the shared send gate's transactions
     failures: list[str]
 
     @property
@@ -969,8 +991,8 @@ def figures(outcome: CityOutcome) -> Figures:
     latencies = [a.latency for a in outcome.answers if a.latency is not None]
     questions = [a.question_latency for a in outcome.answers if a.question_latency is not None]
     handler = [a.handled["finished"] - a.handled["arrived"] for a in outcome.answers if a.handled]
-    waits = [local_queue(a.handled["waits"]) for a in outcome.answers if a.handled]
-    gate = [a.handled["waits"]["admit"] for a in outcome.answers if a.handled]
+    waits = [limit_wait(a.handled["waits"]) for a in outcome.answers if a.handled]
+    gate = [gate_work(a.handled["waits"]) for a in outcome.answers if a.handled]
     _ = t0
     return Figures(
         members=len(everyone),
@@ -1045,9 +1067,9 @@ def report(outcome: CityOutcome) -> bool:
     )
     row("  answer -> next question p50 / p95 / max", f"{spread(f.question_latencies)} s")
     row("  instance: handling an answer p50 / p95 / max", f"{spread(f.handler, 1000, 1)} ms")
-    row("  of which in the limiter's queue p50/p95/max", f"{spread(f.send_waits, 1000, 1)} ms")
+    row("  of which waiting for room p50/p95/max", f"{spread(f.send_waits, 1000, 1)} ms")
     if outcome.shared_send_limit:
-        row("  of which in the shared gate p50/p95/max", f"{spread(f.gate_admits, 1000, 1)} ms")
+        row("  of which send-gate transactions p50/p95/max", f"{spread(f.gate_admits, 1000, 1)} ms")
     states = ", ".join(f"{k} {v}" for k, v in sorted(outcome.prompt_states.items()))
     row("database: prompts by status", states)
     row(

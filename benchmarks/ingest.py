@@ -49,7 +49,8 @@ from benchmarks.city_wave import (
     ServerLog,
     answer_text,
     bench_settings,
-    local_queue,
+    gate_work,
+    limit_wait,
     machine_load,
     measure_gate,
     measure_send_waits,
@@ -89,12 +90,13 @@ class Handled:
 
     @property
     def queued(self) -> float:
-        return local_queue(self.waits)
+        """Waiting for room under the send limits (in the local limiter or the shared gate)."""
+        return limit_wait(self.waits)
 
     @property
     def without_wait(self) -> float:
-        """Handling without waiting in the limiter's queue (the shared gate's database work,
-        if any, stays in)."""
+        """Handling without waiting for the send limits (the shared gate's database work, if
+        any, stays in)."""
         return self.seconds - self.queued
 
 
@@ -262,7 +264,7 @@ def report(outcome: IngestOutcome) -> bool:
     seconds = [h.seconds for h in handled]
     without = [h.without_wait for h in handled]
     waits = [h.queued for h in handled]
-    gate = [h.waits["admit"] + h.waits["done"] for h in handled]
+    gate = [gate_work(h.waits) for h in handled]
     waited = sum(w > 0.001 for w in waits)
     shared = "on" if outcome.shared_send_limit else "off"
     row(
@@ -279,20 +281,20 @@ def report(outcome: IngestOutcome) -> bool:
         f"{max(seconds) * 1000:.1f} ms (process_update, reply sent)",
     )
     row(
-        "  waiting in the send limiter p50 / p99 / max",
+        "  waiting for room under the limits p50/p99/max",
         f"{percentile(waits, 0.5) * 1000:.1f} / {percentile(waits, 0.99) * 1000:.1f} / "
         f"{max(waits) * 1000:.1f} ms ({waited} of {len(handled)} answers waited > 1 ms)",
     )
     row(
-        "  without the limiter queue p50 / p99 / max",
+        "  without that wait p50 / p99 / max",
         f"{percentile(without, 0.5) * 1000:.1f} / {percentile(without, 0.99) * 1000:.1f} / "
         f"{max(without) * 1000:.1f} ms",
     )
     if outcome.shared_send_limit:
         row(
-            "  in the shared send gate p50 / p99 / max",
+            "  of that the send gate's work p50 / p99 / max",
             f"{percentile(gate, 0.5) * 1000:.1f} / {percentile(gate, 0.99) * 1000:.1f} / "
-            f"{max(gate) * 1000:.1f} ms (admit and done: database transactions)",
+            f"{max(gate) * 1000:.1f} ms (its transactions, not its waits)",
         )
     mean = sum(without) / len(without)
     capacity = outcome.concurrency / mean
