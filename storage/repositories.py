@@ -581,6 +581,9 @@ class Prompts:
             )
             .order_by(CheckinPrompt.due_at, CheckinPrompt.id)
             .limit(limit)
+            # Instances claiming at once get disjoint batches instead of the same one, of
+            # which all but one would then come away empty (PostgreSQL; SQLite has one writer).
+            .with_for_update(skip_locked=True, of=CheckinPrompt)
         )
         ids = list((await self._session.execute(due)).scalars())
         if not ids:
@@ -675,6 +678,7 @@ class Prompts:
             )
             .order_by(CheckinPrompt.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         ids = list((await self._session.execute(owed)).scalars())
         if not ids:
