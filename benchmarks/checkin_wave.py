@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +49,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
-from benchmarks.wave import SERVER_LIMIT, SERVER_WINDOW, TOKEN, percentile
+from benchmarks.wave import SERVER_LIMIT, SERVER_WINDOW, TOKEN, bot_api_server, percentile
 from bot.app import Services, build_application
 from bot.config import Settings
 from bot.fakes.telegram import FakeTelegram, FakeUser
@@ -76,33 +76,6 @@ THROUGHPUT_TARGET = 0.95
 # --- the server and what it accepted --------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def bot_api_server() -> AsyncIterator[str]:
-    """The 429-enforcing Bot API of `benchmarks.wave`, in a child process; yields its root URL."""
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "benchmarks.wave",
-        "--serve",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert server.stdin is not None
-    assert server.stdout is not None
-    try:
-        line = (await asyncio.wait_for(server.stdout.readline(), timeout=30)).decode()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"server did not start: {line!r}")
-        yield f"http://127.0.0.1:{int(line.split()[1])}"
-    finally:
-        server.stdin.close()  # the server stops when its stdin closes
-        try:
-            await asyncio.wait_for(server.wait(), timeout=10)
-        except TimeoutError:
-            server.kill()
-            await server.wait()
-
-
 @dataclass(frozen=True)
 class Sent:
     chat_id: int
@@ -125,7 +98,7 @@ class ServerLog:
         body = (await self._control.get("/log", params={"since": self._next})).json()
         self._next = int(body["next"])
         self.rejected = int(body["rejected"])
-        for chat_id, at, text in body["entries"]:
+        for chat_id, at, text, *_method in body["entries"]:
             sent = Sent(int(chat_id), float(at), str(text))
             self.sent.append(sent)
             if sent.text.startswith(INTRO) and sent.chat_id not in self._first_question:

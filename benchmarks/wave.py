@@ -3,8 +3,12 @@
     .venv/bin/python -m benchmarks.wave [--limiters priority,aio,aio-retry] [--bulk 600]
 
 Starts a small Bot-API-compatible server (aiohttp, 127.0.0.1, free port) in a child process, so
-its clock and event loop are not disturbed by the client. The server accepts at most 30
-sendMessage calls in any sliding 1 s window and answers 429 (retry after 1) otherwise.
+its clock and event loop are not disturbed by the client. The server enforces Telegram's flood
+limits on every method that delivers a message (send*, edit*, copy*, forward*): at most 30 in
+any sliding 1 s window overall, `CHAT_LIMIT` new messages per private chat in any sliding
+`CHAT_WINDOW` (edits there count overall only), and 20 per group in any sliding minute; past a
+limit it answers 429 with `retry_after` and counts the refusal under its reason (overall /
+chat / group). `bot_api_server()` starts it for other benchmarks.
 
 Against it a real `ExtBot` sends `--bulk` bulk messages to distinct chats, all started at once,
 while `--members` simulated members each send one interactive reply at a random moment during
@@ -16,13 +20,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import logging
 import math
 import random
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,31 +42,80 @@ from bot.ratelimit import PriorityRateLimiter
 TOKEN = "123456:BENCHMARK"
 SERVER_LIMIT = 30
 SERVER_WINDOW = 1.0
+# Telegram: "avoid sending more than one message per second" to one chat; short bursts pass.
+# We allow 3 in any sliding 3 s: about one a second, with a burst of three.
+CHAT_LIMIT = 3
+CHAT_WINDOW = 3.0
+GROUP_LIMIT = 20
+GROUP_WINDOW = 60.0
 MEMBER_CHAT_BASE = 1_000_000
-TOO_MANY: dict[str, Any] = {
-    "ok": False,
-    "error_code": 429,
-    "description": "Too Many Requests: retry after 1",
-    "parameters": {"retry_after": 1},
-}
+REASONS = ("overall", "chat", "group")
 # Bookkeeping methods a full `Application` calls at start-up; answered with `true`.
-TRUE_METHODS = frozenset({"setMyCommands", "deleteWebhook", "answerCallbackQuery"})
+TRUE_METHODS = frozenset(
+    {"setMyCommands", "deleteWebhook", "answerCallbackQuery", "sendChatAction"}
+)
+LIMITED_PREFIXES = ("send", "edit", "copy", "forward")
 
 
 # --- the server (child process) -------------------------------------------------------------
 
 
+class SlidingWindow:
+    """At most `limit` events in any sliding `span` seconds."""
+
+    __slots__ = ("events", "limit", "span")
+
+    def __init__(self, limit: int, span: float) -> None:
+        self.limit = limit
+        self.span = span
+        self.events: deque[float] = deque()
+
+    def retry_after(self, now: float) -> int:
+        """0 if an event may happen now, else whole seconds until it may (at least 1)."""
+        while self.events and self.events[0] <= now - self.span:
+            self.events.popleft()
+        if len(self.events) < self.limit:
+            return 0
+        return max(1, math.ceil(self.events[0] + self.span - now))
+
+
 @dataclass
 class ServerState:
-    window: deque[float] = field(default_factory=deque)
+    window: SlidingWindow = field(
+        default_factory=lambda: SlidingWindow(SERVER_LIMIT, SERVER_WINDOW)
+    )
+    chats: dict[int, SlidingWindow] = field(default_factory=dict)
     accepted: list[tuple[int, float]] = field(default_factory=list)
     rejected: int = 0
-    # The same accepted sends with their text, for clients that need to know what was sent.
-    log: list[tuple[int, float, str]] = field(default_factory=list)
+    rejected_by: Counter[str] = field(default_factory=Counter)
+    # The same accepted sends with their text and method, for clients that need to know what
+    # was sent: (chat_id, time.monotonic(), text, method, message_id, reply_markup JSON or "").
+    log: list[tuple[int, float, str, str, int, str]] = field(default_factory=list)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def chat_window(self, chat_id: int) -> SlidingWindow:
+        window = self.chats.get(chat_id)
+        if window is None:
+            window = self.chats[chat_id] = (
+                SlidingWindow(GROUP_LIMIT, GROUP_WINDOW)
+                if chat_id < 0
+                else SlidingWindow(CHAT_LIMIT, CHAT_WINDOW)
+            )
+        return window
 
 
 def _ok(result: object) -> web.Response:
     return web.json_response({"ok": True, "result": result})
+
+
+def too_many(retry_after: int) -> web.Response:
+    body = {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
+    return web.json_response(body, status=429)
 
 
 def make_app(state: ServerState) -> web.Application:
@@ -73,7 +128,7 @@ def make_app(state: ServerState) -> web.Application:
             return _ok(user)
         if name in TRUE_METHODS:
             return _ok(True)
-        if name != "sendMessage":
+        if not name.startswith(LIMITED_PREFIXES):
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
@@ -82,38 +137,72 @@ def make_app(state: ServerState) -> web.Application:
         else:
             params = dict(await request.post())
         chat_id = int(str(params["chat_id"]))
-        while state.window and state.window[0] <= now - SERVER_WINDOW:
-            state.window.popleft()
-        if len(state.window) >= SERVER_LIMIT:
-            state.rejected += 1
-            return web.json_response(TOO_MANY, status=429)
-        state.window.append(now)
+        chat = state.chat_window(chat_id)
+        # The chat's own limit first: a chat that is over it is refused whatever the rest
+        # does. Editing a message in a private chat adds no message there: overall only.
+        limits = [("overall", state.window)]
+        if chat_id < 0:
+            limits.insert(0, ("group", chat))
+        elif not name.startswith("edit"):
+            limits.insert(0, ("chat", chat))
+        for reason, window in limits:
+            wait = window.retry_after(now)
+            if wait:
+                state.rejected += 1
+                state.rejected_by[reason] += 1
+                return too_many(wait)
+        for _reason, window in limits:
+            window.events.append(now)
         state.accepted.append((chat_id, now))
         text = str(params.get("text", ""))
-        state.log.append((chat_id, now, text))
-        message = {
-            "message_id": len(state.accepted),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "text": text,
-        }
-        return _ok(message)
+        if name.startswith("edit") and "message_id" in params:
+            message_id = int(str(params["message_id"]))
+        else:
+            message_id = len(state.accepted)
+        markup = params.get("reply_markup") or ""
+        markup = markup if isinstance(markup, str) else json.dumps(markup)
+        state.log.append((chat_id, now, text, name, message_id, markup))
+        state.arrived.set()
+        state.arrived = asyncio.Event()
+        chat_json: dict[str, Any] = {"id": chat_id, "type": "private"}
+        if chat_id < 0:
+            chat_json.update(type="group", title=f"Group {-chat_id}")
+        message = {"message_id": message_id, "date": int(time.time()), "chat": chat_json}
+        return _ok({**message, "text": text})
 
     async def stats(_request: web.Request) -> web.Response:
-        return web.json_response({"accepted": state.accepted, "rejected": state.rejected})
+        return web.json_response(
+            {
+                "accepted": state.accepted,
+                "rejected": state.rejected,
+                "rejected_by": {reason: state.rejected_by[reason] for reason in REASONS},
+            }
+        )
 
     async def log(request: web.Request) -> web.Response:
-        """Accepted sends with their text from index `since` on (times: time.monotonic())."""
+        """Accepted sends from index `since` on (times: time.monotonic()); with `wait`, hold
+        the request up to that many seconds until there is something new (long polling)."""
         since = int(request.query.get("since", "0"))
+        wait = float(request.query.get("wait", "0"))
+        if wait > 0 and len(state.log) <= since:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(state.arrived.wait(), timeout=wait)
         return web.json_response(
-            {"entries": state.log[since:], "next": len(state.log), "rejected": state.rejected}
+            {
+                "entries": state.log[since:],
+                "next": len(state.log),
+                "rejected": state.rejected,
+                "rejected_by": {reason: state.rejected_by[reason] for reason in REASONS},
+            }
         )
 
     async def reset(_request: web.Request) -> web.Response:
-        state.window.clear()
+        state.window.events.clear()
+        state.chats.clear()
         state.accepted.clear()
         state.log.clear()
         state.rejected = 0
+        state.rejected_by.clear()
         return web.json_response({"ok": True})
 
     app = web.Application()
@@ -132,6 +221,34 @@ async def serve() -> None:
     print(f"PORT {runner.addresses[0][1]}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def bot_api_server() -> AsyncIterator[str]:
+    """The limit-enforcing Bot API in a child process; yields its root URL (the bot's base URL
+    is the root plus `/bot`)."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.wave",
+        "--serve",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert server.stdin is not None
+    assert server.stdout is not None
+    try:
+        line = (await asyncio.wait_for(server.stdout.readline(), timeout=30)).decode()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"server did not start: {line!r}")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        server.stdin.close()  # the server stops when its stdin closes
+        try:
+            await asyncio.wait_for(server.wait(), timeout=10)
+        except TimeoutError:
+            server.kill()
+            await server.wait()
 
 
 # --- the client -----------------------------------------------------------------------------
@@ -270,24 +387,9 @@ LIMITERS: dict[str, tuple[str, Callable[[], BaseRateLimiter[Any]], dict[str, Any
 
 
 async def main(args: argparse.Namespace) -> int:
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "benchmarks.wave",
-        "--serve",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert server.stdin is not None
-    assert server.stdout is not None
-    try:
-        line = (await asyncio.wait_for(server.stdout.readline(), timeout=30)).decode()
-        if not line.startswith("PORT "):
-            print(f"server did not start: {line!r}", file=sys.stderr)
-            return 2
-        root = f"http://127.0.0.1:{int(line.split()[1])}"
+    async with bot_api_server() as root:
         print(
-            f"server {root}: {SERVER_LIMIT} sendMessage per sliding {SERVER_WINDOW:.0f} s; "
+            f"server {root}: {SERVER_LIMIT} sends per sliding {SERVER_WINDOW:.0f} s; "
             f"wave of {args.bulk} bulk sends + {args.members} interactive members\n"
         )
         healthy = True
@@ -307,13 +409,6 @@ async def main(args: argparse.Namespace) -> int:
                 healthy = report(result) and healthy
                 print()
         return 0 if healthy else 1
-    finally:
-        server.stdin.close()
-        try:
-            await asyncio.wait_for(server.wait(), timeout=10)
-        except TimeoutError:
-            server.kill()
-            await server.wait()
 
 
 def parse_args() -> argparse.Namespace:
