@@ -560,7 +560,9 @@ class Prompts:
                     (CheckinPrompt.asked_step < index, index), else_=CheckinPrompt.asked_step
                 ),
                 asked_at=now,
-                claimed_at=None,
+                # An answer that came back first has claimed the next question for its own
+                # sender; that claim stays until the next question is recorded in turn.
+                claimed_at=case((CheckinPrompt.step > index, CheckinPrompt.claimed_at), else_=None),
             )
         )
 
@@ -704,9 +706,11 @@ class Prompts:
         return list(result.scalars())
 
     async def answering(self, person_id: int) -> list[CheckinPrompt]:
-        """The person's active prompts in open runs, the one whose question reached them last
-        first. Their runs, teams and sprints come along in the same query (into the session),
-        for showing the question."""
+        """The person's prompts in open runs that they can be answering, the one whose question
+        reached them last first: active ones, and ones whose first question is being sent (an
+        answer can come back before the sender has recorded that the question arrived). Their
+        runs, teams and sprints come along in the same query (into the session), for showing
+        the question."""
         # Loaded as relationships so the session keeps them (its identity map holds rows only
         # while something refers to them) and later lookups by id need no query.
         run = contains_eager(CheckinPrompt.run)
@@ -718,7 +722,7 @@ class Prompts:
             .options(run.contains_eager(CheckinRun.team), run.contains_eager(CheckinRun.sprint))
             .where(
                 CheckinPrompt.person_id == person_id,
-                CheckinPrompt.status == PromptStatus.ACTIVE,
+                CheckinPrompt.status.in_((PromptStatus.ACTIVE, PromptStatus.SENDING)),
                 CheckinRun.status == RunStatus.OPEN,
             )
             .order_by(

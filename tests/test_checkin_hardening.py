@@ -3,8 +3,9 @@ consent, a network error at the last answer, edited messages, and two check-ins 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -471,3 +472,60 @@ async def test_no_other_handler_takes_an_edited_message(
     replies = await edit_message(bot, sent, text)
     assert [m.text for m in replies] == [EDIT_NOTE]
     assert len(await rows(settings, CheckinRun)) == runs_before
+
+
+@pytest.mark.parametrize("how", ["press", "type"])
+async def test_an_answer_back_before_the_delivery_is_recorded_is_kept(
+    bot: ChatHarness,
+    team: Team,
+    clock: FakeClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    """Someone answers the first question the instant it arrives, while the round that sent
+    it has not yet recorded the delivery: the answer counts, the question is marked answered,
+    the next one follows once, and no round sends anything again."""
+    simon = team.simon
+    checkins = bot.services.checkins
+    recorded = asyncio.Event()
+    answered = asyncio.Event()
+    record_delivery = checkins.delivered
+
+    async def slow_delivered(prompt_id: int, index: int, now: datetime | None = None) -> None:
+        if index == 0:  # the round's first questions: at Telegram, their delivery not recorded
+            recorded.set()
+            await answered.wait()
+        await record_delivery(prompt_id, index, now)
+
+    monkeypatch.setattr(checkins, "delivered", slow_delivered)
+    clock.now = MONDAY_0930
+    wave = asyncio.create_task(bot.round())
+    try:
+        await asyncio.wait_for(recorded.wait(), 5)
+        for _ in range(500):  # every question of the wave goes out side by side
+            if bot.last_to(simon).text.startswith("👋 Check-in van"):
+                break
+            await asyncio.sleep(0.01)
+        if how == "press":
+            await bot.press(simon, "4 ")
+            first = bot.messages_to(simon)[-2]
+            assert first.text.startswith("👋 Check-in van Rattenaanpak Noord")
+            assert first.buttons == []  # the pressed question shows the answer, no buttons
+        else:
+            await bot.send(simon, "4")
+        assert bot.last_to(simon).text.startswith("2/")  # the next question
+    finally:
+        answered.set()
+        await wave
+    monkeypatch.setattr(checkins, "delivered", record_delivery)
+    for _ in range(2):
+        clock.advance(timedelta(minutes=11))  # past any claim's staleness
+        await bot.round()
+    texts = [m.text for m in bot.messages_to(simon)]
+    assert sum(text.startswith("👋 Check-in van") for text in texts) == 1
+    assert sum(text.startswith("2/") for text in texts) == 1
+    [mood] = await rows(settings, CheckinAnswer, CheckinAnswer.step_key == "mood")
+    assert mood.mood == 4
+    prompt = (await rows(settings, CheckinPrompt, CheckinPrompt.id == mood.prompt_id))[0]
+    assert (prompt.step, prompt.asked_step) == (1, 1)

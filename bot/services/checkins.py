@@ -740,6 +740,10 @@ class CheckinService:
                 raise ServiceError("error.button_expired")
             if index > prompt.step:
                 raise ServiceError("checkin.not_yet")
+            if prompt.status is PromptStatus.SENDING:
+                # Answered before its sender recorded the delivery: it evidently arrived.
+                prompt.status, prompt.sent_at = PromptStatus.ACTIVE, prompt.sent_at or now
+                prompt.asked_step = max(prompt.asked_step, index)
             step = steps[index]
             if action_status is not None:
                 text = action_status.value
