@@ -63,8 +63,8 @@ class SendGate(Protocol):
 
 
 def chat_key(chat_id: object) -> int | str | None:
-    """The key a chat is limited under: its id, or its lower-cased `@username`; None if the
-    request names no chat (e.g. an inline message)."""
+    """The key a chat is limited under: its id, or its `@username` (case-insensitive, so
+    `@Foo` and `@foo` share a key); None if the request names no chat (an inline message)."""
     if isinstance(chat_id, bool):
         return None
     if isinstance(chat_id, int):
@@ -82,13 +82,6 @@ def is_group(key: int | str) -> bool:
     """Negative ids are groups, supergroups and channels; `@username` only exists for public
     supergroups and channels."""
     return isinstance(key, str) or key < 0
-
-
-def group_key(chat_id: object) -> int | str | None:
-    """The key a chat is limited under as a group, or None for a private chat. Usernames are
-    case-insensitive, so `@Foo` and `@foo` share a key."""
-    key = chat_key(chat_id)
-    return key if key is not None and is_group(key) else None
 
 
 def retry_after_seconds(error: RetryAfter) -> float:

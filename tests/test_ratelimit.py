@@ -22,7 +22,13 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, RequestData
 
-from bot.ratelimit import PriorityRateLimiter, group_key, is_rate_limited, retry_after_seconds
+from bot.ratelimit import (
+    PriorityRateLimiter,
+    chat_key,
+    is_group,
+    is_rate_limited,
+    retry_after_seconds,
+)
 
 # Constructing RetryAfter(int) warns about PTB's coming switch to timedelta; not our concern.
 pytestmark = pytest.mark.filterwarnings("ignore:Deprecated since version v22.2")
@@ -426,13 +432,13 @@ async def test_ptb_forwards_bulk_priority_to_the_limiter() -> None:
     assert request.methods.count("sendMessage") == 2
 
 
-def test_group_keys() -> None:
-    assert group_key(-100123) == -100123
-    assert group_key("-100123") == -100123
-    assert group_key("@SomeChannel") == "@somechannel"
-    assert group_key(42) is None
-    assert group_key("42") is None
-    assert group_key(None) is None
+def test_chat_keys() -> None:
+    assert chat_key(-100123) == chat_key("-100123") == -100123
+    assert chat_key("@SomeChannel") == "@somechannel"
+    assert chat_key(42) == chat_key(" 42 ") == 42
+    assert chat_key(None) is None
+    assert chat_key(True) is None
+    assert [is_group(key) for key in (-100123, "@somechannel", 42)] == [True, True, False]
 
 
 def test_limited_endpoints() -> None:
