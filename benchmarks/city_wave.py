@@ -41,7 +41,6 @@ import json
 import logging
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -61,7 +60,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.request import HTTPXRequest
 
-from benchmarks.checkin_wave import ProblemLog
+from benchmarks.checkin_wave import ADMIN_ID, COUNTER, INTRO, MOOD, ProblemLog
+from benchmarks.summaries import prepare
 from benchmarks.wave import (
     CHAT_LIMIT,
     CHAT_WINDOW,
@@ -79,7 +79,6 @@ from bot.fakes.telegram import FakeTelegram, FakeUser, visible_text
 from bot.handlers.base import BotApplication
 from bot.handlers.routes import CHECKIN_MOOD
 from storage.database import create_engine
-from storage.migrate import upgrade_database
 from storage.models import (
     CheckinAnswer,
     CheckinPrompt,
@@ -93,11 +92,7 @@ from storage.models import (
     TeamKind,
 )
 
-ADMIN_ID = 900_000_001
 MEMBER_ID_BASE = 3_000_001
-MOOD = 4
-INTRO = "👋"  # every first question starts with the check-in intro
-COUNTER = re.compile(r"<b>(\d+)/(\d+)</b>")
 MAX_ANSWERS = 5  # the default template: mood + 5 questions; the 6th answer ends the check-in
 THROUGHPUT_TARGET = 0.95
 LATENCY_TARGET = 0.5
@@ -131,12 +126,7 @@ async def prepare_database(url: str) -> None:
     await ensure_postgres_database(url)
     engine = create_engine(url)
     try:
-        if engine.dialect.name == "postgresql":
-            async with engine.begin() as connection:
-                await connection.execute(text("SET client_min_messages = warning"))
-                await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                await connection.execute(text("CREATE SCHEMA public"))
-        await upgrade_database(engine)
+        await prepare(engine)
     finally:
         await engine.dispose()
 
