@@ -35,6 +35,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def bot_env(server: BotApiServer, directory: Path, health_port: int) -> dict[str, str]:
+    return clean_env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'steunpunt.db'}",
+        HEALTH_PORT=str(health_port),
+    )
+
+
 async def post_update(url: str, update: JsonDict, secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
@@ -57,12 +66,7 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_the_rest(
     url = f"http://127.0.0.1:{webhook_port}/telegram"
     someone = telegram.user("Sanne")
     async with BotApiServer(telegram, TOKEN) as server:
-        env = clean_env(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=server.base_url,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'steunpunt.db'}",
-            HEALTH_PORT=str(health_port),
-        )
+        env = bot_env(server, tmp_path, health_port)
         bot = await BotProcess.start(
             env,
             tmp_path,
@@ -129,12 +133,7 @@ async def test_polling_mode_serves_the_health_check_too(
 ) -> None:
     health_port = free_port()
     async with BotApiServer(telegram, TOKEN) as server:
-        env = clean_env(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=server.base_url,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'steunpunt.db'}",
-            HEALTH_PORT=str(health_port),
-        )
+        env = bot_env(server, tmp_path, health_port)
         bot = await BotProcess.start(env, tmp_path, "polling")
         try:
             # Polling starts by removing any webhook (the server answers getUpdates itself).
