@@ -24,7 +24,7 @@ from storage.sendlimit import Refused, Window, finish, prune, try_grant
 
 logger = logging.getLogger(__name__)
 
-PRUNE_EVERY = 1000  # grants between two clean-ups of old rows
+PRUNE_EVERY = 1000  # requests for a slot (granted or not) between two clean-ups of old rows
 MAX_WAIT = 0.25  # ask again at least this often: another instance's send may finish early
 NO_TICKET = 0
 BULK_LAG = 0.004  # seconds bulk waits longer than a reply for the same free slot
@@ -66,7 +66,7 @@ class DatabaseSendGate:
         )
         self._sleep = sleep
         self._bulk_turn = asyncio.Lock()
-        self._grants = 0
+        self._requests = 0
         self.waited = 0  # times a send had to wait for another instance's (for benchmarks)
 
     async def admit(self, priority: Priority, chat: int | str | None) -> int:
@@ -100,8 +100,8 @@ class DatabaseSendGate:
                         chat_window=window,
                         priority=priority,
                     )
-                    self._grants += 1
-                    if self._grants % PRUNE_EVERY == 0:
+                    self._requests += 1
+                    if self._requests % PRUNE_EVERY == 0:
                         await prune(connection)
             except (SQLAlchemyError, OSError) as error:
                 # Without the database the bot can hardly work, but the message saying so must
