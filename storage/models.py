@@ -513,6 +513,24 @@ class Adoption(Base):
     created_at: Mapped[datetime]
 
 
+class BlockerResolution(Base):
+    """A team's blocker (an answer to "waar liep je tegenaan?") marked *opgelost*, with one line
+    on how; that line became a lesson of the team (`lesson_id`), for its author to share."""
+
+    __tablename__ = "blocker_resolutions"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    how: Mapped[str] = mapped_column(Text)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime]
+
+
 class SavedSearch(Base):
     """A search a person ran, so its pages and filter buttons work across restarts."""
 
