@@ -26,6 +26,7 @@ from bot.handlers.fallback import FallbackHandlers, TextFlows
 from bot.handlers.lessons import LessonHandlers
 from bot.handlers.onboarding import OnboardingHandlers
 from bot.handlers.privacy import PrivacyHandlers
+from bot.handlers.radar import RadarHandlers
 from bot.handlers.summary import SummaryHandlers
 from bot.health import HealthProbe, HealthServer
 from bot.ratelimit import PriorityRateLimiter
@@ -39,6 +40,7 @@ from bot.services.directory import Directory
 from bot.services.export import ExportService
 from bot.services.lessons import LessonService
 from bot.services.privacy import PrivacyService
+from bot.services.radar import RadarService
 from bot.services.sprints import SprintService
 from bot.services.summaries import SummaryService
 from bot.services.team_setup import TeamSetup
@@ -60,6 +62,8 @@ MENU_COMMANDS = (
     "search",
     "summary",
     "export",
+    "blockers",
+    "radar",
     "away",
     "back",
     "team",
@@ -97,6 +101,7 @@ class Services:
     digest: DigestService
     digest_courier: DigestCourier
     export: ExportService
+    radar: RadarService
 
     @property
     def engine(self) -> AsyncEngine:
@@ -130,6 +135,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     sprints = SprintService(database, clock, directory, checkins, conversations)
     zone = ZoneInfo(settings.steunpunt_timezone)
     summaries = SummaryService(database, clock, zone)
+    radar = RadarService(database, clock, lessons, conversations)
     digest = DigestService(
         database,
         clock,
@@ -157,7 +163,8 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         privacy=PrivacyService(database, clock, settings.answer_retention_months),
         summaries=summaries,
         digest=digest,
-        digest_courier=DigestCourier(digest, summaries),
+        digest_courier=DigestCourier(digest, summaries, radar),
+        radar=radar,
         export=ExportService(database, clock, zone),
     )
 
@@ -296,15 +303,16 @@ def build_application(
         services.directory, services.database, services.summaries, services.digest
     )
     export = ExportHandlers(services.directory, services.database, services.export)
+    radar = RadarHandlers(services.directory, services.database, services.radar, zone)
     fallback = FallbackHandlers(
         services.directory, services.database, services.conversations, flows
     )
     # Order matters: PTB hands an update to the first handler that matches it. Commands and
     # buttons come first; the fallback (text in a flow, check-in answers, unknown commands,
     # stale buttons) must come last, or it would swallow updates meant for the others.
-    for group in (onboarding, lessons, checkin, privacy, summary, digest, export, fallback):
+    for group in (onboarding, lessons, checkin, privacy, summary, digest, export, radar, fallback):
         group.register(application)
-    for group_with_flows in (onboarding, lessons, checkin):
+    for group_with_flows in (onboarding, lessons, checkin, radar):
         group_with_flows.register_flows(flows)
     if missing := flows.missing():
         raise RuntimeError(f"no handler continues these flows: {sorted(missing)}")

@@ -523,9 +523,7 @@ class BlockerResolution(Base):
         ForeignKey("checkin_answers.id", ondelete="CASCADE"), primary_key=True
     )
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    resolved_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
-    )
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     how: Mapped[str] = mapped_column(Text)
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime]

@@ -46,6 +46,7 @@ from bot.services.permissions import (
 from bot.texts import t
 from storage.models import (
     Base,
+    CheckinAnswer,
     CheckinPrompt,
     Lesson,
     LinkedChat,
@@ -107,6 +108,8 @@ COMMAND_TEXTS = {
     "/forget": "/forget",
     "/summary": "/summary",
     "/export": "/export",
+    "/radar": "/radar",
+    "/blockers": "/blockers",
 }
 # The owner's own press that has nothing to act on in this city (no action under review in
 # the check-in): answered with the calm "this button no longer works", and nothing changes.
@@ -215,6 +218,7 @@ class City:
     codes: dict[str, str]
     lessons: dict[tuple[str, str], int]  # (team, kind) -> lesson id
     prompts: dict[str, int]  # team -> its member's check-in prompt
+    blockers: dict[str, int]  # team -> what its member ran into (an answer)
     searches: dict[str, int]  # persona -> their saved search
     group: FakeGroup
     pressed: dict[str, BotMessage] = field(default_factory=dict)  # a message in their chat
@@ -285,6 +289,22 @@ async def build_city(
         (prompts[team],) = await _ids(
             bot, CheckinPrompt, CheckinPrompt.person_id == person_ids[member]
         )
+    # What each team's member ran into, as if answered (the blocker radar's buttons point at it).
+    blockers = {}
+    async with bot.services.database.unit_of_work() as session:
+        for team, prompt_id in prompts.items():
+            answer = CheckinAnswer(
+                prompt_id=prompt_id,
+                step_key="q:2",
+                text=f"Geen zaal voor de avond in {team}",
+                mood=None,
+                skipped=False,
+                answered_at=clock.now,
+                updated_at=clock.now,
+            )
+            session.add(answer)
+            await session.flush()
+            blockers[team] = answer.id
     searches = {}
     for name in people:
         (searches[name],) = await _ids(bot, SavedSearch, SavedSearch.person_id == person_ids[name])
@@ -305,7 +325,17 @@ async def build_city(
     # A later minute than the set-up's, so "/checkin now" is a new check-in, not the same one.
     clock.advance(timedelta(minutes=1))
     city = City(
-        bot, telegram, people, person_ids, team_ids, codes, lessons, prompts, searches, group
+        bot,
+        telegram,
+        people,
+        person_ids,
+        team_ids,
+        codes,
+        lessons,
+        prompts,
+        blockers,
+        searches,
+        group,
     )
     city.pressed = {name: bot.last_to(user) for name, user in people.items()}
     city.pressed["group"] = bot.last_to(group)
@@ -592,6 +622,11 @@ def presses(city: City, persona: str) -> list[Press]:
                     cell = Cell(persona, f"{data} (own teams)", action, role)
                 else:
                     cell = Cell(persona, f"{data} ({team})", action, roles[team], team=team)
+                found.append(Press(cell, data))
+        elif "answer_id" in names:  # a team's blocker
+            for team in TEAMS:
+                data = route.build(answer_id=city.blockers[team])
+                cell = Cell(persona, f"{data} ({team})", action, roles[team], team=team)
                 found.append(Press(cell, data))
         elif "prompt_id" in names or "search_id" in names:
             for team in TEAMS:

@@ -33,6 +33,7 @@ from bot.handlers.base import (
     with_actor,
 )
 from bot.handlers.courier import BULK
+from bot.handlers.radar_views import DIGEST_SIGNALS, digest_radar_text
 from bot.handlers.summary_views import (
     chart_caption,
     chart_title,
@@ -44,6 +45,7 @@ from bot.ratelimit import retry_after_seconds
 from bot.services.common import Actor, Language
 from bot.services.digest import DigestJob, DigestService, DigestSetting
 from bot.services.directory import Directory
+from bot.services.radar import RadarService
 from bot.services.summaries import HISTORY_WEEKS, SummaryService, WeekPoint
 from bot.texts import Safe, t
 from bot.texts.formatting import plain_text, split_message
@@ -75,9 +77,12 @@ class DigestReport:
 
 
 class DigestCourier:
-    def __init__(self, digest: DigestService, summaries: SummaryService) -> None:
+    def __init__(
+        self, digest: DigestService, summaries: SummaryService, radar: RadarService
+    ) -> None:
         self._digest = digest
         self._summaries = summaries
+        self._radar = radar
         self._busy = asyncio.Lock()
         self._drawing = asyncio.Lock()
 
@@ -119,6 +124,10 @@ class DigestCourier:
         if job.audience is DigestAudience.STEUNPUNT:
             network = await self._summaries.network_summary_for(job.period)
             text = network_summary_text(language, network)
+            # The recurring blockers of the four weeks up to the digest's moment.
+            radar = await self._radar.report(job.period.end, limit=DIGEST_SIGNALS)
+            if (signals := digest_radar_text(language, radar)) is not None:
+                text = Safe(f"{text}\n\n{signals}")
             return await self._with_chart(text, network.history, language, None)
         assert job.team_id is not None
         summary = await self._summaries.team_summary_for(job.team_id, job.period)

@@ -268,4 +268,9 @@ EXPORT_RUN = _route("ex", word("target", 12), choice("period", EXPORT_PERIODS))
 # Back from the periods to the choice of what to export, like /export.
 EXPORT_MENU = _route("ex:menu")
 
+# --- the blocker radar ---------------------------------------------------------------------------
+
+# A team's blocker (the answer's id) marked *opgelost*; the next message says how.
+BLOCKER_SOLVE = _route("bk:s", number("answer_id"))
+
 ROUTES: tuple[Route, ...] = tuple(_declared)

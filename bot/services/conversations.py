@@ -31,6 +31,7 @@ class Flow(StrEnum):
     ADOPT = "adopt"
     HIDE = "hide"
     SEARCH = "search"
+    BLOCKER_SOLVED = "blocker_solved"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,15 @@ class SearchState:
     step: Literal["query"] = "query"
 
 
+@dataclass(frozen=True)
+class BlockerSolveState:
+    """A team member writing one line on how a blocker was solved (it becomes a lesson)."""
+
+    flow: ClassVar[Flow] = Flow.BLOCKER_SOLVED
+    answer_id: int
+    step: Literal["text"] = "text"
+
+
 FlowState = (
     NewTeamState
     | JoinState
@@ -134,6 +144,7 @@ FlowState = (
     | AdoptState
     | HideState
     | SearchState
+    | BlockerSolveState
 )
 S = TypeVar("S", bound=FlowState)
 STATE_TYPES: dict[Flow, type[FlowState]] = {
@@ -149,6 +160,7 @@ STATE_TYPES: dict[Flow, type[FlowState]] = {
         AdoptState,
         HideState,
         SearchState,
+        BlockerSolveState,
     )
 }
 

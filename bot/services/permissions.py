@@ -86,11 +86,13 @@ class Permission(StrEnum):
     VIEW_SUMMARY = "view_summary"
     SET_DIGEST = "set_digest"
     EXPORT_TEAM = "export_team"
+    RESOLVE_BLOCKER = "resolve_blocker"
     # steunpunt admins
     CREATE_TEAM = "create_team"
     CURATE_LESSONS = "curate_lessons"
     VIEW_NETWORK = "view_network"
     EXPORT_ALL = "export_all"
+    VIEW_RADAR = "view_radar"
 
 
 EVERYONE = frozenset(Role)
@@ -224,6 +226,13 @@ RULES: dict[Permission, Rule] = {
         Scope.TEAM,
         no_team="denied.summary",
     ),
+    Permission.RESOLVE_BLOCKER: Rule(
+        "Mark one of the team's blockers solved, with one line on how (it becomes a lesson)",
+        TEAM_MEMBERS,
+        Scope.TEAM,
+        refusal="blockers.not_member",
+        no_team="blockers.no_team",
+    ),
     Permission.SET_DIGEST: Rule(
         "Turn one's weekly summary of a team on or off", TEAM_MANAGERS, Scope.TEAM
     ),
@@ -239,6 +248,11 @@ RULES: dict[Permission, Rule] = {
     ),
     Permission.VIEW_NETWORK: Rule(
         "See the network summary of all teams", ADMINS, refusal="denied.admin_network"
+    ),
+    Permission.VIEW_RADAR: Rule(
+        "See the blocker radar: blockers that recur across teams",
+        ADMINS,
+        refusal="denied.admin_radar",
     ),
     Permission.EXPORT_ALL: Rule(
         "Export every team's data to one spreadsheet", ADMINS, refusal="denied.admin_export"
@@ -273,6 +287,8 @@ COMMANDS: dict[str, Permission] = {
     "/forget": Permission.FORGET_ME,
     "/summary": Permission.VIEW_SUMMARY,
     "/export": Permission.EXPORT_TEAM,
+    "/radar": Permission.VIEW_RADAR,
+    "/blockers": Permission.RESOLVE_BLOCKER,
 }
 
 # Every button route, by its prefix in bot/handlers/routes.py.
@@ -340,6 +356,7 @@ BUTTONS: dict[str, Permission] = {
     "ex:s": Permission.EXPORT_TEAM,
     "ex:menu": Permission.EXPORT_TEAM,
     "dg": Permission.SET_DIGEST,
+    "bk:s": Permission.RESOLVE_BLOCKER,
 }
 
 

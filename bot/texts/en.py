@@ -51,7 +51,8 @@ TEXTS: dict[str, str] = {
     "You can do everything a coordinator can, in every team.\n/search – find lessons; 🙈 "
     "hides one\n/merge KEEP DUPLICATE – merge duplicate lessons\n"
     "/summary – also the summary of the whole network\n"
-    "/export – also all teams together in one spreadsheet",
+    "/export – also all teams together in one spreadsheet\n"
+    "/radar – blockers that recur across teams",
     "help.coordinator": "As a coordinator:\n/sprint – start a sprint, see progress, close it\n"
     "/checkin – days, time and questions of the check-in; /checkin now sends one at once\n"
     "/invite – your team's invite link\n"
@@ -62,6 +63,7 @@ TEXTS: dict[str, str] = {
     "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
     "/lesson – record a lesson, /lessons – your lessons\n/search – search what other teams "
     "learned\n"
+    "/blockers – what your team ran into; mark it solved\n"
     "/skip – skip a check-in question\n/away – no check-ins for a while, /back – again\n"
     "/timezone – your own time zone\n/team – who is in your team",
     "help.newcomer": "No team yet? Open your coordinator's invite link, or send /join with the "
@@ -667,4 +669,52 @@ TEXTS: dict[str, str] = {
     "the server.",
     "export.failed": "Sending the export did not work. Please try again in a moment with /export.",
     "command.export": "Export to a spreadsheet (coordinator)",
+    # --- the blocker radar: /radar (steunpunt admins), /blockers (a team's own) ---
+    "command.radar": "Blockers that recur across teams (admin)",
+    "command.blockers": "Your team's blockers; mark one solved",
+    "denied.admin_radar": "The blocker radar is for steunpunt admins. Your own team's blockers "
+    "are under /blockers.",
+    "radar.usage": "Send /radar for the last 4 weeks, or /radar 8 for the last 8 weeks.",
+    "radar.weeks": "Choose a number of weeks from 1 to {most}, for example /radar 8.",
+    "radar.title": "📡 <b>Blocker radar</b> · {weeks} weeks ({dates})\n{blockers} blockers named "
+    "by {teams} teams.",
+    "radar.nothing": "No blocker recurred in {least} or more teams. One team is an incident; "
+    "once more teams run into it, it shows here.",
+    "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.trend_new": "new",
+    "radar.trend_up": "↗ more than the weeks before ({previous} teams)",
+    "radar.trend_down": "↘ fewer than the weeks before ({previous} teams)",
+    "radar.trend_same": "→ as often as the weeks before",
+    "radar.mentions": "named {mentions}×",
+    "radar.quote": "• “{text}” — {who}",
+    "radar.who": "{kind} in {stadsdeel}",
+    "radar.anonymous": "anonymous, {stadsdeel}",
+    "radar.solved_by": "✅ {teams} team(s) solved it.",
+    "radar.lessons": "💡 Lessons that already answer it:",
+    "radar.lesson": "• <i>{text}</i> — {team}",
+    "radar.lesson_solved": "• ✅ <i>{text}</i> — {team}, who solved it",
+    "radar.no_lesson": "💡 No lesson answers this yet.",
+    "radar.footer": "Quotes without names. A team marks a blocker solved with /blockers; that "
+    "line becomes a lesson.",
+    "radar.digest_title": "<b>📡 Recurring blockers</b> (last {weeks} weeks)",
+    "blockers.no_team": "You are not in a team yet, so there are no team blockers to show.",
+    "blockers.not_member": "Only members of {team} can mark this blocker solved.",
+    "blockers.none": "Your team named no blockers in its check-ins in the last {weeks} weeks. "
+    "Well done!",
+    "blockers.title": "🚧 <b>What you ran into</b> (last {weeks} weeks)",
+    "blockers.team": " · {team}",
+    "blockers.line": "{number}. “{text}” — {when}{team}",
+    "blockers.solved_line": "    ✅ solved: {how}",
+    "blockers.button": "✅ {number} solved",
+    "blockers.hint": "Solved? Tap its number and write in one line how. That line becomes a "
+    "lesson you can share with other teams.",
+    "blockers.all_solved": "Everything above is solved. 🎉",
+    "blockers.unknown": "I can't find this blocker (any more). Send /blockers for the current "
+    "list.",
+    "blockers.already_solved": "This blocker is marked solved already: “{how}”.",
+    "blockers.ask_how": "🚧 “{text}”\n\nHow was it solved? Write it in one line, so that "
+    "another team can use it. (/cancel to stop)",
+    "blockers.how_empty": "Write in a few words how it was solved.",
+    "blockers.solved": "✅ Marked solved: “{text}”. How you solved it is now a lesson of your "
+    "team. Choose below whether to share it.",
 }

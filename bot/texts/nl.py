@@ -51,7 +51,8 @@ TEXTS: dict[str, str] = {
     "Je kunt bij elk team alles wat een coördinator kan.\n/search – lessen zoeken; met 🙈 "
     "verberg je er een\n/merge BEHOUDEN DUBBEL – dubbele lessen samenvoegen\n"
     "/summary – ook het overzicht van het hele netwerk\n"
-    "/export – ook alle teams samen in één Excel-bestand",
+    "/export – ook alle teams samen in één Excel-bestand\n"
+    "/radar – knelpunten die bij meer teams terugkomen",
     "help.coordinator": "Als coördinator:\n/sprint – sprint starten, stand bekijken, afsluiten\n"
     "/checkin – dagen, tijd en vragen van de check-in; /checkin now stuurt er meteen een\n"
     "/invite – de uitnodigingslink voor je team\n"
@@ -62,6 +63,7 @@ TEXTS: dict[str, str] = {
     "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
     "/lesson – een les vastleggen, /lessons – je lessen\n/search – zoeken in wat andere teams "
     "leerden\n"
+    "/blockers – waar je team tegenaan liep; markeer het als opgelost\n"
     "/skip – een check-in-vraag overslaan\n/away – even geen check-ins, /back – weer wel\n"
     "/timezone – je eigen tijdzone\n/team – wie zitten er in je team",
     "help.newcomer": "Nog geen team? Open de uitnodigingslink van je coördinator, of stuur "
@@ -674,4 +676,52 @@ TEXTS: dict[str, str] = {
     "export.failed": "Het lukte niet om de export te versturen. Probeer het zo nog eens met "
     "/export.",
     "command.export": "Export naar Excel (coördinator)",
+    # --- the blocker radar: /radar (steunpunt admins), /blockers (a team's own) ---
+    "command.radar": "Knelpunten die bij meer teams terugkomen (beheerder)",
+    "command.blockers": "Knelpunten van je team; markeer er een als opgelost",
+    "denied.admin_radar": "De knelpuntenradar is er voor steunpunt-beheerders. De knelpunten van "
+    "je eigen team zie je met /blockers.",
+    "radar.usage": "Stuur /radar voor de laatste 4 weken, of /radar 8 voor de laatste 8 weken.",
+    "radar.weeks": "Kies een aantal weken van 1 tot en met {most}, bijvoorbeeld /radar 8.",
+    "radar.title": "📡 <b>Knelpuntenradar</b> · {weeks} weken ({dates})\n{blockers} knelpunten "
+    "genoemd door {teams} teams.",
+    "radar.nothing": "Geen knelpunt kwam bij {least} of meer teams terug. Eén team is een "
+    "incident; pas als meer teams er tegenaan lopen, staat het hier.",
+    "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.trend_new": "nieuw",
+    "radar.trend_up": "↗ meer dan de weken ervoor ({previous} teams)",
+    "radar.trend_down": "↘ minder dan de weken ervoor ({previous} teams)",
+    "radar.trend_same": "→ even vaak als de weken ervoor",
+    "radar.mentions": "{mentions}× genoemd",
+    "radar.quote": "• “{text}” — {who}",
+    "radar.who": "{kind} in {stadsdeel}",
+    "radar.anonymous": "anoniem, {stadsdeel}",
+    "radar.solved_by": "✅ {teams} team(s) losten het op.",
+    "radar.lessons": "💡 Lessen die er al antwoord op geven:",
+    "radar.lesson": "• <i>{text}</i> — {team}",
+    "radar.lesson_solved": "• ✅ <i>{text}</i> — {team}, dat het oploste",
+    "radar.no_lesson": "💡 Nog geen les die hierop antwoordt.",
+    "radar.footer": "Citaten zonder namen. Een team markeert een knelpunt als opgelost met "
+    "/blockers; die regel wordt een les.",
+    "radar.digest_title": "<b>📡 Knelpunten die terugkomen</b> (laatste {weeks} weken)",
+    "blockers.no_team": "Je bent nog geen lid van een team, dus er zijn geen knelpunten van je "
+    "team.",
+    "blockers.not_member": "Alleen leden van {team} kunnen dit knelpunt als opgelost markeren.",
+    "blockers.none": "Je team noemde de laatste {weeks} weken geen knelpunten in de check-ins. "
+    "Mooi zo!",
+    "blockers.title": "🚧 <b>Waar jullie tegenaan liepen</b> (laatste {weeks} weken)",
+    "blockers.team": " · {team}",
+    "blockers.line": "{number}. “{text}” — {when}{team}",
+    "blockers.solved_line": "    ✅ opgelost: {how}",
+    "blockers.button": "✅ {number} opgelost",
+    "blockers.hint": "Opgelost? Tik op het nummer en schrijf in één regel hoe. Die regel wordt "
+    "een les die je kunt delen met andere teams.",
+    "blockers.all_solved": "Alles hierboven is opgelost. 🎉",
+    "blockers.unknown": "Dit knelpunt vind ik niet (meer). Stuur /blockers voor de lijst van nu.",
+    "blockers.already_solved": "Dit knelpunt is al als opgelost gemarkeerd: “{how}”.",
+    "blockers.ask_how": "🚧 “{text}”\n\nHoe is het opgelost? Schrijf het in één regel, zo dat "
+    "een ander team er iets aan heeft. (/cancel om te stoppen)",
+    "blockers.how_empty": "Schrijf in een paar woorden hoe het is opgelost.",
+    "blockers.solved": "✅ Genoteerd als opgelost: “{text}”. Hoe jullie het oplosten is nu een "
+    "les van je team. Kies hieronder of je die deelt.",
 }

@@ -1,0 +1,433 @@
+"""The blocker radar: what teams ran into (*waar liep je tegenaan?*) grouped across teams, so a
+wall that six teams hit shows as one signal instead of six anecdotes.
+
+Blockers of a period and of the period before are grouped together by what they say (the same
+Dutch analyser as search; words weighed by how rare they are in Dutch, so the weights do not
+depend on how many blockers there are), and a group that reaches several teams in the period is
+shown: how many teams, which stadsdelen, the trend, a few quotes without names, and the shared
+lessons that already answer it. A team marks its own blocker *opgelost* with one line on how;
+that line becomes a lesson of the team, which its writer may share like any lesson.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import wordfreq
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.common import Actor, Clock, ServiceError
+from bot.services.conversations import BlockerSolveState, Conversations
+from bot.services.lessons import LessonCard, LessonService, clean_text
+from bot.services.permissions import Permission, authorize, authorize_without_team
+from bot.services.templates import BLOCKERS, questions_from_json
+from bot.services.textsearch import stem, words
+from storage.database import Database
+from storage.models import BlockerResolution, Role, Stadsdeel, TeamKind
+from storage.radar import BlockerRow, RadarQueries, TeamRow
+from storage.repositories import Memberships, Teams
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 26
+MIN_TEAMS = 2  # one team's blocker is an anecdote; two teams' is a pattern
+# Two blockers belong together from this cosine similarity up (chosen on the labelled set in
+# benchmarks/data/blockers.json; see benchmarks/radar.py).
+SAME_BLOCKER = 0.30
+MAX_QUOTES = 3
+MAX_LESSONS = 2
+MAX_KEYWORDS = 4
+TEAM_BLOCKER_WEEKS = 8  # /blockers lists what the team ran into this long ago at most
+MAX_TEAM_BLOCKERS = 8
+HOW_LIMIT = 500
+# Telegram handles, e-mail addresses and phone numbers are left out of quotes.
+_PERSONAL = re.compile(r"@\w{3,}|\S+@\S+\.\w+|(?:\+31|0)[\s-]?\d(?:[\s-]?\d){7,}")
+
+
+# --- grouping: pure functions ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=50_000)
+def rarity(word: str) -> float:
+    """How telling a word is: rare Dutch words weigh more (wordfreq's Zipf scale runs from
+    about 0, unknown, to 7.5, `de`)."""
+    return max(0.5, 7.0 - wordfreq.zipf_frequency(word, "nl"))
+
+
+def blocker_vector(text: str) -> dict[str, float]:
+    """Stemmed content words with their weights (each word once: blockers are short)."""
+    vector: dict[str, float] = {}
+    for word in words(text):
+        term = stem(word)
+        vector[term] = max(vector.get(term, 0.0), rarity(word))
+    return vector
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(weight * b[term] for term, weight in a.items() if term in b)
+    if not dot:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm
+
+
+def group_texts(texts: Sequence[str], threshold: float = SAME_BLOCKER) -> list[list[int]]:
+    """Indexes of `texts` grouped by what they say, largest group first (star clustering: the
+    text most like others gathers those like it, then the next, so no chain of small likenesses
+    joins unrelated texts). Only pairs that share a word are compared."""
+    vectors = [blocker_vector(text) for text in texts]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term in vector:
+            postings[term].append(index)
+    neighbours: list[list[tuple[float, int]]] = [[] for _ in texts]
+    for index, vector in enumerate(vectors):
+        candidates = {other for term in vector for other in postings[term] if other > index}
+        for other in candidates:
+            similarity = cosine(vector, vectors[other])
+            if similarity >= threshold:
+                neighbours[index].append((similarity, other))
+                neighbours[other].append((similarity, index))
+    order = sorted(
+        range(len(texts)),
+        key=lambda i: (-len(neighbours[i]), -sum(s for s, _ in neighbours[i]), i),
+    )
+    taken: set[int] = set()
+    groups = []
+    for centre in order:
+        if centre in taken:
+            continue
+        members = [centre] + [other for _, other in neighbours[centre] if other not in taken]
+        taken.update(members)
+        groups.append(sorted(members))
+    return sorted(groups, key=lambda members: (-len(members), members[0]))
+
+
+# --- what the radar shows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RadarQuote:
+    text: str
+    kind: TeamKind
+    stadsdeel: Stadsdeel
+    team_name: str | None  # only when the team shared how it solved it under its own name
+
+
+@dataclass(frozen=True)
+class RadarLesson:
+    id: int
+    text: str
+    team_name: str | None  # None: shared anonymously
+    stadsdeel: Stadsdeel
+    from_resolution: bool  # written by a team that solved this very blocker
+
+
+@dataclass(frozen=True)
+class RadarSignal:
+    keywords: tuple[str, ...]
+    teams: int
+    previous_teams: int
+    mentions: int
+    stadsdelen: tuple[Stadsdeel, ...]
+    solved_by: int  # teams that marked one of these blockers opgelost
+    quotes: list[RadarQuote]
+    lessons: list[RadarLesson]
+
+    @property
+    def trend(self) -> int:
+        return self.teams - self.previous_teams
+
+
+@dataclass(frozen=True)
+class RadarReport:
+    start: datetime
+    end: datetime
+    weeks: int
+    blockers: int  # in the period
+    teams: int  # teams that named a blocker in the period
+    signals: list[RadarSignal]
+
+
+@dataclass(frozen=True)
+class TeamBlocker:
+    answer_id: int
+    team_name: str
+    text: str
+    answered_at: datetime
+    resolved_how: str | None
+
+
+@dataclass(frozen=True)
+class TeamBlockers:
+    blockers: list[TeamBlocker]
+    several_teams: bool
+    weeks: int = TEAM_BLOCKER_WEEKS
+
+
+@dataclass
+class _Group:
+    rows: list[BlockerRow] = field(default_factory=list)
+
+
+def _blocker_keys(questions: dict[str, Any]) -> frozenset[str]:
+    return frozenset(
+        f"q:{index}"
+        for index, question in enumerate(questions_from_json(questions))
+        if question.key in BLOCKERS
+    )
+
+
+def scrub(text: str) -> str:
+    """A quote without handles, e-mail addresses or phone numbers, on one line."""
+    return " ".join(_PERSONAL.sub("…", text).split())
+
+
+class RadarService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        lessons: LessonService,
+        conversations: Conversations,
+        *,
+        threshold: float = SAME_BLOCKER,
+    ) -> None:
+        self._db = database
+        self._clock = clock
+        self._lessons = lessons
+        self._conversations = conversations
+        self._threshold = threshold
+
+    # --- /radar and the digest ---------------------------------------------------------------
+
+    async def radar(self, actor: Actor, weeks: int = DEFAULT_WEEKS) -> RadarReport:
+        """`/radar [weeks]`, for steunpunt admins."""
+        authorize_without_team(actor, Permission.VIEW_RADAR)
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise ServiceError("radar.weeks", most=MAX_WEEKS)
+        return await self.report(self._clock(), weeks)
+
+    async def report(
+        self, end: datetime, weeks: int = DEFAULT_WEEKS, limit: int | None = None
+    ) -> RadarReport:
+        """The recurring blockers of the `weeks` before `end`, against the weeks before that."""
+        length = timedelta(weeks=weeks)
+        start, previous_start = end - length, end - 2 * length
+        async with self._db.unit_of_work() as session:
+            queries = RadarQueries(session)
+            runs = await queries.runs(previous_start, end)
+            rows = await queries.blockers(
+                {run.run_id: _blocker_keys(run.questions) for run in runs}
+            )
+            teams = await queries.teams(row.team_id for row in rows)
+            current = [row for row in rows if row.answered_at >= start]
+            signals = []
+            for members in group_texts([row.text for row in rows], self._threshold):
+                group = [rows[i] for i in members]
+                now_teams = {row.team_id for row in group if row.answered_at >= start}
+                if len(now_teams) >= MIN_TEAMS:
+                    signals.append((group, now_teams))
+            signals.sort(
+                key=lambda item: (
+                    -len(item[1]),
+                    -sum(row.answered_at >= start for row in item[0]),
+                    item[0][0].answer_id,
+                )
+            )
+            if limit is not None:
+                signals = signals[:limit]
+            built = [
+                await self._signal(queries, group, now_teams, teams, start)
+                for group, now_teams in signals
+            ]
+        return RadarReport(
+            start=start,
+            end=end,
+            weeks=weeks,
+            blockers=len(current),
+            teams=len({row.team_id for row in current}),
+            signals=built,
+        )
+
+    async def _signal(
+        self,
+        queries: RadarQueries,
+        group: list[BlockerRow],
+        now_teams: set[int],
+        teams: dict[int, TeamRow],
+        start: datetime,
+    ) -> RadarSignal:
+        recent = [row for row in group if row.answered_at >= start]
+        before = {row.team_id for row in group if row.answered_at < start}
+        # Lessons written by teams that solved one of these, then the log's closest ones.
+        resolution_ids = [row.resolution_lesson_id for row in group if row.resolution_lesson_id]
+        similar = await self._lessons.similar_to(
+            " ".join(row.text for row in group)[:4000], None, MAX_LESSONS
+        )
+        found = await queries.shared_lessons([*resolution_ids, *similar])
+        shared_resolutions = set(resolution_ids) & set(found)
+        lessons: list[RadarLesson] = []
+        for lesson_id in dict.fromkeys([*resolution_ids, *similar]):
+            if lesson_id in found and len(lessons) < MAX_LESSONS:
+                lesson = found[lesson_id]
+                lessons.append(
+                    RadarLesson(
+                        id=lesson.id,
+                        text=lesson.text,
+                        team_name=None if lesson.anonymous else lesson.team_name,
+                        stadsdeel=lesson.stadsdeel,
+                        from_resolution=lesson_id in shared_resolutions,
+                    )
+                )
+        named_teams = {
+            row.team_id
+            for row in group
+            if row.resolution_lesson_id in found and not found[row.resolution_lesson_id].anonymous
+        }
+        quotes: list[RadarQuote] = []
+        quoted: set[int] = set()
+        for row in sorted(recent, key=lambda r: (r.answered_at, r.answer_id), reverse=True):
+            if row.team_id in quoted or len(quotes) == MAX_QUOTES:
+                continue
+            quoted.add(row.team_id)
+            team = teams[row.team_id]
+            quotes.append(
+                RadarQuote(
+                    text=scrub(row.text),
+                    kind=team.kind,
+                    stadsdeel=team.stadsdeel,
+                    team_name=team.name if row.team_id in named_teams else None,
+                )
+            )
+        return RadarSignal(
+            keywords=_keywords([row.text for row in group]),
+            teams=len(now_teams),
+            previous_teams=len(before),
+            mentions=len(recent),
+            stadsdelen=tuple(
+                sorted(
+                    {teams[team_id].stadsdeel for team_id in now_teams}, key=list(Stadsdeel).index
+                )
+            ),
+            solved_by=len({row.team_id for row in group if row.resolved_how is not None}),
+            quotes=quotes,
+            lessons=lessons,
+        )
+
+    # --- a team's own blockers: /blockers and *opgelost* -----------------------------------------
+
+    async def team_blockers(self, actor: Actor) -> TeamBlockers:
+        """What the person's teams ran into lately, newest first, to mark one *opgelost*."""
+        now = self._clock()
+        async with self._db.unit_of_work() as session:
+            team_ids = [
+                team.id
+                for team, role in await Memberships(session).teams_of(actor.person_id)
+                if role in (Role.MEMBER, Role.COORDINATOR)
+            ]
+            if not team_ids:
+                raise ServiceError("blockers.no_team")
+            queries = RadarQueries(session)
+            keys = {}
+            for team_id in team_ids:
+                since = now - timedelta(weeks=TEAM_BLOCKER_WEEKS)
+                for run in await queries.runs(since, now + timedelta(seconds=1), team_id):
+                    keys[run.run_id] = _blocker_keys(run.questions)
+            rows = await queries.blockers(keys)
+            teams = await queries.teams(team_ids)
+        newest = sorted(rows, key=lambda row: (row.answered_at, row.answer_id), reverse=True)
+        return TeamBlockers(
+            [
+                TeamBlocker(
+                    row.answer_id,
+                    teams[row.team_id].name,
+                    row.text,
+                    row.answered_at,
+                    row.resolved_how,
+                )
+                for row in newest[:MAX_TEAM_BLOCKERS]
+            ],
+            several_teams=len(team_ids) > 1,
+        )
+
+    async def ask_solution(self, actor: Actor, answer_id: int) -> TeamBlocker:
+        """The *opgelost* button: the next message is how it was solved."""
+        async with self._db.unit_of_work() as session:
+            blocker = await self._blocker(session, actor, answer_id)
+            await self._conversations.put(actor.person_id, BlockerSolveState(answer_id))
+            return blocker
+
+    async def give_solution(
+        self, actor: Actor, state: BlockerSolveState, raw: str
+    ) -> tuple[TeamBlocker, LessonCard]:
+        """Marks the blocker solved and makes the line a lesson of the team (kept in the team
+        until its writer shares it): one transaction, so neither exists without the other."""
+        how = clean_text(raw, "blockers.how_empty", HOW_LIMIT)
+        async with self._db.unit_of_work() as session:
+            blocker = await self._blocker(session, actor, state.answer_id)
+            found = await RadarQueries(session).answer_in_run(state.answer_id)
+            assert found is not None  # checked by _blocker
+            team_id = found[1].team_id
+            card = await self._lessons.write(actor, team_id, how)
+            await RadarQueries(session).add_resolution(
+                BlockerResolution(
+                    answer_id=state.answer_id,
+                    team_id=team_id,
+                    resolved_by_id=actor.person_id,
+                    how=how,
+                    lesson_id=card.lesson.id,
+                    resolved_at=self._clock(),
+                )
+            )
+            await self._conversations.clear(actor.person_id)
+        return TeamBlocker(
+            blocker.answer_id, blocker.team_name, blocker.text, blocker.answered_at, how
+        ), card
+
+    @staticmethod
+    async def _blocker(session: AsyncSession, actor: Actor, answer_id: int) -> TeamBlocker:
+        """A blocker the person's team may mark solved (a forged or stale button is refused
+        kindly, as is a blocker solved already, by a double tap or a teammate)."""
+        queries = RadarQueries(session)
+        found = await queries.answer_in_run(answer_id)
+        if found is None:
+            raise ServiceError("blockers.unknown")
+        answer, run = found
+        team = await Teams(session).get(run.team_id)
+        if team is None or answer.step_key not in _blocker_keys(run.questions) or not answer.text:
+            raise ServiceError("blockers.unknown")
+        await authorize(session, actor, Permission.RESOLVE_BLOCKER, team)
+        resolution = await queries.resolution(answer_id)
+        if resolution is not None:
+            raise ServiceError("blockers.already_solved", how=resolution.how)
+        return TeamBlocker(answer.id, team.name, answer.text, answer.answered_at, None)
+
+
+def _keywords(texts: list[str]) -> tuple[str, ...]:
+    """The group's most telling words, as people wrote them: words (by stem) used in more than
+    one of its texts, rarest in Dutch first; the most common spelling of each."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    texts_with: Counter[str] = Counter()
+    for text in texts:
+        seen = set()
+        for word in words(text, whole=False):
+            term = stem(word)
+            spellings[term][word] += 1
+            seen.add(term)
+        texts_with.update(seen)
+    shared = [term for term, count in texts_with.items() if count > 1 or len(texts) == 1]
+
+    def weight(term: str) -> float:
+        return texts_with[term] * rarity(spellings[term].most_common(1)[0][0])
+
+    best = sorted(shared, key=lambda term: (-weight(term), term))[:MAX_KEYWORDS]
+    return tuple(spellings[term].most_common(1)[0][0] for term in best)
