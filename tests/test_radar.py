@@ -101,11 +101,13 @@ async def test_a_blocker_three_teams_name_shows_in_the_radar_with_the_lesson_tha
     text = reply.text
     assert text.startswith("📡 Knelpuntenradar · 4 weken")
     assert "4 knelpunten genoemd door 4 teams." in text
-    assert "1. " in text and "2. " not in text  # the moestuin of one team is no signal
+    assert "1. " in text
+    assert "2. " not in text
     assert "3 teams · Noord, Oost, Zuidoost · nieuw" in text
     assert "evenementenvergunning" in text.split("\n\n")[1].split("\n")[0]
     # Quotes name no one: not the person, not the team; a phone number is left out.
-    assert "initiatief in Noord" in text and "initiatief in Oost" in text
+    assert "initiatief in Noord" in text
+    assert "initiatief in Oost" in text
     for name in ("Simon", "Kate", "Ayaan", "Team Noord", "Team Oost", "06-12345678"):
         assert name not in text
     assert "💡 Lessen die er al antwoord op geven:" in text
@@ -124,7 +126,8 @@ async def test_the_network_digest_carries_the_top_blockers_without_quotes(
     radar = digest.split("📡 Knelpunten die terugkomen")[1]
     assert "3 teams · Noord, Oost, Zuidoost · nieuw" in radar
     assert "Vraag een evenementenvergunning minstens tien weken" in radar
-    assert "initiatief in" not in radar and "zeven weken" not in radar  # no answers in the chat
+    assert "initiatief in" not in radar
+    assert "zeven weken" not in radar
 
 
 async def test_only_steunpunt_admins_see_the_radar(city: City) -> None:
@@ -166,7 +169,8 @@ async def test_a_team_marks_its_blocker_solved_and_the_line_becomes_a_lesson(
     (resolution,) = await rows(settings, BlockerResolution)
     assert resolution.how == how
     (lesson,) = await rows(settings, Lesson, Lesson.id == resolution.lesson_id)
-    assert lesson.text == how and lesson.visibility is LessonVisibility.TEAM
+    assert lesson.text == how
+    assert lesson.visibility is LessonVisibility.TEAM
     assert lesson.decided_at is None  # a candidate: its writer chooses whether to share
 
     # A double tap on the stale button, and the list now shows it solved.
