@@ -221,7 +221,10 @@ SEARCHES = [
     ("WhatsApp-groepen", {"groepen"}),
     ("whatsappgroepen", {"groepen"}),
     ("groep straten", {"groepen"}),
-    ("winter", set()),  # a word inside a compound is not split off (only at hyphens)
+    # A compound is indexed as its parts, so a part finds it and it finds its parts.
+    ("winter", {"winter"}),
+    ("maanden", {"feest", "winter"}),
+    ("buurtfeest subsidie", {"feest"}),
 ]
 
 
