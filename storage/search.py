@@ -5,14 +5,18 @@ with the city are ever found."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import ColumnElement, Select, case, delete, desc, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    HousekeepingRun,
     Lesson,
     LessonStatus,
     LessonTag,
@@ -23,6 +27,7 @@ from storage.models import (
     Team,
     TeamKind,
 )
+from storage.repositories import insert_ignoring_conflicts
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,76 @@ class SearchFilters:
 
 
 AnySelect = Select[*tuple[Any, ...]]
-MAX_SIMILAR_TERMS = 12  # the rarest words of a text decide what it is like
-COMMON_SHARE = 0.05  # words in more than this share of lessons are left out of "similar"
+
+
+# The index remembers which analyser built it: a HousekeepingRun row with this job and the
+# analyser's fingerprint (bot.services.textsearch.fingerprint) as its `day`.
+INDEX_JOB = "search-index"
+REBUILD_LOCK = 0x5354_5350_494E_4458  # pg_advisory_xact_lock key
+
+# How long a count of lessons per term is trusted. A count changes by one when a lesson is
+# written, and the score hardly moves with it; this instance forgets the counts of a lesson's
+# terms the moment it indexes the lesson, others within this time.
+FREQUENCIES_FRESH_SECONDS = 600.0
+FREQUENCIES_KEPT = 200_000  # terms remembered per database at most
+LOOKUP_BATCH = 500
+# Similar-lesson candidates: the lessons with the most weight in common are preselected from
+# the term index alone, this many times as many as wanted, before their length is weighed.
+PRESELECT = 8
+
+
+class Frequencies:
+    """Remembered document frequencies of one database: scoring a similar lesson needs the
+    frequency of every word of every candidate, and counting them in the index each time
+    costs more than the rest of the lookup together."""
+
+    def __init__(self) -> None:
+        self._total: tuple[int, float] | None = None
+        self._terms: dict[str, tuple[int, float]] = {}
+
+    def total(self, now: float) -> int | None:
+        if self._total is None or now - self._total[1] > FREQUENCIES_FRESH_SECONDS:
+            return None
+        return self._total[0]
+
+    def set_total(self, total: int, now: float) -> int:
+        self._total = (total, now)
+        return total
+
+    def lookup(self, terms: set[str], now: float) -> tuple[dict[str, int], list[str]]:
+        """The remembered frequencies of `terms` above 0, and the terms to count."""
+        found: dict[str, int] = {}
+        missing = []
+        for term in sorted(terms):
+            known = self._terms.get(term)
+            if known is None or now - known[1] > FREQUENCIES_FRESH_SECONDS:
+                missing.append(term)
+            elif known[0]:
+                found[term] = known[0]
+        return found, missing
+
+    def store(self, counted: dict[str, int], now: float) -> None:
+        if len(self._terms) + len(counted) > FREQUENCIES_KEPT:
+            self._terms.clear()
+        self._terms.update((term, (count, now)) for term, count in counted.items())
+
+    def forget(self, terms: Iterable[str]) -> None:
+        self._total = None
+        for term in terms:
+            self._terms.pop(term, None)
+
+
+_FREQUENCIES: WeakKeyDictionary[object, Frequencies] = WeakKeyDictionary()
+
+
+def _frequencies_of(session: AsyncSession) -> Frequencies:
+    """The remembered frequencies of the session's database (its engine)."""
+    engine = session.bind
+    if engine is None:
+        return Frequencies()
+    if engine not in _FREQUENCIES:
+        _FREQUENCIES[engine] = Frequencies()
+    return _FREQUENCIES[engine]
 
 
 def _shared() -> list[ColumnElement[bool]]:
@@ -46,8 +119,29 @@ class LessonIndex:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def built_with(self, analyser: str) -> bool:
+        """Whether the index was (re)built with this analyser (its fingerprint)."""
+        found = await self._session.get(HousekeepingRun, (INDEX_JOB, analyser))
+        return found is not None
+
+    async def mark_built(self, analyser: str, now: datetime) -> None:
+        await self._session.execute(
+            insert_ignoring_conflicts(
+                self._session, HousekeepingRun, {"job": INDEX_JOB, "day": analyser, "ran_at": now}
+            )
+        )
+
+    async def lock_for_rebuild(self) -> None:
+        """Instances that start together rebuild one after the other (PostgreSQL; SQLite has
+        one writer anyway). Held until the transaction ends."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(select(func.pg_advisory_xact_lock(REBUILD_LOCK)))
+
     async def replace(self, lesson: Lesson, counts: dict[str, int], search_text: str) -> None:
-        await self._session.execute(delete(LessonTerm).where(LessonTerm.lesson_id == lesson.id))
+        old = await self._session.execute(
+            delete(LessonTerm).where(LessonTerm.lesson_id == lesson.id).returning(LessonTerm.term)
+        )
+        _frequencies_of(self._session).forget([*old.scalars(), *counts])
         self._session.add_all(
             LessonTerm(lesson_id=lesson.id, term=term[:64], count=count)
             for term, count in counts.items()
@@ -56,20 +150,32 @@ class LessonIndex:
         lesson.search_text = search_text
         await self._session.flush()
 
-    async def _frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        """How many lessons there are, and in how many each term occurs. Counted over all
-        lessons (an index-only count), which ranks shared lessons just as well."""
-        total = (await self._session.execute(select(func.count()).select_from(Lesson))).scalar_one()
-        rows = await self._session.execute(
-            select(LessonTerm.term, func.count())
-            .where(LessonTerm.term.in_(terms))
-            .group_by(LessonTerm.term)
-        )
-        return int(total), {term: int(count) for term, count in rows.all()}
+    async def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many lessons there are, and in how many each term occurs (terms in none are
+        left out). Counted over all lessons (an index-only count), which ranks shared lessons
+        just as well; remembered for a while (see `Frequencies`)."""
+        known = _frequencies_of(self._session)
+        now = time.monotonic()
+        total = known.total(now)
+        if total is None:
+            counted = await self._session.execute(select(func.count()).select_from(Lesson))
+            total = known.set_total(int(counted.scalar_one()), now)
+        found, missing = known.lookup(set(terms), now)
+        for start in range(0, len(missing), LOOKUP_BATCH):
+            batch = missing[start : start + LOOKUP_BATCH]
+            rows = await self._session.execute(
+                select(LessonTerm.term, func.count())
+                .where(LessonTerm.term.in_(batch))
+                .group_by(LessonTerm.term)
+            )
+            counted_terms = {term: int(count) for term, count in rows.all()}
+            known.store({term: counted_terms.get(term, 0) for term in batch}, now)
+            found |= counted_terms
+        return total, found
 
     async def _idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency: rare words weigh more."""
-        total, frequency = await self._frequencies(terms)
+        total, frequency = await self.frequencies(terms)
         return {term: _idf(total, frequency.get(term, 0)) for term in terms}
 
     def _filtered(self, query: AnySelect, filters: SearchFilters) -> AnySelect:
@@ -91,42 +197,52 @@ class LessonIndex:
             )
         return query
 
-    async def similar(
-        self, counts: dict[str, int], exclude_team_id: int | None, limit: int
-    ) -> list[tuple[int, float]]:
-        """Shared lessons of other teams closest to a text (tf-idf cosine), best first.
-
-        Only the text's most telling words are looked up: words found in a large share of all
-        lessons say little about which lesson is alike, and make the lookup slow."""
-        if not counts:
-            return []
-        total, frequency = await self._frequencies(list(counts))
-        idf = {term: _idf(total, frequency.get(term, 0)) for term in counts}
-        telling = [t for t in counts if 0 < frequency.get(t, 0) <= max(COMMON_SHARE * total, 50)]
-        terms = sorted(telling, key=lambda t: -idf[t] * counts[t])[:MAX_SIMILAR_TERMS]
-        if not terms:
-            return []
-        weight = case({t: idf[t] * counts[t] for t in terms}, value=LessonTerm.term, else_=0.0)
-        # Sum the postings first (the term index drives), then look the few lessons up.
+    async def candidates(
+        self,
+        weights: Mapping[str, float],
+        exclude_team_id: int | None,
+        limit: int,
+        skip: int | None = None,
+    ) -> dict[int, dict[str, int]]:
+        """Shared lessons of other teams that share the most weight with a text's terms (a
+        rough first ranking from the term index; the caller scores them exactly), with all
+        their indexed terms and counts. `weights`: the terms to look up and what each counts."""
+        if not weights:
+            return {}
+        weight = case(dict(weights), value=LessonTerm.term, else_=0.0)
+        # Sum the postings first (the term index drives) and keep the best few, then look
+        # only those lessons up: which are shared, by whom, and how long (a long lesson
+        # shares more words by chance).
+        raw = func.sum(weight)
         postings = (
-            select(LessonTerm.lesson_id, func.sum(LessonTerm.count * weight).label("raw"))
-            .where(LessonTerm.term.in_(terms))
+            select(LessonTerm.lesson_id, raw.label("raw"))
+            .where(LessonTerm.term.in_(list(weights)))
             .group_by(LessonTerm.lesson_id)
+            .order_by(raw.desc(), LessonTerm.lesson_id)
+            .limit(limit * PRESELECT)
             .subquery()
         )
         score = postings.c.raw / func.sqrt(Lesson.term_count + 1.0)
-        query = (
-            select(postings.c.lesson_id, score.label("score"))
+        best = (
+            select(postings.c.lesson_id)
             .join(Lesson, Lesson.id == postings.c.lesson_id)
             .where(*_shared())
-            .order_by(desc("score"))
+            .order_by(score.desc(), postings.c.lesson_id)
             .limit(limit)
         )
         if exclude_team_id is not None:
-            query = query.where(Lesson.team_id != exclude_team_id)
-        # Normalised by the whole text, so a text that shares one rare word scores low.
-        norm = math.sqrt(sum((idf[t] * c) ** 2 for t, c in counts.items())) or 1.0
-        return [(int(i), float(s) / norm) for i, s in (await self._session.execute(query)).all()]
+            best = best.where(Lesson.team_id != exclude_team_id)
+        if skip is not None:
+            best = best.where(Lesson.id != skip)
+        rows = await self._session.execute(
+            select(LessonTerm.lesson_id, LessonTerm.term, LessonTerm.count).where(
+                LessonTerm.lesson_id.in_(best.scalar_subquery())
+            )
+        )
+        found: dict[int, dict[str, int]] = {}
+        for lesson_id, term, count in rows.all():
+            found.setdefault(int(lesson_id), {})[term] = int(count)
+        return found
 
     async def search(
         self,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
+import bot.services.lessons as lessons_module
 from bot.fakes.clock import FakeClock
 from bot.services.common import TEXT_LIMIT, Actor
 from bot.services.conversations import AdoptState, AdviceState, HideState, LessonState, SearchState
@@ -22,18 +23,22 @@ from bot.services.lessons import (
     LessonView,
     PickTeam,
 )
+from bot.services.textsearch import fingerprint
 from storage.database import Database
 from storage.models import (
     Adoption,
     Endorsement,
+    HousekeepingRun,
     Lesson,
     LessonStatus,
+    LessonTerm,
     LessonVisibility,
     SavedSearch,
     Stadsdeel,
     Team,
     TeamKind,
 )
+from storage.search import INDEX_JOB
 from tests.support.services import PlainServices, refused
 
 RATS = "Ratten verdwijnen pas als het groen niet meer verwaarloosd wordt #ratten"
@@ -440,6 +445,56 @@ async def test_search_falls_back_to_lessons_with_some_of_the_words(
     assert ([v.id for v in page.results], page.loose) == ([lesson_id], True)
     empty = await services.lessons.search(city.simon, "zonnepanelen")
     assert (empty.results, empty.total, empty.pages, empty.loose) == ([], 0, 1, False)
+
+
+CONTAINER = "Een container voor de opruimdag? Vraag de vergunning zes weken vooraf aan."
+LEAFLETS = "Folders in de bus deden weinig. Huis aan huis aanbellen bracht tien keer zoveel leden."
+
+
+async def test_search_and_similar_lessons_see_through_compounds_and_synonyms(
+    services: PlainServices, city: City
+) -> None:
+    container = await shared(services, city.jesse, city.noord, CONTAINER)
+    leaflets = await shared(services, city.jesse, city.noord, LEAFLETS)
+    # A compound finds its parts written apart; a synonym or a phrase of the list its group.
+    assert await found(services, city.simon, "containervergunning") == [container]
+    assert await found(services, city.simon, "vergunning container") == [container]
+    assert await found(services, city.simon, "flyers") == [leaflets]
+    assert await found(services, city.simon, "deur aan deur") == [leaflets]
+    # Every word is still needed (the parts of a compound are its words).
+    page = await services.lessons.search(city.simon, "containervergunning parkeren")
+    assert ([v.id for v in page.results], page.loose) == ([container], True)
+    # Similar lessons compare the same terms.
+    card = await services.lessons.write(
+        city.erica, city.oost.id, "De containervergunning voor onze opruimdag kwam pas na zes weken"
+    )
+    assert [view.id for view in card.similar] == [container]
+    card = await services.lessons.write(
+        city.erica, city.oost.id, "Deur aan deur met flyers leverde meer op dan de folder in de bus"
+    )
+    assert [view.id for view in card.similar] == [leaflets]
+
+
+async def test_the_index_is_rebuilt_once_when_the_analyser_changes(
+    services: PlainServices, city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = await shared(services, city.jesse, city.noord, CONTAINER)
+    # A database the bot never started on: rebuilt, then known to be up to date.
+    assert await services.lessons.reindex_if_changed() == 1
+    assert await services.lessons.reindex_if_changed() is None
+    async with services.together() as session:  # as an older analyser indexed it
+        await session.execute(delete(LessonTerm).where(LessonTerm.term == "container"))
+    assert await found(services, city.simon, "container") == []
+    monkeypatch.setattr(lessons_module, "fingerprint", lambda: "newer")
+    assert await services.lessons.reindex_if_changed(batch=1) == 1
+    assert await found(services, city.simon, "container") == [container]
+    assert await services.lessons.reindex_if_changed() is None
+    runs = await services.rows(HousekeepingRun, HousekeepingRun.job == INDEX_JOB)
+    assert sorted(run.day for run in runs) == sorted([fingerprint(), "newer"])
+    # `steunpunt db reindex` records its analyser as well.
+    monkeypatch.setattr(lessons_module, "fingerprint", lambda: "newest")
+    assert await services.lessons.reindex() == 1
+    assert await services.lessons.reindex_if_changed() is None
 
 
 SEARCH_FILTERS = [

@@ -3,7 +3,7 @@ teams, search, endorsements ("herkenbaar"), adoptions ("wij probeerden dit"), cu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -33,7 +33,8 @@ from bot.services.permissions import (
     authorize_own,
     authorize_without_team,
 )
-from bot.services.textsearch import parse_query, tags_in, terms
+from bot.services.similarity import cosine_of, idf, weights
+from bot.services.textsearch import fingerprint, parse_query, tags_in, terms
 from storage.database import Database
 from storage.lessons import Lessons
 from storage.models import (
@@ -51,10 +52,19 @@ from storage.repositories import Memberships, People, Teams
 from storage.search import LessonIndex, SearchFilters
 
 PAGE_SIZE = 5
+# Similar lessons (`bot.services.similarity`): up to three shared lessons of other teams whose
+# cosine with the text reaches SIMILAR_MIN_SCORE, chosen on the labelled pairs of
+# benchmarks/data/lesson_pairs.json (`python -m benchmarks.lessons` prints the table it was
+# chosen from; docs/benchmarks.md has the figures).
 SIMILAR_LIMIT = 3
-SIMILAR_MIN_SCORE = (
-    0.09  # below this a "similar" lesson is mostly noise (see benchmarks/lessons.py)
-)
+SIMILAR_MIN_SCORE = 0.23
+# The term index proposes this many lessons that share the text's most telling words (its
+# SIMILAR_LOOKUP_TERMS rarest, each in at most COMMON_SHARE of the lessons: a word in many
+# lessons says little about which is alike, and makes the lookup slow); each is then scored
+# exactly on all its words.
+SIMILAR_CANDIDATES = 24
+SIMILAR_LOOKUP_TERMS = 8
+COMMON_SHARE = 0.05
 # A hide reason and a search are kept in 500-character columns: shorter than TEXT_LIMIT.
 REASON_LIMIT = 500
 SEARCH_LIMIT = 500
@@ -128,6 +138,40 @@ class Notice:
     language: Language
     key: str
     params: dict[str, object]
+
+
+async def similar_lessons(
+    session: AsyncSession,
+    counts: Mapping[str, int],
+    exclude_team_id: int | None,
+    limit: int,
+    skip: int | None = None,
+) -> list[tuple[int, float]]:
+    """The shared lessons of other teams closest to a text's terms, with their cosine
+    (`bot.services.similarity`), best first."""
+    index = LessonIndex(session)
+    total, frequency = await index.frequencies(list(counts))
+
+    def idf_of(term: str) -> float:
+        return idf(total, frequency.get(term, 0))
+
+    wanted = weights(counts, idf_of)
+    common = max(COMMON_SHARE * total, 50)
+    telling = [term for term in counts if 0 < frequency.get(term, 0) <= common]
+    lookup = sorted(telling, key=lambda term: (-wanted[term], term))[:SIMILAR_LOOKUP_TERMS]
+    documents = await index.candidates(
+        {term: wanted[term] * idf_of(term) for term in lookup},
+        exclude_team_id,
+        SIMILAR_CANDIDATES,
+        skip,
+    )
+    unknown = {term for counted in documents.values() for term in counted} - frequency.keys()
+    frequency |= (await index.frequencies(sorted(unknown)))[1]
+    scored = [
+        (lesson_id, cosine_of(wanted, weights(counted, idf_of)))
+        for lesson_id, counted in documents.items()
+    ]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def clean_text(raw: str, empty_key: str, limit: int = TEXT_LIMIT) -> str:
@@ -250,39 +294,72 @@ class LessonService:
             return await self._card(session, actor, lesson)
 
     async def reindex(self, batch: int = 500) -> int:
-        """Rebuild every lesson's search terms with the current analyser (after it changed:
-        `steunpunt db reindex`). How many lessons were indexed."""
+        """Rebuild every lesson's search terms with the current analyser, a batch per
+        transaction (`steunpunt db reindex`). How many lessons were indexed."""
         done, after = 0, 0
         while True:
             async with self._db.unit_of_work() as session:
                 lessons = await Lessons(session).batch_after(after, batch)
                 for lesson in lessons:
                     await index_lesson(session, lesson)
-            if not lessons:
-                return done
+                if not lessons:
+                    await LessonIndex(session).mark_built(fingerprint(), self._clock())
+                    return done
             done, after = done + len(lessons), lessons[-1].id
+
+    async def reindex_if_changed(self, batch: int = 500) -> int | None:
+        """At start-up: rebuild the index once if the analyser changed since it was built
+        (a new stemmer, word list or synonym list). How many lessons were indexed; None when
+        the index was up to date. In one transaction, so a rebuild that fails leaves the old
+        index and is tried again at the next start; instances starting together take turns."""
+        analyser = fingerprint()
+        async with self._db.unit_of_work() as session:
+            if await LessonIndex(session).built_with(analyser):
+                return None
+        async with self._db.unit_of_work() as session:
+            index = LessonIndex(session)
+            await index.lock_for_rebuild()
+            if await index.built_with(analyser):
+                return None
+            done, after = 0, 0
+            while lessons := await Lessons(session).batch_after(after, batch):
+                for lesson in lessons:
+                    await index_lesson(session, lesson)
+                await session.flush()
+                session.expunge_all()  # a large log is not kept in memory
+                done, after = done + len(lessons), lessons[-1].id
+            await index.mark_built(analyser, self._clock())
+            return done
 
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
         async with self._db.unit_of_work() as session:
             return await self._card(session, actor, await self._own(session, actor, lesson_id))
 
     async def _card(self, session: AsyncSession, actor: Actor, lesson: Lesson) -> LessonCard:
-        found = await LessonIndex(session).similar(
-            dict(terms(lesson.text)), lesson.team_id, SIMILAR_LIMIT + 1
+        found = await similar_lessons(
+            session, terms(lesson.text), lesson.team_id, SIMILAR_LIMIT, skip=lesson.id
         )
-        similar_ids = [
-            other_id
-            for other_id, score in found
-            if other_id != lesson.id and score >= SIMILAR_MIN_SCORE
-        ][:SIMILAR_LIMIT]
+        similar_ids = [other_id for other_id, score in found if score >= SIMILAR_MIN_SCORE]
         view, *similar = await self._views(session, actor, [lesson.id, *similar_ids])
         return LessonCard(view, similar)
 
-    async def similar_to(self, text: str, exclude_team_id: int | None, limit: int = 3) -> list[int]:
+    async def similar_to(
+        self, text: str, exclude_team_id: int | None, limit: int = SIMILAR_LIMIT
+    ) -> list[int]:
         """Ids of the shared lessons of other teams most like `text` (for hints and benchmarks)."""
+        return [
+            lesson_id
+            for lesson_id, score in await self.similar_scores(text, exclude_team_id, limit)
+            if score >= SIMILAR_MIN_SCORE
+        ]
+
+    async def similar_scores(
+        self, text: str, exclude_team_id: int | None, limit: int = SIMILAR_LIMIT
+    ) -> list[tuple[int, float]]:
+        """The shared lessons of other teams most like `text` with their scores, best first,
+        whatever the score (the benchmark chooses SIMILAR_MIN_SCORE from these)."""
         async with self._db.unit_of_work() as session:
-            found = await LessonIndex(session).similar(dict(terms(text)), exclude_team_id, limit)
-            return [lesson_id for lesson_id, score in found if score >= SIMILAR_MIN_SCORE]
+            return await similar_lessons(session, terms(text), exclude_team_id, limit)
 
     async def toggle_theme(self, actor: Actor, lesson_id: int, theme: str) -> LessonCard:
         if theme not in THEMES:
