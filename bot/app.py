@@ -215,6 +215,11 @@ def build_application(
     async def post_init(application: BotApplication) -> None:
         if migrate:
             await upgrade_database(services.database.engine)
+            # A new analyser (stemmer, word frequencies, synonym list) indexes differently:
+            # the lessons' search terms are rebuilt once, before the first update.
+            rebuilt = await services.lessons.reindex_if_changed()
+            if rebuilt is not None:
+                logger.info("Search index rebuilt for %d lessons (new analyser)", rebuilt)
         await application.bot.set_my_commands(menu(settings.steunpunt_language))
         for language in ("nl", "en"):
             await application.bot.set_my_commands(menu(language), language_code=language)
