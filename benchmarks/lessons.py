@@ -24,20 +24,38 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.services.common import Actor
 from bot.services.conversations import Conversations
 from bot.services.directory import Directory
-from bot.services.lessons import LessonService, index_lesson
+from bot.services.lessons import (
+    SIMILAR_LIMIT,
+    SIMILAR_MIN_SCORE,
+    LessonService,
+    index_lesson,
+)
+from bot.services.similarity import cosine, idf
+from bot.services.textsearch import terms
 from bot.services.textsearch import words as content_words
 from storage.database import Database, create_engine, create_session_factory
 from storage.migrate import upgrade_database
-from storage.models import Lesson, LessonStatus, LessonVisibility, Person, Stadsdeel, Team, TeamKind
+from storage.models import (
+    Lesson,
+    LessonStatus,
+    LessonTerm,
+    LessonVisibility,
+    Person,
+    Stadsdeel,
+    Team,
+    TeamKind,
+)
+from storage.search import LessonIndex
 
 DATA = Path(__file__).parent / "data" / "lesson_pairs.json"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -122,40 +140,184 @@ class World:
         return ids
 
 
-async def quality(world: World, data: dict[str, Any]) -> dict[str, float]:
+THRESHOLDS = [step / 100 for step in range(0, 51)]
+FALSE_SUGGESTIONS_TARGET = 0.10
+ORIGINAL_QUERIES = 60  # q001-q060, the first labelled set; later queries were added after
+
+
+@dataclass
+class Outcome:
+    """One labelled query and what the bot found for it (unthresholded, best first)."""
+
+    id: str
+    similar: list[str]
+    found: list[tuple[str, float]]
+    original: bool
+
+    def shown(self, threshold: float) -> list[str]:
+        return [cid for cid, score in self.found if score >= threshold]
+
+    def hit_rank(self, threshold: float) -> int | None:
+        ranks = [n for n, cid in enumerate(self.shown(threshold), 1) if cid in self.similar]
+        return ranks[0] if ranks else None
+
+
+@dataclass(frozen=True)
+class Row:
+    threshold: float
+    hits: int
+    positives: int
+    false: int
+    negatives: int
+
+    @property
+    def hit_rate(self) -> float:
+        return self.hits / self.positives if self.positives else 0.0
+
+    @property
+    def false_rate(self) -> float:
+        return self.false / self.negatives if self.negatives else 0.0
+
+
+def tabulate(outcomes: list[Outcome], threshold: float) -> Row:
+    positives = [o for o in outcomes if o.similar]
+    negatives = [o for o in outcomes if not o.similar]
+    return Row(
+        threshold,
+        sum(o.hit_rank(threshold) is not None for o in positives),
+        len(positives),
+        sum(bool(o.shown(threshold)) for o in negatives),
+        len(negatives),
+    )
+
+
+def choose(outcomes: list[Outcome]) -> Row:
+    """The threshold with the highest hit rate that keeps suggestions for queries with nothing
+    similar at or under the target; of equal ones the highest (the safest for new texts)."""
+    rows = [tabulate(outcomes, threshold) for threshold in THRESHOLDS]
+    allowed = [row for row in rows if row.false_rate <= FALSE_SUGGESTIONS_TARGET] or rows[-1:]
+    return max(allowed, key=lambda row: (row.hits, -row.false, row.threshold))
+
+
+def _figures(row: Row) -> str:
+    return (
+        f"hit {row.hits:3d}/{row.positives:<3d} = {100 * row.hit_rate:5.1f} %   "
+        f"false {row.false:3d}/{row.negatives:<3d} = {100 * row.false_rate:5.1f} %"
+    )
+
+
+async def quality(world: World, data: dict[str, Any]) -> dict[str, int]:
+    """Prints the figures; returns the corpus lessons' database ids."""
     ids: dict[int, str] = {}
     for item in data["corpus"]:
         team_id = await world.team(item["team"], item["stadsdeel"])
         [lesson_id] = await world.share([(team_id, item["text"])])
         ids[lesson_id] = item["id"]
-    hits = positives = suggested_for_negatives = negatives = 0
-    reciprocal = 0.0
-    misses = []
-    for query in data["queries"]:
+    outcomes = []
+    for number, query in enumerate(data["queries"]):
         team_id = await world.team(query["team"])
-        suggested = [ids[i] for i in await world.lessons.similar_to(query["text"], team_id, 3)]
-        if query["similar"]:
-            positives += 1
-            found = [rank for rank, cid in enumerate(suggested, 1) if cid in query["similar"]]
-            if found:
-                hits += 1
-                reciprocal += 1 / found[0]
-            else:
-                misses.append(query["id"])
-        else:
-            negatives += 1
-            suggested_for_negatives += bool(suggested)
+        found = await world.lessons.similar_scores(query["text"], team_id, SIMILAR_LIMIT)
+        outcomes.append(
+            Outcome(
+                query["id"],
+                query["similar"],
+                [(ids[i], score) for i, score in found],
+                number < ORIGINAL_QUERIES,
+            )
+        )
+    positives = sum(bool(o.similar) for o in outcomes)
     print(
         f"  evaluation set                      {len(data['corpus'])} corpus lessons, "
-        f"{len(data['queries'])} queries ({positives} with a similar lesson, {negatives} without)"
+        f"{len(outcomes)} queries ({positives} with a similar lesson, "
+        f"{len(outcomes) - positives} without)"
+    )
+    chosen = choose(outcomes)
+    print("  threshold table (all queries; hit = a similar lesson among the three shown,")
+    print("  false = anything shown for a query that has nothing similar)")
+    rows = sorted({*THRESHOLDS[::2], chosen.threshold, SIMILAR_MIN_SCORE})
+    for threshold in rows:
+        mark = "  <- chosen" if threshold == chosen.threshold else ""
+        mark += "  <- SIMILAR_MIN_SCORE" if threshold == SIMILAR_MIN_SCORE else ""
+        print(f"    score >= {threshold:.2f}  {_figures(tabulate(outcomes, threshold))}{mark}")
+    print(
+        f"  best threshold on this set          {chosen.threshold:.2f} (highest hit rate with "
+        f"false suggestions <= {100 * FALSE_SUGGESTIONS_TARGET:.0f} %)"
+    )
+    print(f"  SIMILAR_MIN_SCORE (the bot's)       {SIMILAR_MIN_SCORE:.2f}")
+    original = [o for o in outcomes if o.original]
+    later = [o for o in outcomes if not o.original]
+    if original and later:
+        # Held out: the threshold the first set alone would choose, tried on the later ones.
+        first = choose(original)
+        print(
+            f"  chosen on q001-q{ORIGINAL_QUERIES:03d} alone          {first.threshold:.2f}: "
+            f"later queries {_figures(tabulate(later, first.threshold))}"
+        )
+    parts = {
+        "all queries": outcomes,
+        f"q001-q{ORIGINAL_QUERIES:03d}": original,
+        "later queries": later,
+    }
+    for name, part in parts.items():
+        if part:
+            print(f"    {name:<16s} unthresholded  {_figures(tabulate(part, 0.0))}")
+            print(
+                f"    {name:<16s} at {SIMILAR_MIN_SCORE:.2f}        "
+                f"{_figures(tabulate(part, SIMILAR_MIN_SCORE))}"
+            )
+    ranks = [o.hit_rank(SIMILAR_MIN_SCORE) for o in outcomes if o.similar]
+    reciprocal = sum(1 / rank for rank in ranks if rank) / max(1, positives)
+    print(f"  mean reciprocal rank (top 3)        {reciprocal:.3f}")
+    misses = [o.id for o in outcomes if o.similar and o.hit_rank(SIMILAR_MIN_SCORE) is None]
+    shown = [o.id for o in outcomes if not o.similar and o.shown(SIMILAR_MIN_SCORE)]
+    print(f"  missed queries                      {', '.join(misses) or '-'}")
+    print(f"  suggested for, nothing similar      {', '.join(shown) or '-'}")
+    # The score is computed in Python from the indexed counts: the same on every database.
+    checksum = sum(score for o in outcomes for _, score in o.found)
+    print(f"  sum of all scores found             {checksum:.6f} (equal on SQLite and PostgreSQL)")
+    return {cid: lesson_id for lesson_id, cid in ids.items()}
+
+
+async def pair_scores(
+    world: World, data: dict[str, Any], ids: dict[str, int]
+) -> dict[tuple[str, str], float]:
+    """The score of every labelled similar pair (query, corpus lesson), as the log is now."""
+    pairs = [(q, cid) for q in data["queries"] for cid in q["similar"]]
+    async with world.sessions.begin() as session:
+        rows = await session.execute(
+            select(LessonTerm.lesson_id, LessonTerm.term, LessonTerm.count).where(
+                LessonTerm.lesson_id.in_([ids[cid] for _, cid in pairs])
+            )
+        )
+        documents: dict[int, dict[str, int]] = {}
+        for lesson_id, term, count in rows.all():
+            documents.setdefault(lesson_id, {})[term] = count
+        queries = {q["id"]: terms(q["text"]) for q, _ in pairs}
+        wanted = {t for counted in [*queries.values(), *documents.values()] for t in counted}
+        total, frequency = await LessonIndex(session).frequencies(wanted)
+
+    def idf_of(term: str) -> float:
+        return idf(total, frequency.get(term, 0))
+
+    return {
+        (q["id"], cid): cosine(queries[q["id"]], documents.get(ids[cid], {}), idf_of)
+        for q, cid in pairs
+    }
+
+
+def calibration(before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]) -> None:
+    """Does a score mean the same in a log a hundred times larger? The labelled pairs again."""
+    changes = [after[pair] - before[pair] for pair in before]
+    crossed = sum(
+        (before[pair] >= SIMILAR_MIN_SCORE) != (after[pair] >= SIMILAR_MIN_SCORE) for pair in before
     )
     print(
-        f"  top-3 hit rate                      {hits}/{positives} = {100 * hits / positives:.1f} %"
+        f"  labelled similar pairs, {len(before)}        mean score "
+        f"{statistics.mean(before.values()):.3f} in the evaluation log, "
+        f"{statistics.mean(after.values()):.3f} in this one; mean change "
+        f"{statistics.mean(changes):+.3f} (|change| {statistics.mean(map(abs, changes)):.3f}); "
+        f"{crossed} crossed SIMILAR_MIN_SCORE"
     )
-    print(f"  mean reciprocal rank (top 3)        {reciprocal / positives:.3f}")
-    print(f"  suggestions shown, nothing similar  {suggested_for_negatives}/{negatives} queries")
-    print(f"  missed queries                      {', '.join(misses) or '-'}")
-    return {"hit_rate": hits / positives}
 
 
 async def speed(world: World, data: dict[str, Any], size: int, queries: int, seed: int) -> None:
@@ -233,8 +395,10 @@ async def main() -> None:
         world = World(url)
         await world.prepare(wipe=url.startswith("postgresql"))
         print(f"lessons benchmark on {url.split('://')[0]}")
-        await quality(world, data)
+        ids = await quality(world, data)
+        before = await pair_scores(world, data, ids)
         await speed(world, data, args.lessons, args.queries, args.seed)
+        calibration(before, await pair_scores(world, data, ids))
         await world.engine.dispose()
 
 
