@@ -205,6 +205,45 @@ async def run_demo(
         await bot.press(mostafa, "alles")
         await bot.exports("the export, made beside the chat")
 
+        emit("\n═══ A week on: three teams run into the same wall; Anna sees it on the radar ═══")
+        emit("(The demo skips that Friday, so the bot logs that it missed that week's digest.)")
+        clock.now = START + timedelta(days=21, minutes=30)
+        await bot.round()
+        for person, blocker, lesson, share in (
+            (
+                ellen,
+                "De vergunning voor de container bij onze opruimactie duurt weken",
+                "Samen met de buren gaat het sneller",
+                "🔒 Alleen team",
+            ),
+            (
+                erica,
+                "Wachten op de vergunning voor de container, al weken niks gehoord",
+                "Begin op tijd",
+                "🔒 Alleen team",
+            ),
+            (
+                koen,
+                "Onze opruimactie staat stil: de vergunning voor de container duurt weken",
+                "Vraag de vergunning voor een container voor de opruimactie zes weken vooraf aan",
+                "🌍 Delen met steunpunt",
+            ),
+        ):
+            await bot.press(person, "4 ")
+            for text in ("Opruimactie voorbereid", "Veel aanmeldingen", blocker, lesson, "Bellen"):
+                await bot.send(person, text)
+            await bot.press(person, share)
+        clock.advance(timedelta(hours=2))
+        await bot.send(anna, "/radar")
+        emit("\n═══ Erica's team got its container: she marks the blocker opgelost ═══")
+        await bot.send(erica, "/blockers")
+        await bot.press(erica, "✅ 1 opgelost")
+        await bot.send(erica, "Gebiedsmakelaar belde de vergunningverlener; binnen twee dagen rond")
+        await bot.press(erica, "🌍 Delen met steunpunt")
+        emit("\n═══ Friday 16:00: the network digest carries the radar's top three ═══")
+        clock.now = START + timedelta(days=25, hours=7)
+        await bot.round()
+
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
         lessons = list((await session.execute(select(Lesson))).scalars())
