@@ -209,7 +209,7 @@ async def run_demo(
         emit("(The demo skips that Friday, so the bot logs that it missed that week's digest.)")
         clock.now = START + timedelta(days=21, minutes=30)
         await bot.round()
-        for person, blocker, lesson, share in (
+        for person, blocker, learned, share in (
             (
                 ellen,
                 "De vergunning voor de container bij onze opruimactie duurt weken",
@@ -230,7 +230,7 @@ async def run_demo(
             ),
         ):
             await bot.press(person, "4 ")
-            for text in ("Opruimactie voorbereid", "Veel aanmeldingen", blocker, lesson, "Bellen"):
+            for text in ("Opruimactie voorbereid", "Veel aanmeldingen", blocker, learned, "Bellen"):
                 await bot.send(person, text)
             await bot.press(person, share)
         clock.advance(timedelta(hours=2))
