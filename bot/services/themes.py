@@ -117,7 +117,10 @@ class _Entries:
 def _entries() -> dict[str, _Entries]:
     built = {}
     for theme, entries in LEXICON.items():
-        stems, prefixes, suffixes, infixes = set(), [], [], []
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        infixes: list[str] = []
         for entry in entries:
             root = fold(entry.strip("*"))
             if entry.startswith("*") and entry.endswith("*"):
@@ -183,7 +186,8 @@ def theme_scores(
     """0..1 per theme from the lexicon and the neighbours' votes (either alone when asked)."""
     by_lexicon = lexicon_scores(text) if lexicon else dict.fromkeys(THEMES, 0.0)
     by_votes = neighbour_scores(neighbours) if voting else dict.fromkeys(THEMES, 0.0)
-    if lexicon and voting:
+    # With no themed lesson alike enough to vote (a new city log), the lexicon speaks alone.
+    if lexicon and voting and any(by_votes.values()):
         return {
             theme: LEXICON_WEIGHT * by_lexicon[theme] + NEIGHBOUR_WEIGHT * by_votes[theme]
             for theme in THEMES
