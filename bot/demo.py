@@ -141,7 +141,7 @@ async def run_demo(
         await bot.send(simon, "The container permit takes weeks")
         await bot.send(simon, "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt")
         await bot.send(simon, "Meet the gebiedsmakelaar on Thursday")
-        await bot.press(simon, "▫️ routes")
+        # The bot pre-selected routes (gebiedsmakelaar, vergunning): Simon keeps it.
         await bot.press(simon, "🌍 Share with steunpunt")
         await bot.send(mostafa, "Overleg met stadsdeel over het groen")
 

@@ -343,6 +343,7 @@ TEXTS: dict[str, str] = {
     "lesson.card_title": "📘 Your lesson for <b>{team}</b>:",
     "lesson.similar_title": "<b>Others learned too:</b>",
     "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.suggested": "💡 Themes suggested: {themes} — tap to change",
     "lesson.card_ask": "Choose themes (none is fine too), then what happens to your lesson. Until "
     "you choose, it stays within your team.",
     "lesson.button_advice": "💡 Add advice",

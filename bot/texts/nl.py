@@ -346,6 +346,7 @@ TEXTS: dict[str, str] = {
     "lesson.card_title": "📘 Je les voor <b>{team}</b>:",
     "lesson.similar_title": "<b>Anderen leerden ook:</b>",
     "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.suggested": "💡 Thema's voorgesteld: {themes} — tik om te wijzigen",
     "lesson.card_ask": "Kies thema's (mag ook geen) en daarna wat er met je les gebeurt. Tot je "
     "kiest, blijft hij binnen je team.",
     "lesson.button_advice": "💡 Advies toevoegen",
