@@ -105,7 +105,7 @@ async def test_a_blocker_three_teams_name_shows_in_the_radar_with_the_lesson_tha
     assert "4 knelpunten genoemd door 4 teams." in text
     assert "1. " in text
     assert "2. " not in text
-    assert "3 teams · Noord, Oost, Zuidoost · nieuw" in text
+    assert "3 teams · Noord, Oost, Zuidoost · nieuw\n🏷 Thema's (voorgesteld): routes" in text
     assert "evenementenvergunning" in text.split("\n\n")[1].split("\n")[0]
     # Quotes name no one: not the person, not the team; a phone number is left out.
     assert "initiatief in Noord" in text

@@ -31,12 +31,14 @@ from bot.services.conversations import BlockerSolveState, Conversations
 from bot.services.lessons import LessonCard, LessonService, clean_text
 from bot.services.permissions import Permission, authorize, authorize_without_team
 from bot.services.templates import BLOCKERS, questions_from_json
-from bot.services.textsearch import stem, words
+from bot.services.textsearch import stem, terms, words
+from bot.services.themes import NEIGHBOURS, Neighbour, suggest
 from bot.services.walls import notions
 from storage.database import Database
 from storage.models import BlockerResolution, Role, Stadsdeel, TeamKind
 from storage.radar import BlockerRow, RadarQueries, TeamRow
 from storage.repositories import Memberships, Teams
+from storage.search import LessonIndex
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 26
@@ -222,6 +224,7 @@ class RadarSignal:
     solved_by: int  # teams that marked one of these blockers opgelost
     quotes: list[RadarQuote]
     lessons: list[RadarLesson]
+    themes: tuple[str, ...] = ()  # proposed from the blockers' words and similar lessons
 
     @property
     def trend(self) -> int:
@@ -333,7 +336,7 @@ class RadarService:
             if limit is not None:
                 signals = signals[:limit]
             built = [
-                await self._signal(queries, group, now_teams, teams, start)
+                await self._signal(session, queries, group, now_teams, teams, start)
                 for group, now_teams in signals
             ]
         return RadarReport(
@@ -347,6 +350,7 @@ class RadarService:
 
     async def _signal(
         self,
+        session: AsyncSession,
         queries: RadarQueries,
         group: list[BlockerRow],
         now_teams: set[int],
@@ -395,7 +399,10 @@ class RadarService:
                     team_name=team.name if row.team_id in named_teams else None,
                 )
             )
+        together = " ".join(row.text for row in group)[:4000]
+        neighbours = await LessonIndex(session).themed_neighbours(dict(terms(together)), NEIGHBOURS)
         return RadarSignal(
+            themes=suggest(together, [Neighbour(score, themes) for _, score, themes in neighbours]),
             keywords=_keywords([row.text for row in group]),
             teams=len(now_teams),
             previous_teams=len(before),

@@ -682,6 +682,7 @@ TEXTS: dict[str, str] = {
     "radar.nothing": "No blocker recurred in {least} or more teams. One team is an incident; "
     "once more teams run into it, it shows here.",
     "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.themes": "🏷 Themes (proposed): {themes}",
     "radar.trend_new": "new",
     "radar.trend_up": "↗ more than the weeks before ({previous} teams)",
     "radar.trend_down": "↘ fewer than the weeks before ({previous} teams)",

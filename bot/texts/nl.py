@@ -689,6 +689,7 @@ TEXTS: dict[str, str] = {
     "radar.nothing": "Geen knelpunt kwam bij {least} of meer teams terug. Eén team is een "
     "incident; pas als meer teams er tegenaan lopen, staat het hier.",
     "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.themes": "🏷 Thema's (voorgesteld): {themes}",
     "radar.trend_new": "nieuw",
     "radar.trend_up": "↗ meer dan de weken ervoor ({previous} teams)",
     "radar.trend_down": "↘ minder dan de weken ervoor ({previous} teams)",
