@@ -141,7 +141,7 @@ async def run_demo(
         await bot.send(simon, "The container permit takes weeks")
         await bot.send(simon, "Bel de gebiedsmakelaar vóór je een vergunning aanvraagt")
         await bot.send(simon, "Meet the gebiedsmakelaar on Thursday")
-        await bot.press(simon, "▫️ routes")
+        # The bot pre-selected routes (gebiedsmakelaar, vergunning): Simon keeps it.
         await bot.press(simon, "🌍 Share with steunpunt")
         await bot.send(mostafa, "Overleg met stadsdeel over het groen")
 
@@ -204,6 +204,45 @@ async def run_demo(
         await bot.send(mostafa, "/export")
         await bot.press(mostafa, "alles")
         await bot.exports("the export, made beside the chat")
+
+        emit("\n═══ A week on: three teams run into the same wall; Anna sees it on the radar ═══")
+        emit("(The demo skips that Friday, so the bot logs that it missed that week's digest.)")
+        clock.now = START + timedelta(days=21, minutes=30)
+        await bot.round()
+        for person, blocker, learned, share in (
+            (
+                ellen,
+                "De vergunning voor de container bij onze opruimactie duurt weken",
+                "Samen met de buren gaat het sneller",
+                "🔒 Alleen team",
+            ),
+            (
+                erica,
+                "Wachten op de vergunning voor de container, al weken niks gehoord",
+                "Begin op tijd",
+                "🔒 Alleen team",
+            ),
+            (
+                koen,
+                "Onze opruimactie staat stil: de vergunning voor de container duurt weken",
+                "Vraag de vergunning voor een container voor de opruimactie zes weken vooraf aan",
+                "🌍 Delen met steunpunt",
+            ),
+        ):
+            await bot.press(person, "4 ")
+            for text in ("Opruimactie voorbereid", "Veel aanmeldingen", blocker, learned, "Bellen"):
+                await bot.send(person, text)
+            await bot.press(person, share)
+        clock.advance(timedelta(hours=2))
+        await bot.send(anna, "/radar")
+        emit("\n═══ Erica's team got its container: she marks the blocker opgelost ═══")
+        await bot.send(erica, "/blockers")
+        await bot.press(erica, "✅ 1 opgelost")
+        await bot.send(erica, "Gebiedsmakelaar belde de vergunningverlener; binnen twee dagen rond")
+        await bot.press(erica, "🌍 Delen met steunpunt")
+        emit("\n═══ Friday 16:00: the network digest carries the radar's top three ═══")
+        clock.now = START + timedelta(days=25, hours=7)
+        await bot.round()
 
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:

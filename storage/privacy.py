@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Action,
     Adoption,
+    BlockerResolution,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
@@ -56,6 +57,10 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("sprints", "started_by_id"): "unlinked",
     ("sprints", "closed_by_id"): "unlinked",
     ("digest_deliveries", "person_id"): "deleted",
+    ("blocker_resolutions", "resolved_by_id"): (
+        "unlinked (the line on how is also their lesson, exported and erased with those); "
+        "the marks on their own blockers are deleted with the answers"
+    ),
 }
 
 
@@ -300,6 +305,14 @@ class Erasure:
         )
         await session.execute(
             update(Action).where(Action.source_answer_id.in_(answers)).values(source_answer_id=None)
+        )
+        await session.execute(
+            delete(BlockerResolution).where(BlockerResolution.answer_id.in_(answers))
+        )
+        await session.execute(
+            update(BlockerResolution)
+            .where(BlockerResolution.resolved_by_id == person_id)
+            .values(resolved_by_id=None)
         )
         await session.execute(delete(CheckinAnswer).where(CheckinAnswer.id.in_(answers)))
         await session.execute(delete(CheckinPrompt).where(CheckinPrompt.person_id == person_id))

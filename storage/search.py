@@ -296,6 +296,53 @@ class LessonIndex:
             .join(Team, Team.id == Lesson.team_id)
         )
 
+    async def themed_neighbours(
+        self, counts: dict[str, int], limit: int, exclude_lesson_id: int | None = None
+    ) -> list[tuple[int, float, tuple[str, ...]]]:
+        """Active lessons that carry themes, closest to a text (tf-idf cosine, best first),
+        with their themes: for suggesting themes. Any visibility and any team, as only the
+        theme names leave this query, never a lesson's text."""
+        if not counts:
+            return []
+        total, frequency = await self.frequencies(list(counts))
+        idf = {term: _idf(total, frequency.get(term, 0)) for term in counts}
+        # Words in most lessons find everything and say nothing (and make the lookup slow).
+        found = [t for t in counts if 0 < frequency.get(t, 0) <= max(0.1 * total, 50)]
+        terms = sorted(found, key=lambda t: -idf[t] * counts[t])[:16]  # the most telling words
+        if not terms:
+            return []
+        weight = case({t: idf[t] * counts[t] for t in terms}, value=LessonTerm.term, else_=0.0)
+        postings = (
+            select(LessonTerm.lesson_id, func.sum(LessonTerm.count * weight).label("raw"))
+            .where(LessonTerm.term.in_(terms))
+            .group_by(LessonTerm.lesson_id)
+            .subquery()
+        )
+        score = postings.c.raw / func.sqrt(Lesson.term_count + 1.0)
+        themed = select(LessonTheme.lesson_id).where(LessonTheme.lesson_id == Lesson.id).exists()
+        query = (
+            select(postings.c.lesson_id, score.label("score"))
+            .join(Lesson, Lesson.id == postings.c.lesson_id)
+            .where(Lesson.status == LessonStatus.ACTIVE, themed)
+            .order_by(desc("score"), Lesson.id)
+            .limit(limit)
+        )
+        if exclude_lesson_id is not None:
+            query = query.where(Lesson.id != exclude_lesson_id)
+        norm = math.sqrt(sum((idf[t] * c) ** 2 for t, c in counts.items())) or 1.0
+        scored = [(int(i), float(s) / norm) for i, s in (await self._session.execute(query)).all()]
+        if not scored:
+            return []
+        themes: dict[int, list[str]] = {lesson_id: [] for lesson_id, _ in scored}
+        rows = await self._session.execute(
+            select(LessonTheme.lesson_id, LessonTheme.theme)
+            .where(LessonTheme.lesson_id.in_(list(themes)))
+            .order_by(LessonTheme.lesson_id, LessonTheme.theme)
+        )
+        for lesson_id, theme in rows.all():
+            themes[int(lesson_id)].append(str(theme))
+        return [(lesson_id, s, tuple(themes[lesson_id])) for lesson_id, s in scored]
+
 
 def _idf(total: int, frequency: int) -> float:
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))

@@ -191,6 +191,16 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "📊 Rattenaanpak Noord · sprint 1, 30 nov – 14 dec" in out
     assert "🏃 Sprint 1 · dag 14 van 14 · doel: Minder ratten in het Noorderpark" in out
     assert "🏆 Op een voetstuk (het vaakst herkenbaar)" in out
+    # The radar: three teams' container permit, in /radar and in the network digest, with the
+    # lesson that answers it; Erica's team marks it opgelost and the line becomes a lesson.
+    radar = out.split("👤 Anna: /radar")[1]
+    assert "📡 Knelpuntenradar · 4 weken" in radar
+    assert "3 teams · Noord, Oost, West · nieuw" in radar
+    assert "— Energie Westerlicht" in radar
+    digest = out.split("🤖 → Stedelijk steunpunt (kanaal): 🌍 Het netwerk · deze week, 21 – 25 dec")
+    assert "📡 Knelpunten die terugkomen" in digest[1].split("[chart:")[0]
+    assert "✅ Genoteerd als opgelost:" in out
+    assert "les: Gebiedsmakelaar belde de vergunningverlener; binnen twee dagen rond" in out
     charts = sorted(tmp_path.glob("steunpunt-demo-chart-*.png"))
     assert len(charts) == out.count("[chart: ") >= 3
     assert all(chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for chart in charts)

@@ -82,8 +82,10 @@ async def city(services: PlainServices) -> City:
 async def shared(
     services: PlainServices, author: Actor, team: Team, text: str, choice: Choice = "city"
 ) -> int:
-    """A lesson written and decided; its id."""
+    """A lesson written and decided, without the themes the bot suggested; its id."""
     card = await services.lessons.write(author, team.id, text)
+    for theme in card.suggested:
+        await services.lessons.set_theme(author, card.lesson.id, theme, on=False)
     await services.lessons.decide(author, card.lesson.id, choice)
     return card.lesson.id
 

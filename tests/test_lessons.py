@@ -64,9 +64,12 @@ async def city(bot: ChatHarness, admin: FakeUser, telegram: FakeTelegram) -> Cit
 async def write_lesson(
     bot: ChatHarness, person: FakeUser, text: str, share: str, themes: tuple[str, ...] = ()
 ) -> None:
-    await bot.send(person, f"/lesson {text}")
-    for theme in themes:
-        await bot.press(person, f"▫️ {theme}")
+    """Write a lesson with exactly these themes (the suggested ones changed where needed)."""
+    [card] = [m for m in await bot.send(person, f"/lesson {text}") if m.chat_id == person.id][-1:]
+    for button in card.button_texts():
+        mark, _, theme = button.partition(" ")
+        if (mark == "✅" and theme not in themes) or (mark == "▫️" and theme in themes):
+            await bot.press(person, button)
     await bot.press(person, share)
 
 
@@ -327,7 +330,9 @@ async def test_lessons_from_a_check_in_need_the_same_consent(
         LessonVisibility.TEAM,
         None,
     )
-    await bot.press(member, "▫️ routes")
+    # The same suggestion as /lesson: `gebiedsmakelaar` and `vergunningen` signal routes.
+    assert "💡 Thema's voorgesteld: routes — tik om te wijzigen" in card.text
+    assert "✅ routes" in card.button_texts()
     await bot.press(member, "💡 Advies toevoegen")
     await bot.send(member, "Vraag naar de makelaar van jouw buurt")
     await bot.press(member, "🌍 Delen met steunpunt")

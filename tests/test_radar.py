@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import numpy
 import pytest
 
 from bot.config import Settings
@@ -15,7 +16,8 @@ from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import FakeGroup, FakeTelegram, FakeUser
 from bot.handlers import routes
-from bot.services.radar import group_texts, scrub
+from bot.services.radar import average_link, group_texts, scrub
+from bot.services.walls import notions
 from storage.models import BlockerResolution, CheckinAnswer, Lesson, LessonVisibility
 from tests.conftest import make_settings
 from tests.support.db import rows
@@ -103,7 +105,7 @@ async def test_a_blocker_three_teams_name_shows_in_the_radar_with_the_lesson_tha
     assert "4 knelpunten genoemd door 4 teams." in text
     assert "1. " in text
     assert "2. " not in text
-    assert "3 teams · Noord, Oost, Zuidoost · nieuw" in text
+    assert "3 teams · Noord, Oost, Zuidoost · nieuw\n🏷 Thema's (voorgesteld): routes" in text
     assert "evenementenvergunning" in text.split("\n\n")[1].split("\n")[0]
     # Quotes name no one: not the person, not the team; a phone number is left out.
     assert "initiatief in Noord" in text
@@ -188,10 +190,7 @@ async def test_a_team_marks_its_blocker_solved_and_the_line_becomes_a_lesson(
     await bot.press(simon, "🌍 Delen met steunpunt")
     [reply] = await bot.send(city.admin, "/radar")
     assert "✅ 1 team(s) losten het op." in reply.text
-    assert (
-        "✅ Wethouder gemaild met <b>alle</b> data; binnen een week had ik de vergunning. — Team Noord, dat het oploste"
-        in reply.text
-    )
+    assert f"✅ {how} — Team Noord, dat het oploste" in reply.text
 
 
 async def test_another_team_cannot_mark_a_blocker_solved(city: City, settings: Settings) -> None:
@@ -231,3 +230,34 @@ def test_grouping_keeps_unrelated_blockers_apart() -> None:
 
 def test_quotes_lose_handles_mail_addresses_and_phone_numbers() -> None:
     assert scrub("Bel @jansen of jan@gemeente.nl of 06 1234 5678\nnu") == "Bel … of … of … nu"
+
+
+def test_walls_are_read_from_words_compounds_and_phrases() -> None:
+    assert notions("De evenementenvergunning ligt al 10 weken bij de afdeling") == {
+        "evenement",
+        "toestemming",
+        "wachten",
+        "kokers",
+    }
+    assert "uitbetaling" in notions("Het geld is nog altijd niet overgemaakt")
+    assert "aanspreekpunt" in notions("ik wil gewoon 1 persoon bij de gemeente")
+    assert notions("Mooi weer vandaag") == frozenset()
+
+
+def test_blockers_of_one_wall_in_different_words_are_grouped() -> None:
+    texts = [
+        "Evenementenvergunning voor het buurtfeest aangevraagd, na elf weken nog geen besluit.",
+        "Het straatfeest staat op losse schroeven: de aanvraag is al twee maanden onderweg.",
+        "vergunning voor de braderie ligt al 10 weken bij de afdeling",
+        "De VOG voor onze taalmaatjes kost ons 40 euro per persoon.",
+    ]
+    groups = group_texts(texts)
+    assert [0, 1, 2] in groups
+    assert [3] in groups
+
+
+def test_average_link_does_not_chain_small_likenesses() -> None:
+    # 0~1 and 1~2 are alike, 0 and 2 not at all: single linkage would join all three.
+    alike = numpy.array([[0, 0.6, 0], [0.6, 0, 0.6], [0, 0.6, 0]], dtype=numpy.float32)
+    groups = average_link(alike, 0.5)
+    assert sorted(map(len, groups)) == [1, 2]

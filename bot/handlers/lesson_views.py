@@ -127,6 +127,8 @@ def card_text(language: Language, card: LessonCard) -> Safe:
                 for other in card.similar
             ]
             parts.append(Safe(t(language, "lesson.similar_title") + "\n" + "\n".join(similar)))
+        if card.suggested:
+            parts.append(t(language, "lesson.suggested", themes=", ".join(card.suggested)))
         parts.append(t(language, "lesson.card_ask"))
         return "\n\n".join(parts)
 

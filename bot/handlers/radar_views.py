@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
-from bot.handlers.summary_views import clip, date_range, name
+from bot.handlers.summary_views import clip, date_range, name, theme_name
 from bot.services.common import Language
 from bot.services.radar import RadarLesson, RadarReport, RadarSignal, TeamBlockers
 from bot.texts import Safe, t
@@ -60,7 +60,7 @@ def _lesson(language: Language, lesson: RadarLesson) -> Safe:
 
 
 def _heading(language: Language, rank: int, signal: RadarSignal) -> Safe:
-    return t(
+    heading = t(
         language,
         "radar.signal",
         rank=rank,
@@ -69,6 +69,10 @@ def _heading(language: Language, rank: int, signal: RadarSignal) -> Safe:
         stadsdelen=_stadsdelen(language, signal.stadsdelen),
         trend=_trend(language, signal),
     )
+    if not signal.themes:
+        return heading
+    themes = ", ".join(theme_name(language, theme) for theme in signal.themes)
+    return Safe(f"{heading}\n{t(language, 'radar.themes', themes=Safe(themes))}")
 
 
 def _period(language: Language, report: RadarReport, zone: ZoneInfo) -> Safe:

@@ -4,7 +4,7 @@ teams, search, endorsements ("herkenbaar"), adoptions ("wij probeerden dit"), cu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ from bot.services.permissions import (
 )
 from bot.services.similarity import cosine_of, idf, weights
 from bot.services.textsearch import fingerprint, parse_query, tags_in, terms
+from bot.services.themes import NEIGHBOURS, Neighbour, suggest
 from storage.database import Database
 from storage.lessons import Lessons
 from storage.models import (
@@ -101,6 +102,8 @@ class LessonView:
 class LessonCard:
     lesson: LessonView
     similar: list[LessonView]
+    # Themes the bot pre-selected on a new lesson, for the author to confirm or change.
+    suggested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,23 @@ async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
     body = " ".join(part for part in (lesson.text, lesson.advice or "") if part)
     await Lessons(session).replace_tags(lesson.id, (t for t in tags_in(body) if t not in THEMES))
     await LessonIndex(session).replace(lesson, dict(terms(body)), body)
+
+
+async def suggested_themes(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
+    """The themes the bot proposes for a lesson: its keywords and the themes of the nearest
+    already-themed lessons (any team's; only their theme names are used)."""
+    found = await LessonIndex(session).themed_neighbours(
+        dict(terms(lesson.text)), NEIGHBOURS, lesson.id
+    )
+    return suggest(lesson.text, [Neighbour(score, themes) for _, score, themes in found])
+
+
+async def preselect_themes(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
+    """Mark a new lesson with its suggested themes (the author confirms or changes them)."""
+    suggestion = await suggested_themes(session, lesson)
+    for theme in suggestion:
+        await Lessons(session).set_theme(lesson.id, theme, on=True)
+    return suggestion
 
 
 class LessonService:
@@ -291,7 +311,9 @@ class LessonService:
                 )
             )
             await index_lesson(session, lesson)
-            return await self._card(session, actor, lesson)
+            suggestion = await preselect_themes(session, lesson)
+            card = await self._card(session, actor, lesson)
+            return replace(card, suggested=suggestion)
 
     async def reindex(self, batch: int = 500) -> int:
         """Rebuild every lesson's search terms with the current analyser, a batch per
@@ -415,6 +437,7 @@ class LessonService:
         async with self._db.unit_of_work() as session:
             lessons = Lessons(session)
             lesson = await lessons.from_answer(answer_id)
+            created = lesson is None
             if lesson is None:
                 lesson = await lessons.add(
                     Lesson(
@@ -437,6 +460,8 @@ class LessonService:
                     lesson.visibility, lesson.decided_at = LessonVisibility.TEAM, None
                     reopened = True
             await index_lesson(session, lesson)
+            if created:  # the same suggestion as /lesson; a changed answer keeps the themes
+                await preselect_themes(session, lesson)
         return reopened
 
     async def undecided_cards(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:
@@ -448,7 +473,13 @@ class LessonService:
             for lesson_id in await lessons.undecided_from_answers(actor.person_id, answer_ids):
                 lesson = await lessons.get(lesson_id)
                 assert lesson is not None
-                cards.append(await self._card(session, actor, lesson))
+                card = await self._card(session, actor, lesson)
+                # Its themes were pre-selected when the answer came in; while they are still
+                # what the bot proposes, the card says so.
+                suggestion = await suggested_themes(session, lesson)
+                if suggestion and set(suggestion) == set(card.lesson.themes):
+                    card = replace(card, suggested=suggestion)
+                cards.append(card)
             return cards
 
     # --- one's own and one's team's lessons ------------------------------------------------------

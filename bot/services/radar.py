@@ -11,6 +11,7 @@ that line becomes a lesson of the team, which its writer may share like any less
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections import Counter, defaultdict
@@ -20,7 +21,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import numpy
 import wordfreq
+from scipy import sparse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.common import Actor, Clock, ServiceError
@@ -28,18 +31,27 @@ from bot.services.conversations import BlockerSolveState, Conversations
 from bot.services.lessons import LessonCard, LessonService, clean_text
 from bot.services.permissions import Permission, authorize, authorize_without_team
 from bot.services.templates import BLOCKERS, questions_from_json
-from bot.services.textsearch import stem, words
+from bot.services.textsearch import stem, terms, words
+from bot.services.themes import NEIGHBOURS, Neighbour, suggest
+from bot.services.walls import notions
 from storage.database import Database
 from storage.models import BlockerResolution, Role, Stadsdeel, TeamKind
 from storage.radar import BlockerRow, RadarQueries, TeamRow
 from storage.repositories import Memberships, Teams
+from storage.search import LessonIndex
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 26
 MIN_TEAMS = 2  # one team's blocker is an anecdote; two teams' is a pattern
-# Two blockers belong together from this cosine similarity up (chosen on the labelled set in
-# benchmarks/data/blockers.json; see benchmarks/radar.py).
+# Two groups of blockers become one from this average likeness (cosine) up; chosen on the
+# labelled set in benchmarks/data/blockers.json (see benchmarks/radar.py and docs/benchmarks.md).
 SAME_BLOCKER = 0.30
+# Grouping holds a square array of likenesses: 6,000 blockers take 144 MB. Beyond that the
+# newest are grouped (a city of 200 teams names about 4,000 in the radar's eight weeks).
+MAX_GROUPED = 6_000
+PAIR_FLOOR = 0.20  # pairs less alike than this are taken as not alike at all
+WORD_WEIGHT = 0.5  # a word's weight is its rarity in Dutch (about 0.5 to 7) times this
+WALL_WEIGHT = 2.0  # a wall's weight is how rare it is among the blockers (idf) times this
 MAX_QUOTES = 3
 MAX_LESSONS = 2
 MAX_KEYWORDS = 4
@@ -60,13 +72,27 @@ def rarity(word: str) -> float:
     return max(0.5, 7.0 - wordfreq.zipf_frequency(word, "nl"))
 
 
-def blocker_vector(text: str) -> dict[str, float]:
+def word_vector(text: str) -> dict[str, float]:
     """Stemmed content words with their weights (each word once: blockers are short)."""
     vector: dict[str, float] = {}
     for word in words(text):
         term = stem(word)
         vector[term] = max(vector.get(term, 0.0), rarity(word))
     return vector
+
+
+def blocker_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Each text's words and the walls it speaks of (`bot.services.walls`). A wall weighs more
+    the fewer of these texts speak of it: "waiting" is everywhere, "VOG" is telling."""
+    found = [notions(text) for text in texts]
+    spoken = Counter(notion for notions_of in found for notion in notions_of)
+    vectors = []
+    for text, notions_of in zip(texts, found, strict=True):
+        vector = {term: WORD_WEIGHT * weight for term, weight in word_vector(text).items()}
+        for notion in notions_of:
+            vector[f"wall:{notion}"] = WALL_WEIGHT * math.log(1 + len(texts) / spoken[notion])
+        vectors.append(vector)
+    return vectors
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -79,35 +105,92 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norm
 
 
+def _unit_rows(vectors: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+    """The vectors as rows of a sparse matrix, each scaled to length 1 (so products are
+    cosines)."""
+    features: dict[str, int] = {}
+    rows, columns, values = [], [], []
+    for row, vector in enumerate(vectors):
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        for term, weight in vector.items():
+            rows.append(row)
+            columns.append(features.setdefault(term, len(features)))
+            values.append(weight / norm)
+    shape = (len(vectors), max(len(features), 1))
+    return sparse.csr_matrix((values, (rows, columns)), shape=shape, dtype=numpy.float64)
+
+
+def likeness(vectors: Sequence[dict[str, float]], floor: float, block: int = 512) -> Any:
+    """How alike every two vectors are (cosine), as a square float32 array with 0 on the
+    diagonal and below `floor`; built a block of rows at a time from sparse products."""
+    matrix = _unit_rows(vectors)
+    transposed = matrix.T.tocsc()
+    size = len(vectors)
+    alike = numpy.zeros((size, size), dtype=numpy.float32)
+    for first in range(0, size, block):
+        part = (matrix[first : first + block] @ transposed).toarray()
+        part[part < floor] = 0.0
+        alike[first : first + block] = part
+    numpy.fill_diagonal(alike, 0.0)
+    return alike
+
+
+def average_link(alike: Any, threshold: float) -> list[list[int]]:
+    """Merge the two groups whose members are most alike on average, as long as that average is
+    at least `threshold`. Unlike joining every alike pair, a group never grows by a chain of
+    small likenesses. `alike` (square, float32) is used up: it ends as sums between groups.
+
+    Each merge is a few vector operations over one row and one column, so thousands of
+    blockers take well under a second."""
+    size = alike.shape[0]
+    members: dict[int, list[int]] = {i: [i] for i in range(size)}
+    counts = numpy.ones(size, dtype=numpy.float32)
+    alive = numpy.ones(size, dtype=bool)
+    best = alike.max(axis=1) if size else numpy.zeros(0, dtype=numpy.float32)
+    best_at = alike.argmax(axis=1) if size else numpy.zeros(0, dtype=numpy.int64)
+
+    def refresh(row: int) -> None:
+        averages = alike[row] / (counts * counts[row])
+        averages[~alive] = -1.0
+        averages[row] = -1.0
+        best_at[row] = int(averages.argmax())
+        best[row] = averages[best_at[row]]
+
+    while size:
+        a = int(numpy.where(alive, best, -1.0).argmax())
+        if not alive[a] or best[a] < threshold:
+            break
+        b = int(best_at[a])
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        members[a] += members.pop(b)
+        alike[a] += alike[b]
+        alike[:, a] += alike[:, b]
+        alike[a, a] = 0.0
+        alike[b] = 0.0
+        alike[:, b] = 0.0
+        counts[a] += counts[b]
+        alive[b] = False
+        best[b] = -1.0
+        refresh(a)
+        # Others' best partner may have been a or b, or may now be the merged a.
+        towards_a = alike[:, a] / (counts * counts[a])
+        stale = numpy.flatnonzero(alive & ((best_at == a) | (best_at == b)))
+        for row in stale:
+            refresh(int(row))
+        better = alive & (towards_a > best)
+        better[a] = False
+        best_at[better] = a
+        best[better] = towards_a[better]
+    return [sorted(group) for group in members.values()]
+
+
 def group_texts(texts: Sequence[str], threshold: float = SAME_BLOCKER) -> list[list[int]]:
-    """Indexes of `texts` grouped by what they say, largest group first (star clustering: the
-    text most like others gathers those like it, then the next, so no chain of small likenesses
-    joins unrelated texts). Only pairs that share a word are compared."""
-    vectors = [blocker_vector(text) for text in texts]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for term in vector:
-            postings[term].append(index)
-    neighbours: list[list[tuple[float, int]]] = [[] for _ in texts]
-    for index, vector in enumerate(vectors):
-        candidates = {other for term in vector for other in postings[term] if other > index}
-        for other in candidates:
-            similarity = cosine(vector, vectors[other])
-            if similarity >= threshold:
-                neighbours[index].append((similarity, other))
-                neighbours[other].append((similarity, index))
-    order = sorted(
-        range(len(texts)),
-        key=lambda i: (-len(neighbours[i]), -sum(s for s, _ in neighbours[i]), i),
-    )
-    taken: set[int] = set()
-    groups = []
-    for centre in order:
-        if centre in taken:
-            continue
-        members = [centre] + [other for _, other in neighbours[centre] if other not in taken]
-        taken.update(members)
-        groups.append(sorted(members))
+    """Indexes of `texts` grouped by the wall they speak of, largest group first."""
+    if not texts:
+        return []
+    alike = likeness(blocker_vectors(texts), min(PAIR_FLOOR, threshold))
+    groups = average_link(alike, threshold)
     return sorted(groups, key=lambda members: (-len(members), members[0]))
 
 
@@ -141,6 +224,7 @@ class RadarSignal:
     solved_by: int  # teams that marked one of these blockers opgelost
     quotes: list[RadarQuote]
     lessons: list[RadarLesson]
+    themes: tuple[str, ...] = ()  # proposed from the blockers' words and similar lessons
 
     @property
     def trend(self) -> int:
@@ -228,10 +312,16 @@ class RadarService:
             rows = await queries.blockers(
                 {run.run_id: _blocker_keys(run.questions) for run in runs}
             )
+            rows = rows[-MAX_GROUPED:]  # oldest first: the newest are kept
             teams = await queries.teams(row.team_id for row in rows)
             current = [row for row in rows if row.answered_at >= start]
+            # Grouping is CPU work (seconds for thousands of blockers): beside the event loop,
+            # so other people's updates go on meanwhile.
+            grouped = await asyncio.to_thread(
+                group_texts, [row.text for row in rows], self._threshold
+            )
             signals = []
-            for members in group_texts([row.text for row in rows], self._threshold):
+            for members in grouped:
                 group = [rows[i] for i in members]
                 now_teams = {row.team_id for row in group if row.answered_at >= start}
                 if len(now_teams) >= MIN_TEAMS:
@@ -246,7 +336,7 @@ class RadarService:
             if limit is not None:
                 signals = signals[:limit]
             built = [
-                await self._signal(queries, group, now_teams, teams, start)
+                await self._signal(session, queries, group, now_teams, teams, start)
                 for group, now_teams in signals
             ]
         return RadarReport(
@@ -260,6 +350,7 @@ class RadarService:
 
     async def _signal(
         self,
+        session: AsyncSession,
         queries: RadarQueries,
         group: list[BlockerRow],
         now_teams: set[int],
@@ -308,7 +399,10 @@ class RadarService:
                     team_name=team.name if row.team_id in named_teams else None,
                 )
             )
+        together = " ".join(row.text for row in group)[:4000]
+        neighbours = await LessonIndex(session).themed_neighbours(dict(terms(together)), NEIGHBOURS)
         return RadarSignal(
+            themes=suggest(together, [Neighbour(score, themes) for _, score, themes in neighbours]),
             keywords=_keywords([row.text for row in group]),
             teams=len(now_teams),
             previous_teams=len(before),

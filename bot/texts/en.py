@@ -343,6 +343,7 @@ TEXTS: dict[str, str] = {
     "lesson.card_title": "📘 Your lesson for <b>{team}</b>:",
     "lesson.similar_title": "<b>Others learned too:</b>",
     "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.suggested": "💡 Themes suggested: {themes} — tap to change",
     "lesson.card_ask": "Choose themes (none is fine too), then what happens to your lesson. Until "
     "you choose, it stays within your team.",
     "lesson.button_advice": "💡 Add advice",
@@ -681,6 +682,7 @@ TEXTS: dict[str, str] = {
     "radar.nothing": "No blocker recurred in {least} or more teams. One team is an incident; "
     "once more teams run into it, it shows here.",
     "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.themes": "🏷 Themes (proposed): {themes}",
     "radar.trend_new": "new",
     "radar.trend_up": "↗ more than the weeks before ({previous} teams)",
     "radar.trend_down": "↘ fewer than the weeks before ({previous} teams)",

@@ -346,6 +346,7 @@ TEXTS: dict[str, str] = {
     "lesson.card_title": "📘 Je les voor <b>{team}</b>:",
     "lesson.similar_title": "<b>Anderen leerden ook:</b>",
     "lesson.similar_line": "• <i>{text}</i> — {team}, {stadsdeel}",
+    "lesson.suggested": "💡 Thema's voorgesteld: {themes} — tik om te wijzigen",
     "lesson.card_ask": "Kies thema's (mag ook geen) en daarna wat er met je les gebeurt. Tot je "
     "kiest, blijft hij binnen je team.",
     "lesson.button_advice": "💡 Advies toevoegen",
@@ -688,6 +689,7 @@ TEXTS: dict[str, str] = {
     "radar.nothing": "Geen knelpunt kwam bij {least} of meer teams terug. Eén team is een "
     "incident; pas als meer teams er tegenaan lopen, staat het hier.",
     "radar.signal": "<b>{rank}. {keywords}</b>\n{teams} teams · {stadsdelen} · {trend}",
+    "radar.themes": "🏷 Thema's (voorgesteld): {themes}",
     "radar.trend_new": "nieuw",
     "radar.trend_up": "↗ meer dan de weken ervoor ({previous} teams)",
     "radar.trend_down": "↘ minder dan de weken ervoor ({previous} teams)",
