@@ -213,9 +213,9 @@ class LessonIndex:
         # Sum the postings first (the term index drives) and keep the best few, then look
         # only those lessons up: which are shared, by whom, and how long (a long lesson
         # shares more words by chance).
-        raw = func.sum(weight)
+        raw = func.sum(weight).label("raw")
         postings = (
-            select(LessonTerm.lesson_id, raw.label("raw"))
+            select(LessonTerm.lesson_id, raw)
             .where(LessonTerm.term.in_(list(weights)))
             .group_by(LessonTerm.lesson_id)
             .order_by(raw.desc(), LessonTerm.lesson_id)

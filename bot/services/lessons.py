@@ -154,24 +154,22 @@ async def similar_lessons(
     (`bot.services.similarity`), best first."""
     index = LessonIndex(session)
     total, frequency = await index.frequencies(list(counts))
-
-    def idf_of(term: str) -> float:
-        return idf(total, frequency.get(term, 0))
-
-    wanted = weights(counts, idf_of)
+    known = {term: idf(total, frequency.get(term, 0)) for term in counts}
+    wanted = weights(counts, known.__getitem__)
     common = max(COMMON_SHARE * total, 50)
     telling = [term for term in counts if 0 < frequency.get(term, 0) <= common]
     lookup = sorted(telling, key=lambda term: (-wanted[term], term))[:SIMILAR_LOOKUP_TERMS]
     documents = await index.candidates(
-        {term: wanted[term] * idf_of(term) for term in lookup},
+        {term: wanted[term] * known[term] for term in lookup},
         exclude_team_id,
         SIMILAR_CANDIDATES,
         skip,
     )
-    unknown = {term for counted in documents.values() for term in counted} - frequency.keys()
-    frequency |= (await index.frequencies(sorted(unknown)))[1]
+    unknown = {term for counted in documents.values() for term in counted} - known.keys()
+    more = (await index.frequencies(unknown))[1]
+    known |= {term: idf(total, more.get(term, 0)) for term in unknown}
     scored = [
-        (lesson_id, cosine_of(wanted, weights(counted, idf_of)))
+        (lesson_id, cosine_of(wanted, weights(counted, known.__getitem__)))
         for lesson_id, counted in documents.items()
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
