@@ -64,7 +64,7 @@ SIMILAR_MIN_SCORE = 0.23
 # lessons says little about which is alike, and makes the lookup slow); each is then scored
 # exactly on all its words.
 SIMILAR_CANDIDATES = 24
-SIMILAR_LOOKUP_TERMS = 8
+SIMILAR_LOOKUP_TERMS = 6
 COMMON_SHARE = 0.05
 # A hide reason and a search are kept in 500-character columns: shorter than TEXT_LIMIT.
 REASON_LIMIT = 500
