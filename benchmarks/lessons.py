@@ -341,6 +341,7 @@ async def speed(world: World, data: dict[str, Any], size: int, queries: int, see
     # bulk load they must be gathered once, or the planner guesses and queries crawl.
     async with world.engine.begin() as connection:
         await connection.execute(text("ANALYZE"))
+    await world.lessons.warm_up()  # as the bot does when it starts
     print(
         f"  city log                            {size} shared lessons "
         f"(built in {time.perf_counter() - started:.1f} s)"

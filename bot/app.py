@@ -220,6 +220,7 @@ def build_application(
             rebuilt = await services.lessons.reindex_if_changed()
             if rebuilt is not None:
                 logger.info("Search index rebuilt for %d lessons (new analyser)", rebuilt)
+            await services.lessons.warm_up()  # word counts for similar-lesson scores
         await application.bot.set_my_commands(menu(settings.steunpunt_language))
         for language in ("nl", "en"):
             await application.bot.set_my_commands(menu(language), language_code=language)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -48,8 +49,10 @@ REBUILD_LOCK = 0x5354_5350_494E_4458  # pg_advisory_xact_lock key
 
 # How long a count of lessons per term is trusted. A count changes by one when a lesson is
 # written, and the score hardly moves with it; this instance forgets the counts of a lesson's
-# terms the moment it indexes the lesson, others within this time.
-FREQUENCIES_FRESH_SECONDS = 600.0
+# terms the moment it indexes the lesson, and sees other instances' lessons within this time.
+# Long, because lessons are written seldom: counting a common term's lessons again costs more
+# than the whole rest of a suggestion.
+FREQUENCIES_FRESH_SECONDS = 6 * 3600.0
 FREQUENCIES_KEPT = 200_000  # terms remembered per database at most
 LOOKUP_BATCH = 500
 # Similar-lesson candidates: the lessons with the most weight in common are preselected from
@@ -86,6 +89,13 @@ class Frequencies:
             elif known[0]:
                 found[term] = known[0]
         return found, missing
+
+    def store_all(self, total: int, counted: dict[str, int], now: float) -> None:
+        """Every term's count at once (as many as are kept)."""
+        self._terms.clear()
+        self.set_total(total, now)
+        kept = islice(counted.items(), FREQUENCIES_KEPT)
+        self._terms.update((term, (count, now)) for term, count in kept)
 
     def store(self, counted: dict[str, int], now: float) -> None:
         if len(self._terms) + len(counted) > FREQUENCIES_KEPT:
@@ -172,6 +182,18 @@ class LessonIndex:
             known.store({term: counted_terms.get(term, 0) for term in batch}, now)
             found |= counted_terms
         return total, found
+
+    async def remember_frequencies(self) -> int:
+        """Count every term's lessons at once (one pass over the index, at start-up), so the
+        first suggestions need not count them term by term. How many terms there are."""
+        now = time.monotonic()
+        total = (await self._session.execute(select(func.count()).select_from(Lesson))).scalar()
+        rows = await self._session.execute(
+            select(LessonTerm.term, func.count()).group_by(LessonTerm.term)
+        )
+        counted = {term: int(count) for term, count in rows.all()}
+        _frequencies_of(self._session).store_all(int(total or 0), counted, now)
+        return len(counted)
 
     async def _idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency: rare words weigh more."""

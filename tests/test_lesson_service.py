@@ -3,6 +3,7 @@ lessons, endorsements, adoptions, curation, search and the /lesson flows."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,13 +18,15 @@ from bot.services.common import TEXT_LIMIT, Actor
 from bot.services.conversations import AdoptState, AdviceState, HideState, LessonState, SearchState
 from bot.services.lessons import (
     PAGE_SIZE,
+    SIMILAR_MIN_SCORE,
     AskText,
     Choice,
     LessonCard,
     LessonView,
     PickTeam,
 )
-from bot.services.textsearch import fingerprint
+from bot.services.similarity import cosine, idf
+from bot.services.textsearch import fingerprint, terms
 from storage.database import Database
 from storage.models import (
     Adoption,
@@ -475,6 +478,30 @@ async def test_search_and_similar_lessons_see_through_compounds_and_synonyms(
         city.erica, city.oost.id, "Deur aan deur met flyers leverde meer op dan de folder in de bus"
     )
     assert [view.id for view in card.similar] == [leaflets]
+
+
+async def test_word_counts_learnt_at_start_follow_new_lessons(
+    services: PlainServices, city: City
+) -> None:
+    rats = await shared(services, city.jesse, city.noord, RATS)
+    assert await services.lessons.warm_up() == len(terms(RATS))
+    # Written after the counts were learnt: its words are counted again, and the scores are
+    # the exact cosine over the lessons as they are now.
+    park = await shared(services, city.simon, city.west, "Verwaarloosd groen in het park: ratten")
+    stored: dict[int, dict[str, int]] = {}
+    for row in await services.rows(LessonTerm):
+        stored.setdefault(row.lesson_id, {})[row.term] = row.count
+    lessons_with = Counter(term for counted in stored.values() for term in counted)
+
+    def weigh(term: str) -> float:
+        return idf(len(stored), lessons_with[term])
+
+    found = dict(await services.lessons.similar_scores(RATS_OOST, city.oost.id))
+    assert found == {
+        lesson: pytest.approx(cosine(terms(RATS_OOST), stored[lesson], weigh))
+        for lesson in (rats, park)
+    }
+    assert found[park] > found[rats] >= SIMILAR_MIN_SCORE
 
 
 async def test_the_index_is_rebuilt_once_when_the_analyser_changes(

@@ -20,6 +20,8 @@ from bot.services.textsearch import (
     terms,
 )
 from bot.services.thesaurus import SYNONYMS, groups
+from storage import search
+from storage.search import FREQUENCIES_FRESH_SECONDS, Frequencies
 
 # --- compounds -----------------------------------------------------------------------------------
 
@@ -147,3 +149,33 @@ def test_cosine_is_symmetric_and_between_0_and_1(
     assert score == pytest.approx(cosine(b, a, weigh))
     if a and a == b:
         assert score == pytest.approx(1.0)
+
+
+# --- remembered word counts ----------------------------------------------------------------------
+
+
+def test_remembered_word_counts_expire_and_are_forgotten_on_a_new_lesson(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counts = Frequencies()
+    assert counts.total(0.0) is None
+    assert counts.lookup({"rat", "groen"}, 0.0) == ({}, ["groen", "rat"])
+    counts.set_total(10, 0.0)
+    counts.store({"rat": 3, "groen": 0}, 0.0)
+    assert counts.total(1.0) == 10
+    assert counts.lookup({"rat", "groen", "park"}, 1.0) == ({"rat": 3}, ["park"])
+    later = FREQUENCIES_FRESH_SECONDS + 1
+    assert counts.total(later) is None
+    assert counts.lookup({"rat"}, later) == ({}, ["rat"])
+    counts.store({"rat": 3}, 0.0)
+    counts.forget(["rat"])  # a lesson with `rat` was (re)indexed here
+    assert counts.total(1.0) is None
+    assert counts.lookup({"rat"}, 1.0) == ({}, ["rat"])
+    counts.store_all(20, {"rat": 4, "park": 1}, 2.0)
+    assert (counts.total(2.0), counts.lookup({"rat", "groen"}, 2.0)) == (
+        20,
+        ({"rat": 4}, ["groen"]),
+    )
+    monkeypatch.setattr(search, "FREQUENCIES_KEPT", 2)
+    counts.store({"buurt": 5}, 2.0)  # more than are kept: start afresh
+    assert counts.lookup({"rat", "buurt"}, 2.0) == ({"buurt": 5}, ["rat"])

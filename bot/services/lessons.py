@@ -351,6 +351,12 @@ class LessonService:
             await index.mark_built(analyser, self._clock())
             return done
 
+    async def warm_up(self) -> int:
+        """At start-up: learn how many lessons each word is in, all at once, so the first
+        similar-lesson suggestions need not count them word by word. How many words."""
+        async with self._db.unit_of_work() as session:
+            return await LessonIndex(session).remember_frequencies()
+
     async def card(self, actor: Actor, lesson_id: int) -> LessonCard:
         async with self._db.unit_of_work() as session:
             return await self._card(session, actor, await self._own(session, actor, lesson_id))
