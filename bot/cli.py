@@ -285,6 +285,7 @@ def cmd_export(args: argparse.Namespace) -> None:
                 return out, f"lessons: {counts[SheetKey.LESSONS]}"
             return out, (
                 f"lessons: {counts[SheetKey.LESSONS]}, answers: {counts[SheetKey.ANSWERS]}, "
+                f"blockers: {counts[SheetKey.BLOCKERS]}, "
                 f"action rows: {counts[SheetKey.ACTIONS]}, sprints: {counts[SheetKey.SPRINTS]}, "
                 f"team-weeks: {counts[SheetKey.PARTICIPATION]}"
             )

@@ -167,7 +167,9 @@ async def test_the_workbook_has_tidy_typed_sheets(services: PlainServices, city:
         await services.export.plan(city.cor, team_target(city.noord.id), ExportPeriod.EVERYTHING),
     )
     assert plan.file_stem == "steunpunt-energie-oost-2026-12-02"
-    assert book.sheetnames == ["Lessen", "Antwoorden", "Acties", "Sprints", "Deelname", "Per week"]
+    assert book.sheetnames == [
+        "Lessen", "Antwoorden", "Knelpunten", "Acties", "Sprints", "Deelname", "Per week",
+    ]  # fmt: skip
     lessons = book["Lessen"]
     assert [cell.value for cell in lessons[1]] == [
         "les-id", "datum", "team", "stadsdeel", "soort team", "sprint", "les", "advies",
@@ -490,6 +492,7 @@ async def test_english_headers_and_labels(services: PlainServices, city: Teams) 
     assert book.sheetnames == [
         "Lessons",
         "Answers",
+        "Blockers",
         "Actions",
         "Sprints",
         "Participation",

@@ -582,6 +582,7 @@ TEXTS: dict[str, str] = {
     # --- export: the workbook ---
     "export.sheet.lessons": "Lessons",
     "export.sheet.answers": "Answers",
+    "export.sheet.blockers": "Blockers",
     "export.sheet.actions": "Actions",
     "export.sheet.sprints": "Sprints",
     "export.sheet.participation": "Participation",
@@ -627,6 +628,10 @@ TEXTS: dict[str, str] = {
     "export.column.week": "week",
     "export.column.week_start": "week starts",
     "export.column.teams": "teams",
+    "export.column.blocker": "blocker",
+    "export.column.resolved": "solved",
+    "export.column.resolved_how": "how solved",
+    "export.column.resolved_on": "solved on",
     "export.anonymous": "anonymous",
     "export.visibility.team": "team",
     "export.visibility.city": "city",

@@ -588,6 +588,7 @@ TEXTS: dict[str, str] = {
     # --- export: the workbook ---
     "export.sheet.lessons": "Lessen",
     "export.sheet.answers": "Antwoorden",
+    "export.sheet.blockers": "Knelpunten",
     "export.sheet.actions": "Acties",
     "export.sheet.sprints": "Sprints",
     "export.sheet.participation": "Deelname",
@@ -633,6 +634,10 @@ TEXTS: dict[str, str] = {
     "export.column.week": "week",
     "export.column.week_start": "week begint",
     "export.column.teams": "teams",
+    "export.column.blocker": "knelpunt",
+    "export.column.resolved": "opgelost",
+    "export.column.resolved_how": "hoe opgelost",
+    "export.column.resolved_on": "opgelost op",
     "export.anonymous": "anoniem",
     "export.visibility.team": "team",
     "export.visibility.city": "stad",
