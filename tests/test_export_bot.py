@@ -282,7 +282,9 @@ async def test_members_and_outsiders_are_refused_kindly(
     await bot.send(city.bram, "/help")
     assert "/export" not in bot.last_to(city.bram).text
     await bot.send(city.mostafa, "/help")
-    assert "/export – lessen, antwoorden, acties en deelname" in bot.last_to(city.mostafa).text
+    assert "/export – lessen, antwoorden, knelpunten, acties en deelname" in (
+        bot.last_to(city.mostafa).text
+    )
 
 
 async def test_in_a_group_it_points_to_the_private_chat(

@@ -59,7 +59,7 @@ TEXTS: dict[str, str] = {
     "/team – see members, appoint coordinators, remove members\n"
     "/linkgroup – send this in your team's Telegram group to link it\n"
     "/summary – a summary of this week or the sprint, with a chart\n"
-    "/export – your team's lessons, answers, actions and participation as a spreadsheet",
+    "/export – your team's lessons, answers, blockers, actions and participation as a spreadsheet",
     "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
     "/lesson – record a lesson, /lessons – your lessons\n/search – search what other teams "
     "learned\n"

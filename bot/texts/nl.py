@@ -59,7 +59,7 @@ TEXTS: dict[str, str] = {
     "/team – leden bekijken, coördinatoren aanstellen, leden verwijderen\n"
     "/linkgroup – stuur dit in de Telegram-groep van je team om die te koppelen\n"
     "/summary – overzicht van deze week of de sprint, met een grafiek\n"
-    "/export – lessen, antwoorden, acties en deelname van je team als Excel-bestand",
+    "/export – lessen, antwoorden, knelpunten, acties en deelname van je team als Excel-bestand",
     "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
     "/lesson – een les vastleggen, /lessons – je lessen\n/search – zoeken in wat andere teams "
     "leerden\n"
