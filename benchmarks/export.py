@@ -13,7 +13,7 @@
    - `xlsxwriter`: the same rows, from the same `ExportService`, into XlsxWriter's
      `constant_memory` mode with the same formatting (types, number formats, wrapped text,
      frozen header, widths; no table, which that mode cannot make) — the reference;
-   and once the whole workbook (all six sheets) through `XlsxSink`.
+   and once the whole workbook (all seven sheets) through `XlsxSink`.
 3. Prints the median time and the peak RSS of each, and the openpyxl/XlsxWriter time ratio,
    against the targets (≤ 1.1× XlsxWriter's time, < 120 MB). It asserts nothing.
 
@@ -253,7 +253,7 @@ def main() -> None:
             "rows": "lessons: database and rows only",
             "openpyxl": "lessons: Steunpunt (openpyxl write-only)",
             "xlsxwriter": "lessons: XlsxWriter constant_memory",
-            "workbook": "whole workbook (six sheets): Steunpunt",
+            "workbook": "whole workbook (seven sheets): Steunpunt",
         }
         medians = {}
         for mode, runs in results.items():

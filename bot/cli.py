@@ -285,6 +285,7 @@ def cmd_export(args: argparse.Namespace) -> None:
                 return out, f"lessons: {counts[SheetKey.LESSONS]}"
             return out, (
                 f"lessons: {counts[SheetKey.LESSONS]}, answers: {counts[SheetKey.ANSWERS]}, "
+                f"blockers: {counts[SheetKey.BLOCKERS]}, "
                 f"action rows: {counts[SheetKey.ACTIONS]}, sprints: {counts[SheetKey.SPRINTS]}, "
                 f"team-weeks: {counts[SheetKey.PARTICIPATION]}"
             )
@@ -492,9 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write lessons, answers, actions, sprints and participation to a spreadsheet",
-        description="Export to an Excel workbook (sheets: lessons, answers, actions, sprints, "
-        "participation per team and per week, with a chart), or the lessons alone to CSV. "
+        help="write lessons, answers, blockers, actions, sprints and participation to a "
+        "spreadsheet",
+        description="Export to an Excel workbook (sheets: lessons, answers, blockers, actions, "
+        "sprints, participation per team and per week, with a chart), or the lessons alone to "
+        "CSV. "
         "Everything the steunpunt sees: every team's answers and actions, and the lessons "
         "shared with the city log (lessons a team kept to itself stay out). Dates are whole "
         "days in STEUNPUNT_TIMEZONE, both included.",

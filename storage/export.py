@@ -4,7 +4,7 @@ actions, run figures) is small enough to read at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from storage.models import (
     Action,
     ActionStatus,
     Adoption,
+    BlockerResolution,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
@@ -37,6 +38,9 @@ from storage.summaries import run_figures_statement
 
 # Rows fetched per round trip, and handed to the spreadsheet writer at a time.
 BATCH_SIZE = 1000
+# Check-in runs asked for in one query of blocker answers (their ids are bound parameters,
+# which SQLite and PostgreSQL limit).
+RUNS_PER_QUERY = 2000
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,25 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
+class BlockerAnswerRow:
+    """An answer to a blocker question, and whether its team marked it *opgelost*."""
+
+    answer_id: int
+    run_id: int
+    person_id: int
+    person_name: str
+    step_key: str
+    text: str | None
+    attachment_kind: str | None
+    answered_at: datetime
+    resolved: bool
+    resolved_how: str | None
+    resolved_at: datetime | None
+    # The lesson the resolution became, when the export may show that lesson (else None).
+    lesson_id: int | None
+
+
+@dataclass(frozen=True)
 class ActionRow:
     id: int
     team_id: int
@@ -146,6 +169,22 @@ class ActionReview:
 
 def _in(column: Any, ids: frozenset[int] | None) -> list[ColumnElement[bool]]:
     return [] if ids is None else [column.in_(sorted(ids))]
+
+
+def _lesson_readable(export: ExportFilter) -> list[ColumnElement[bool]]:
+    """The lessons an export may show: active, decided (until its author chose team or city, a
+    lesson is theirs alone), and shared with the city or of a team whose team-only lessons
+    are in the export."""
+    conditions: list[ColumnElement[bool]] = [
+        Lesson.status == LessonStatus.ACTIVE,
+        Lesson.decided_at.is_not(None),
+    ]
+    readable = Lesson.visibility == LessonVisibility.CITY
+    if export.team_lessons_of is None:
+        return conditions
+    if export.team_lessons_of:
+        return [*conditions, readable | Lesson.team_id.in_(sorted(export.team_lessons_of))]
+    return [*conditions, readable]
 
 
 def _window(column: Any, export: ExportFilter) -> list[ColumnElement[bool]]:
@@ -300,6 +339,84 @@ class ExportQueries:
         async for partition in self._stream(statement):
             yield [AnswerRow(*row) for row in partition]
 
+    async def blockers(
+        self, export: ExportFilter, steps_by_run: Mapping[int, frozenset[str]]
+    ) -> AsyncIterator[list[BlockerAnswerRow]]:
+        """The answers to the given steps of the given runs (the blocker questions of the
+        export's check-ins; skipped questions are no answer), in the runs' order and by when
+        they were answered, each with its resolution if the team marked it *opgelost*. The runs
+        go in chunks in the order given, and per chunk the runs that ask the same steps are
+        asked for together, so a city's worth of runs is a few conditions per query."""
+        lesson = and_(Lesson.id == BlockerResolution.lesson_id, *_lesson_readable(export))
+        runs = [run_id for run_id, steps in steps_by_run.items() if steps]
+        for start in range(0, len(runs), RUNS_PER_QUERY):
+            runs_by_steps: dict[frozenset[str], list[int]] = {}
+            for run_id in runs[start : start + RUNS_PER_QUERY]:
+                runs_by_steps.setdefault(steps_by_run[run_id], []).append(run_id)
+            wanted = [
+                and_(CheckinPrompt.run_id.in_(run_ids), CheckinAnswer.step_key.in_(sorted(steps)))
+                for steps, run_ids in runs_by_steps.items()
+            ]
+            statement = (
+                select(
+                    CheckinAnswer.id,
+                    CheckinPrompt.run_id,
+                    CheckinPrompt.person_id,
+                    Person.display_name,
+                    CheckinAnswer.step_key,
+                    CheckinAnswer.text,
+                    CheckinAnswer.attachment_kind,
+                    CheckinAnswer.answered_at,
+                    BlockerResolution.answer_id.is_not(None),
+                    BlockerResolution.how,
+                    BlockerResolution.resolved_at,
+                    Lesson.id,
+                )
+                .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
+                .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
+                .join(Person, Person.id == CheckinPrompt.person_id)
+                .outerjoin(BlockerResolution, BlockerResolution.answer_id == CheckinAnswer.id)
+                .outerjoin(Lesson, lesson)
+                .where(or_(*wanted), CheckinAnswer.skipped.is_(False))
+                .order_by(
+                    CheckinRun.scheduled_for,
+                    CheckinRun.id,
+                    CheckinAnswer.answered_at,
+                    CheckinAnswer.id,
+                )
+            )
+            async for partition in self._stream(statement):
+                yield [
+                    BlockerAnswerRow(
+                        int(answer_id),
+                        int(run_id),
+                        int(person_id),
+                        name,
+                        step_key,
+                        text,
+                        attachment_kind,
+                        answered_at,
+                        bool(resolved),
+                        how,
+                        resolved_at,
+                        None if lesson_id is None else int(lesson_id),
+                    )
+                    for (
+                        answer_id,
+                        run_id,
+                        person_id,
+                        name,
+                        step_key,
+                        text,
+                        attachment_kind,
+                        answered_at,
+                        resolved,
+                        how,
+                        resolved_at,
+                        lesson_id,
+                    ) in partition
+                ]
+
     async def actions(self, export: ExportFilter) -> list[ActionRow]:
         """The actions named in the period (or the chosen sprints)."""
         result = await self._session.execute(
@@ -372,7 +489,6 @@ class ExportQueries:
             .group_by(Adoption.lesson_id)
             .subquery()
         )
-        readable = Lesson.visibility == LessonVisibility.CITY
         in_sprints: list[ColumnElement[bool]] = []
         if export.sprint_ids is not None:
             # A lesson from a check-in carries the check-in's sprint; one written with /lesson
@@ -391,12 +507,6 @@ class ExportQueries:
                     and_(Lesson.sprint_id.is_(None), or_(false(), *running)),
                 )
             ]
-        if export.team_lessons_of is None:
-            visible: list[ColumnElement[bool]] = []
-        elif export.team_lessons_of:
-            visible = [readable | Lesson.team_id.in_(sorted(export.team_lessons_of))]
-        else:
-            visible = [readable]
         statement = (
             select(
                 Lesson.id,
@@ -420,13 +530,10 @@ class ExportQueries:
             .outerjoin(endorsements, endorsements.c.lesson_id == Lesson.id)
             .outerjoin(adoptions, adoptions.c.lesson_id == Lesson.id)
             .where(
-                Lesson.status == LessonStatus.ACTIVE,
-                # Until its author chose team or city, a lesson is theirs alone.
-                Lesson.decided_at.is_not(None),
+                *_lesson_readable(export),
                 *_in(Lesson.team_id, export.team_ids),
                 *in_sprints,
                 *_window(Lesson.created_at, export),
-                *visible,
             )
             .order_by(Lesson.created_at, Lesson.id)
         )

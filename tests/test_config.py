@@ -209,6 +209,6 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     workbook = tmp_path / "steunpunt-demo.xlsx"
     assert f"Mostafa's export in {workbook}" in out
     sheets = load_workbook(workbook)
-    assert sheets.sheetnames[:3] == ["Lessen", "Antwoorden", "Acties"]
+    assert sheets.sheetnames[:4] == ["Lessen", "Antwoorden", "Knelpunten", "Acties"]
     lessons = [row[6] for row in sheets["Lessen"].iter_rows(min_row=2, values_only=True)]
     assert lessons == ["Bel de gebiedsmakelaar vóór je een vergunning aanvraagt"]

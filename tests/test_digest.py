@@ -468,7 +468,10 @@ async def lessons_for_every_theme(town: Town) -> None:
     for theme in (*THEMES, None):
         for number in range(3):
             text = f"Les {number} over {theme or 'niets'}: " + "we leerden heel veel. " * 12
-            lesson_id = (await services.lessons.write(simon, town.noord_id, text)).lesson.id
+            card = await services.lessons.write(simon, town.noord_id, text)
+            lesson_id = card.lesson.id
+            for proposed in card.suggested:  # exactly the theme of this lesson
+                await services.lessons.set_theme(simon, lesson_id, proposed, on=False)
             if theme is not None:
                 await services.lessons.set_theme(simon, lesson_id, theme, on=True)
             await services.lessons.decide(simon, lesson_id, "team")

@@ -9,6 +9,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 
+import storage.export
 from bot import cli
 from bot.config import Settings
 from bot.services.common import Actor
+from bot.services.conversations import BlockerSolveState
 from bot.services.export import (
     SHEETS,
     ExportPeriod,
@@ -28,12 +32,16 @@ from bot.services.export import (
     slug,
     team_target,
 )
+from bot.services.radar import RadarService
+from bot.services.templates import TEMPLATES, questions_as_json
 from bot.spreadsheets import CsvSink, XlsxSink
 from storage.models import Action as ActionModel
 from storage.models import (
     ActionStatus,
+    BlockerResolution,
     CheckinAnswer,
     CheckinPrompt,
+    CheckinRun,
     Lesson,
     LessonTag,
     LessonVisibility,
@@ -42,6 +50,7 @@ from storage.models import (
     Team,
     TeamKind,
 )
+from storage.privacy import Retention
 from tests.support.scene import Scene
 from tests.support.services import PlainServices, refused
 
@@ -167,7 +176,9 @@ async def test_the_workbook_has_tidy_typed_sheets(services: PlainServices, city:
         await services.export.plan(city.cor, team_target(city.noord.id), ExportPeriod.EVERYTHING),
     )
     assert plan.file_stem == "steunpunt-energie-oost-2026-12-02"
-    assert book.sheetnames == ["Lessen", "Antwoorden", "Acties", "Sprints", "Deelname", "Per week"]
+    assert book.sheetnames == [
+        "Lessen", "Antwoorden", "Knelpunten", "Acties", "Sprints", "Deelname", "Per week",
+    ]  # fmt: skip
     lessons = book["Lessen"]
     assert [cell.value for cell in lessons[1]] == [
         "les-id", "datum", "team", "stadsdeel", "soort team", "sprint", "les", "advies",
@@ -490,6 +501,7 @@ async def test_english_headers_and_labels(services: PlainServices, city: Teams) 
     assert book.sheetnames == [
         "Lessons",
         "Answers",
+        "Blockers",
         "Actions",
         "Sprints",
         "Participation",
@@ -637,3 +649,233 @@ def test_a_folder_is_no_file(
 ) -> None:
     assert run_cli(settings, monkeypatch, "--out", str(tmp_path)) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+# --- blockers --------------------------------------------------------------------------------
+
+KNELPUNTEN_HEADERS = [
+    "beantwoord op", "team", "stadsdeel", "sprint", "lid", "vraag", "knelpunt", "opgelost",
+    "hoe opgelost", "opgelost op", "les-id",
+]  # fmt: skip
+KEY = "Geen sleutel van het buurthuis"
+FORMULA_BLOCKER = "=1+1 formulieren te veel"
+WENT_WELL = "Het buurthuis was open"
+
+
+@dataclass
+class Blockers:
+    teams: Teams
+    key_lesson: int  # Mila's resolution of KEY: a lesson she kept in the team
+    rubbish_lesson: int  # Pim's resolution of "Boos om de rommel": not decided yet
+
+
+@pytest.fixture
+async def blockers(services: PlainServices, city: Teams) -> Blockers:
+    """Blockers in the city: Noord this week (in the sprint) with the default template (q:2 is
+    the blocker, q:1 what went well), Noord four weeks ago with mad-sad-glad (q:0 and q:1 are
+    blockers, q:2 is not), Oost this week; two of Noord's marked opgelost through /blockers."""
+    scene = Scene(services, count(100))  # after the city's runs
+    done = PromptStatus.DONE
+    await scene.run(
+        city.noord,
+        THIS_MONDAY + timedelta(days=1, hours=9),  # Tuesday 1 December, 09:00 in Amsterdam
+        [
+            (city.mila, done, None, {1: WENT_WELL, 2: KEY}),
+            (city.nina, done, None, {2: FORMULA_BLOCKER}),
+        ],
+        sprint_id=city.sprint_id,
+    )
+    mad_sad_glad = await scene.run(
+        city.noord,
+        THIS_MONDAY - timedelta(weeks=4) + timedelta(hours=9),
+        [
+            (
+                city.pim,
+                done,
+                None,
+                {0: "Boos om de rommel", 1: "Verdrietig over de bomen", 2: "Blij met de buren"},
+            )
+        ],
+    )
+    await scene.run(
+        city.oost,
+        THIS_MONDAY + timedelta(days=1, hours=10),
+        [(city.bram, done, None, {2: "Geen vergunning voor de markt"})],
+    )
+    async with services.together() as session:
+        run = await session.get(CheckinRun, mad_sad_glad)
+        assert run is not None
+        run.questions = questions_as_json(TEMPLATES["mad_sad_glad"])
+    radar = RadarService(
+        services.database, services.clock, services.lessons, services.conversations
+    )
+
+    async def solve(actor: Actor, text: str, how: str) -> int:
+        (answer_id,) = [
+            row.answer_id for row in (await radar.team_blockers(actor)).blockers if row.text == text
+        ]
+        await radar.ask_solution(actor, answer_id)
+        _, card = await radar.give_solution(actor, BlockerSolveState(answer_id), how)
+        return card.lesson.id
+
+    key_lesson = await solve(city.mila, KEY, "Sleutel ligt nu bij de bakker")
+    await services.lessons.decide(city.mila, key_lesson, "team")
+    rubbish_lesson = await solve(city.pim, "Boos om de rommel", "Rommelroute met de buren")
+    return Blockers(city, key_lesson, rubbish_lesson)
+
+
+def by_blocker(sheet: Worksheet) -> dict[str, tuple[Any, ...]]:
+    return {row[6]: row for row in rows(sheet)}
+
+
+async def test_the_blockers_sheet(services: PlainServices, blockers: Blockers) -> None:
+    city = blockers.teams
+    book = await workbook_of(
+        services,
+        await services.export.plan(city.cor, team_target(city.noord.id), ExportPeriod.EVERYTHING),
+    )
+    assert book.sheetnames.index("Knelpunten") == book.sheetnames.index("Antwoorden") + 1
+    sheet = book["Knelpunten"]
+    assert [cell.value for cell in sheet[1]] == KNELPUNTEN_HEADERS
+    found = by_blocker(sheet)
+    # Only answers to blocker questions: what went well is no blocker (it is on Antwoorden).
+    assert list(found) == [
+        "Boos om de rommel", "Verdrietig over de bomen", FORMULA_BLOCKER, KEY,
+    ]  # fmt: skip
+    assert WENT_WELL not in str(rows(book["Knelpunten"]))
+    assert WENT_WELL in column(book["Antwoorden"], "antwoord")
+    # Answered 30 minutes after the check-in opened (the scene's clock), in local time; in the
+    # sprint; solved on Wednesday with the lesson Mila kept in the team (Cor is in Noord).
+    assert found[KEY] == (
+        datetime(2026, 12, 1, 9, 30), "Buurtteam Noord!", "Noord", 1, "Mila",
+        "Waar liep je tegenaan?", KEY, True, "Sleutel ligt nu bij de bakker",
+        datetime(2026, 12, 2), blockers.key_lesson,
+    )  # fmt: skip
+    assert found[FORMULA_BLOCKER][4:] == (
+        "Nina", "Waar liep je tegenaan?", FORMULA_BLOCKER, False, None, None, None,
+    )  # fmt: skip
+    # Mad-sad-glad asks two blocker questions, as it asked them; no sprint then. Pim's way out
+    # became a lesson he has not decided on yet: it is his alone, so no id.
+    assert found["Verdrietig over de bomen"][3:8] == (
+        None, "Pim", "Wat maakte je verdrietig of teleurgesteld?", "Verdrietig over de bomen",
+        False,
+    )  # fmt: skip
+    assert found["Boos om de rommel"][7:] == (
+        True, "Rommelroute met de buren", datetime(2026, 12, 2), None,
+    )  # fmt: skip
+    # Typed cells: a real date-time and date, a boolean, a number; long text wrapped.
+    row = 2 + list(found).index(KEY)
+    assert sheet.cell(row=row, column=1).number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.cell(row=row, column=10).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=row, column=8).data_type == "b"
+    assert sheet.cell(row=row, column=11).data_type == "n"
+    for wrapped in (6, 7, 9):
+        assert sheet.cell(row=row, column=wrapped).alignment.wrap_text
+    assert sheet.column_dimensions["G"].width == 60
+    assert sheet.freeze_panes == "A2"
+    (table,) = sheet.tables.values()
+    assert table.ref == "A1:K5"
+    # Text that would be a formula is stored as text, with Excel's quote prefix.
+    cell = sheet.cell(row=2 + list(found).index(FORMULA_BLOCKER), column=7)
+    assert cell.value == FORMULA_BLOCKER
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+
+
+async def test_blockers_are_the_exports_teams_only(
+    services: PlainServices, blockers: Blockers
+) -> None:
+    city = blockers.teams
+    oost = await workbook_of(
+        services,
+        await services.export.plan(city.otto, team_target(city.oost.id), ExportPeriod.EVERYTHING),
+    )
+    assert [row[1:7] for row in rows(oost["Knelpunten"])] == [
+        ("Energie Oost", "Oost", None, "Bram", "Waar liep je tegenaan?",
+         "Geen vergunning voor de markt"),
+    ]  # fmt: skip
+    assert KEY not in all_text(oost)
+    mine = await workbook_of(
+        services, await services.export.plan(city.cor, "mine", ExportPeriod.EVERYTHING)
+    )
+    assert {row[1] for row in rows(mine["Knelpunten"])} == {"Buurtteam Noord!", "Energie Oost"}
+    # This sprint: the sprint's check-in only.
+    sprint = await workbook_of(
+        services,
+        await services.export.plan(city.cor, team_target(city.noord.id), ExportPeriod.SPRINT),
+    )
+    assert set(by_blocker(sprint["Knelpunten"])) == {KEY, FORMULA_BLOCKER}
+
+
+async def test_a_resolutions_lesson_id_follows_the_lesson_rules(
+    services: PlainServices, blockers: Blockers
+) -> None:
+    """The admin (in no team) and the command line see that a blocker was solved and how, but
+    not the id of a lesson the team kept to itself."""
+    city = blockers.teams
+    for plan in (
+        await services.export.plan(city.admin, "all", ExportPeriod.EVERYTHING),
+        await services.export.plan_command_line(None, None, None),
+    ):
+        found = by_blocker((await workbook_of(services, plan))["Knelpunten"])
+        assert found[KEY][7:] == (
+            True,
+            "Sleutel ligt nu bij de bakker",
+            datetime(2026, 12, 2),
+            None,
+        )
+        assert "Geen vergunning voor de markt" in found
+    await services.lessons.decide(city.mila, blockers.key_lesson, "city")
+    plan = await services.export.plan_command_line(None, None, None)
+    found = by_blocker((await workbook_of(services, plan))["Knelpunten"])
+    assert found[KEY][10] == blockers.key_lesson
+
+
+async def test_pseudonymised_blockers_name_nobody(
+    services: PlainServices, blockers: Blockers
+) -> None:
+    book = await workbook_of(
+        services, await services.export.plan_command_line(None, None, None, pseudonymise=True)
+    )
+    for name in ("Mila", "Nina", "Pim", "Bram", "Cor", "Otto"):
+        assert name not in all_text(book)
+    found = by_blocker(book["Knelpunten"])
+    codes = {row[4] for row in found.values()}
+    assert len(codes) == 4  # Mila, Nina, Pim, Bram
+    assert all(code.startswith("P-") and len(code) == 10 for code in codes)
+    # The same code as on Antwoorden.
+    mila = {row[4] for row in rows(book["Antwoorden"]) if row[7] == KEY}
+    assert mila == {found[KEY][4]}
+    assert found[KEY][6:9] == (KEY, True, "Sleutel ligt nu bij de bakker")  # text stays
+
+
+async def test_blockers_in_english_and_in_small_queries(
+    services: PlainServices, blockers: Blockers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = blockers.teams
+    plan = await services.export.plan(city.cor, "mine", ExportPeriod.EVERYTHING)
+    dutch = rows((await workbook_of(services, plan))["Knelpunten"])
+    book = await workbook_of(services, plan, language="en")
+    assert [cell.value for cell in book["Blockers"][1]] == [
+        "answered at", "team", "borough", "sprint", "member", "question", "blocker", "solved",
+        "how solved", "solved on", "lesson id",
+    ]  # fmt: skip
+    assert "What got in your way?" in column(book["Blockers"], "question")
+    # One run per query: the same rows in the same order.
+    monkeypatch.setattr(storage.export, "RUNS_PER_QUERY", 1)
+    assert rows((await workbook_of(services, plan))["Knelpunten"]) == dutch
+    assert len(dutch) == 5
+    # Answers past retention are gone, and so are their blockers (and how they were solved).
+    async with services.together() as session:
+        run_id = (
+            await session.execute(
+                select(CheckinPrompt.run_id)
+                .join(CheckinAnswer, CheckinAnswer.prompt_id == CheckinPrompt.id)
+                .where(CheckinAnswer.text == KEY)
+            )
+        ).scalar_one()
+        await Retention(session).delete_answers(run_id, NOW)
+    assert set(by_blocker((await workbook_of(services, plan))["Knelpunten"])) == {
+        "Boos om de rommel", "Verdrietig over de bomen", "Geen vergunning voor de markt",
+    }  # fmt: skip
+    assert await services.rows(BlockerResolution, BlockerResolution.how.contains("bakker")) == []

@@ -36,8 +36,8 @@ NOORD_ANONYMOUS = "Anoniem uit Noord: de subsidie van het stadsdeel komt pas na 
 NOORD_TEAM = "Alleen voor Noord: de sleutel van het buurthuis ligt bij de bakker"
 OOST_TEAM = "Alleen voor Oost: de wethouder komt donderdag langs"
 OOST_ANONYMOUS = "Anoniem uit Oost: vraag de containers bij Stadsreiniging aan"
-SHEETS_NL = ["Lessen", "Antwoorden", "Acties", "Sprints", "Deelname", "Per week"]
-SHEETS_EN = ["Lessons", "Answers", "Actions", "Sprints", "Participation", "Per week"]
+SHEETS_NL = ["Lessen", "Antwoorden", "Knelpunten", "Acties", "Sprints", "Deelname", "Per week"]
+SHEETS_EN = ["Lessons", "Answers", "Blockers", "Actions", "Sprints", "Participation", "Per week"]
 PERIOD_BUTTONS = ["deze sprint", "laatste 4 weken", "alles"]
 TODAY = "2026-12-09"  # the clock's day at the end of `city`
 TODAY_AT_START = "2026-11-30"  # the clock's first day
@@ -282,7 +282,9 @@ async def test_members_and_outsiders_are_refused_kindly(
     await bot.send(city.bram, "/help")
     assert "/export" not in bot.last_to(city.bram).text
     await bot.send(city.mostafa, "/help")
-    assert "/export – lessen, antwoorden, acties en deelname" in bot.last_to(city.mostafa).text
+    assert "/export – lessen, antwoorden, knelpunten, acties en deelname" in (
+        bot.last_to(city.mostafa).text
+    )
 
 
 async def test_in_a_group_it_points_to_the_private_chat(

@@ -16,6 +16,7 @@ from bot.services.conversations import (
     AdoptState,
     AdviceState,
     AnswerChangeState,
+    BlockerSolveState,
     Flow,
     FlowState,
     HideState,
@@ -44,6 +45,7 @@ EXAMPLES: list[FlowState] = [
     AdoptState(8),
     HideState(9),
     SearchState(),
+    BlockerSolveState(57),
 ]
 
 

@@ -443,7 +443,7 @@ async def test_command_menu_is_set_in_dutch_and_english(
     assert set(dutch) == {
         *("start", "help", "join", "team", "invite", "newteam", "linkgroup", "language"),
         *("cancel", "sprint", "checkin", "skip", "away", "back", "timezone"),
-        *("lesson", "lessons", "search", "summary", "export"),
+        *("lesson", "lessons", "search", "summary", "export", "blockers", "radar"),
         *("mydata", "forget"),
     }
 

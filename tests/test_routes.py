@@ -153,6 +153,7 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("ex:mine:4w", routes.EXPORT_RUN, {"target": "mine", "period": "4w"}),
     ("ex:all:sprint", routes.EXPORT_RUN, {"target": "all", "period": "sprint"}),
     ("ex:menu", routes.EXPORT_MENU, {}),
+    ("bk:s:57", routes.BLOCKER_SOLVE, {"answer_id": 57}),
 ]
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.permissions import Permission, Role, authorize, authorize_without_team
 from bot.services.summaries import MIN_MOODS_SHOWN, week_period
-from bot.services.templates import questions_from_json
+from bot.services.templates import blocker_steps, questions_from_json
 from storage.database import Database
 from storage.export import (
     AnswerRow,
@@ -53,6 +53,7 @@ class ExportPeriod(StrEnum):
 class SheetKey(StrEnum):
     LESSONS = "lessons"
     ANSWERS = "answers"
+    BLOCKERS = "blockers"  # answers to the blocker questions, and whether they were solved
     ACTIONS = "actions"
     SPRINTS = "sprints"
     PARTICIPATION = "participation"
@@ -152,6 +153,22 @@ SHEETS: dict[SheetKey, SheetSpec] = {
             ("question", K.LONG_TEXT),
             ("answer", K.LONG_TEXT),
             ("mood", K.INTEGER),
+        ),
+    ),
+    SheetKey.BLOCKERS: SheetSpec(
+        SheetKey.BLOCKERS,
+        _columns(
+            ("answered_at", K.DATETIME),
+            ("team", K.SHORT_TEXT),
+            ("stadsdeel", K.SHORT_TEXT),
+            ("sprint", K.INTEGER),
+            ("member", K.SHORT_TEXT),
+            ("question", K.LONG_TEXT),
+            ("blocker", K.LONG_TEXT),
+            ("resolved", K.BOOLEAN),
+            ("resolved_how", K.LONG_TEXT),
+            ("resolved_on", K.DATE),
+            ("lesson_id", K.ID),  # the lesson the resolution became, if the export shows it
         ),
     ),
     SheetKey.ACTIONS: SheetSpec(
@@ -518,10 +535,16 @@ class _RowMaker:
         self._pseudonyms = pseudonyms
         self._teams: dict[int, TeamInfo] = {}
         self._sprint_numbers: dict[int, int] = {}
+        self._runs: dict[int, RunInfo] | None = None
 
     async def load(self) -> None:
         self._teams = {team.id: team for team in await self._queries.teams(None)}
         self._sprint_numbers = await self._queries.sprint_numbers(self._filter.team_ids)
+
+    async def _runs_in_export(self) -> dict[int, RunInfo]:
+        if self._runs is None:
+            self._runs = await self._queries.runs(self._filter)
+        return self._runs
 
     def _local(self, moment: datetime | None) -> datetime | None:
         # Excel has no time zones: the local wall-clock time, as people read it.
@@ -549,6 +572,7 @@ class _RowMaker:
         producers = {
             SheetKey.LESSONS: self._lessons,
             SheetKey.ANSWERS: self._answers,
+            SheetKey.BLOCKERS: self._blockers,
             SheetKey.ACTIONS: self._actions,
             SheetKey.SPRINTS: self._sprints,
             SheetKey.PARTICIPATION: self._participation,
@@ -590,7 +614,7 @@ class _RowMaker:
             yield rows
 
     async def _answers(self) -> _Batches:
-        runs = await self._queries.runs(self._filter)
+        runs = await self._runs_in_export()
         mood_counts = {
             figure.run_id: figure.mood_count
             for figure in await self._queries.run_figures(self._filter)
@@ -642,6 +666,43 @@ class _RowMaker:
             if answer.text is None and answer.attachment_kind:
                 value = Label.of(f"export.attachment.{answer.attachment_kind}")
         return (answered_at, team, sprint, checkin, member, answer.step_key, question, value, None)
+
+    async def _blockers(self) -> _Batches:
+        """Every answer to a blocker question in the export's check-ins, with who gave it as
+        the answers sheet shows people, and how the team solved it (the lesson that became of
+        it only if the export may show that lesson)."""
+        runs = await self._runs_in_export()
+        in_order = sorted(runs.values(), key=lambda run: (run.scheduled_for, run.id))
+        steps = {run.id: blocker_steps(run.questions) for run in in_order}
+        async for batch in self._queries.blockers(self._filter, steps):
+            rows: list[Row] = []
+            for blocker in batch:
+                run = runs[blocker.run_id]
+                team, stadsdeel, _ = self._team(run.team_id)
+                _, _, index = blocker.step_key.partition(":")
+                question = _question_text(run.questions, index) or Label.of(
+                    "export.question.unknown"
+                )
+                value: str | Label | None = blocker.text
+                if blocker.text is None and blocker.attachment_kind:
+                    value = Label.of(f"export.attachment.{blocker.attachment_kind}")
+                resolved_at = self._local(blocker.resolved_at)
+                rows.append(
+                    (
+                        self._local(blocker.answered_at),
+                        team,
+                        stadsdeel,
+                        self._sprint(run.sprint_id),
+                        self._person(blocker.person_id, blocker.person_name),
+                        question,
+                        value,
+                        blocker.resolved,
+                        blocker.resolved_how,
+                        None if resolved_at is None else resolved_at.date(),
+                        blocker.lesson_id,
+                    )
+                )
+            yield rows
 
     async def _actions(self) -> _Batches:
         reviews: dict[int, list[tuple[datetime, str]]] = defaultdict(list)

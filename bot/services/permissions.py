@@ -237,7 +237,8 @@ RULES: dict[Permission, Rule] = {
         "Turn one's weekly summary of a team on or off", TEAM_MANAGERS, Scope.TEAM
     ),
     Permission.EXPORT_TEAM: Rule(
-        "Export a team's lessons, answers, actions, sprints and participation to a spreadsheet",
+        "Export a team's lessons, answers, blockers, actions, sprints and participation to a "
+        "spreadsheet",
         TEAM_MANAGERS,
         Scope.TEAM,
         no_team="denied.export",

@@ -30,7 +30,7 @@ from bot.services.common import Actor, Clock, ServiceError
 from bot.services.conversations import BlockerSolveState, Conversations
 from bot.services.lessons import LessonCard, LessonService, clean_text
 from bot.services.permissions import Permission, authorize, authorize_without_team
-from bot.services.templates import BLOCKERS, questions_from_json
+from bot.services.templates import blocker_steps
 from bot.services.textsearch import stem, terms, words
 from bot.services.themes import NEIGHBOURS, Neighbour, suggest
 from bot.services.walls import notions
@@ -262,14 +262,6 @@ class _Group:
     rows: list[BlockerRow] = field(default_factory=list)
 
 
-def _blocker_keys(questions: dict[str, Any]) -> frozenset[str]:
-    return frozenset(
-        f"q:{index}"
-        for index, question in enumerate(questions_from_json(questions))
-        if question.key in BLOCKERS
-    )
-
-
 def scrub(text: str) -> str:
     """A quote without handles, e-mail addresses or phone numbers, on one line."""
     return " ".join(_PERSONAL.sub("…", text).split())
@@ -310,7 +302,7 @@ class RadarService:
             queries = RadarQueries(session)
             runs = await queries.runs(previous_start, end)
             rows = await queries.blockers(
-                {run.run_id: _blocker_keys(run.questions) for run in runs}
+                {run.run_id: blocker_steps(run.questions) for run in runs}
             )
             rows = rows[-MAX_GROUPED:]  # oldest first: the newest are kept
             teams = await queries.teams(row.team_id for row in rows)
@@ -435,7 +427,7 @@ class RadarService:
             for team_id in team_ids:
                 since = now - timedelta(weeks=TEAM_BLOCKER_WEEKS)
                 for run in await queries.runs(since, now + timedelta(seconds=1), team_id):
-                    keys[run.run_id] = _blocker_keys(run.questions)
+                    keys[run.run_id] = blocker_steps(run.questions)
             rows = await queries.blockers(keys)
             teams = await queries.teams(team_ids)
         newest = sorted(rows, key=lambda row: (row.answered_at, row.answer_id), reverse=True)
@@ -497,7 +489,7 @@ class RadarService:
             raise ServiceError("blockers.unknown")
         answer, run = found
         team = await Teams(session).get(run.team_id)
-        if team is None or answer.step_key not in _blocker_keys(run.questions) or not answer.text:
+        if team is None or answer.step_key not in blocker_steps(run.questions) or not answer.text:
             raise ServiceError("blockers.unknown")
         await authorize(session, actor, Permission.RESOLVE_BLOCKER, team)
         resolution = await queries.resolution(answer_id)

@@ -153,3 +153,12 @@ def questions_as_json(questions: tuple[Question, ...] | list[Question]) -> dict[
 
 def questions_from_json(data: dict[str, Any]) -> list[Question]:
     return [Question.from_json(item) for item in data.get("questions", [])]
+
+
+def blocker_steps(data: dict[str, Any]) -> frozenset[str]:
+    """The step keys ("q:2") of a run's blocker questions, from its questions JSON."""
+    return frozenset(
+        f"q:{index}"
+        for index, question in enumerate(questions_from_json(data))
+        if question.key in BLOCKERS
+    )

@@ -59,7 +59,7 @@ TEXTS: dict[str, str] = {
     "/team – see members, appoint coordinators, remove members\n"
     "/linkgroup – send this in your team's Telegram group to link it\n"
     "/summary – a summary of this week or the sprint, with a chart\n"
-    "/export – your team's lessons, answers, actions and participation as a spreadsheet",
+    "/export – your team's lessons, answers, blockers, actions and participation as a spreadsheet",
     "help.member": "For your team:\n/sprint – the sprint's goal and progress\n"
     "/lesson – record a lesson, /lessons – your lessons\n/search – search what other teams "
     "learned\n"
@@ -583,6 +583,7 @@ TEXTS: dict[str, str] = {
     # --- export: the workbook ---
     "export.sheet.lessons": "Lessons",
     "export.sheet.answers": "Answers",
+    "export.sheet.blockers": "Blockers",
     "export.sheet.actions": "Actions",
     "export.sheet.sprints": "Sprints",
     "export.sheet.participation": "Participation",
@@ -628,6 +629,10 @@ TEXTS: dict[str, str] = {
     "export.column.week": "week",
     "export.column.week_start": "week starts",
     "export.column.teams": "teams",
+    "export.column.blocker": "blocker",
+    "export.column.resolved": "solved",
+    "export.column.resolved_how": "how solved",
+    "export.column.resolved_on": "solved on",
     "export.anonymous": "anonymous",
     "export.visibility.team": "team",
     "export.visibility.city": "city",

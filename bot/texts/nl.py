@@ -59,7 +59,7 @@ TEXTS: dict[str, str] = {
     "/team – leden bekijken, coördinatoren aanstellen, leden verwijderen\n"
     "/linkgroup – stuur dit in de Telegram-groep van je team om die te koppelen\n"
     "/summary – overzicht van deze week of de sprint, met een grafiek\n"
-    "/export – lessen, antwoorden, acties en deelname van je team als Excel-bestand",
+    "/export – lessen, antwoorden, knelpunten, acties en deelname van je team als Excel-bestand",
     "help.member": "Voor je team:\n/sprint – het doel en de stand van de sprint\n"
     "/lesson – een les vastleggen, /lessons – je lessen\n/search – zoeken in wat andere teams "
     "leerden\n"
@@ -589,6 +589,7 @@ TEXTS: dict[str, str] = {
     # --- export: the workbook ---
     "export.sheet.lessons": "Lessen",
     "export.sheet.answers": "Antwoorden",
+    "export.sheet.blockers": "Knelpunten",
     "export.sheet.actions": "Acties",
     "export.sheet.sprints": "Sprints",
     "export.sheet.participation": "Deelname",
@@ -634,6 +635,10 @@ TEXTS: dict[str, str] = {
     "export.column.week": "week",
     "export.column.week_start": "week begint",
     "export.column.teams": "teams",
+    "export.column.blocker": "knelpunt",
+    "export.column.resolved": "opgelost",
+    "export.column.resolved_how": "hoe opgelost",
+    "export.column.resolved_on": "opgelost op",
     "export.anonymous": "anoniem",
     "export.visibility.team": "team",
     "export.visibility.city": "stad",
