@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -255,11 +255,6 @@ class TeamBlockers:
     blockers: list[TeamBlocker]
     several_teams: bool
     weeks: int = TEAM_BLOCKER_WEEKS
-
-
-@dataclass
-class _Group:
-    rows: list[BlockerRow] = field(default_factory=list)
 
 
 def scrub(text: str) -> str:
