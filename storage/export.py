@@ -34,7 +34,7 @@ from storage.models import (
     TeamKind,
 )
 from storage.repositories import insert_ignoring_conflicts
-from storage.summaries import run_figures_statement
+from storage.summaries import answers_to_steps, run_figures_statement
 
 # Rows fetched per round trip, and handed to the spreadsheet writer at a time.
 BATCH_SIZE = 1000
@@ -350,13 +350,10 @@ class ExportQueries:
         lesson = and_(Lesson.id == BlockerResolution.lesson_id, *_lesson_readable(export))
         runs = [run_id for run_id, steps in steps_by_run.items() if steps]
         for start in range(0, len(runs), RUNS_PER_QUERY):
-            runs_by_steps: dict[frozenset[str], list[int]] = {}
-            for run_id in runs[start : start + RUNS_PER_QUERY]:
-                runs_by_steps.setdefault(steps_by_run[run_id], []).append(run_id)
-            wanted = [
-                and_(CheckinPrompt.run_id.in_(run_ids), CheckinAnswer.step_key.in_(sorted(steps)))
-                for steps, run_ids in runs_by_steps.items()
-            ]
+            wanted = answers_to_steps(
+                {run_id: steps_by_run[run_id] for run_id in runs[start : start + RUNS_PER_QUERY]}
+            )
+            assert wanted is not None  # only runs that ask a step are in `runs`
             statement = (
                 select(
                     CheckinAnswer.id,
@@ -377,7 +374,7 @@ class ExportQueries:
                 .join(Person, Person.id == CheckinPrompt.person_id)
                 .outerjoin(BlockerResolution, BlockerResolution.answer_id == CheckinAnswer.id)
                 .outerjoin(Lesson, lesson)
-                .where(or_(*wanted), CheckinAnswer.skipped.is_(False))
+                .where(wanted, CheckinAnswer.skipped.is_(False))
                 .order_by(
                     CheckinRun.scheduled_for,
                     CheckinRun.id,

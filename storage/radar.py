@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -24,6 +24,7 @@ from storage.models import (
     Team,
     TeamKind,
 )
+from storage.summaries import answers_to_steps
 
 
 @dataclass(frozen=True)
@@ -66,32 +67,24 @@ class RadarQueries:
         self._session = session
 
     async def runs(
-        self, start: datetime, end: datetime, team_id: int | None = None
+        self, start: datetime, end: datetime, team_ids: Sequence[int] | None = None
     ) -> list[RunQuestions]:
-        """Check-ins opened in [start, end) whose answers are still kept."""
+        """Check-ins opened in [start, end) whose answers are still kept (of these teams)."""
         query = select(CheckinRun.id, CheckinRun.team_id, CheckinRun.questions).where(
             CheckinRun.opened_at >= start,
             CheckinRun.opened_at < end,
             CheckinRun.answers_deleted_at.is_(None),
         )
-        if team_id is not None:
-            query = query.where(CheckinRun.team_id == team_id)
+        if team_ids is not None:
+            query = query.where(CheckinRun.team_id.in_(team_ids))
         rows = await self._session.execute(query.order_by(CheckinRun.id))
         return [RunQuestions(int(i), int(team), dict(q)) for i, team, q in rows.all()]
 
     async def blockers(self, keys_by_run: dict[int, frozenset[str]]) -> list[BlockerRow]:
-        """Typed answers to the given step keys of the given runs, oldest first. Runs that ask
-        the same keys are asked for together, so a city's worth of runs is a few conditions."""
-        runs_by_keys: dict[frozenset[str], list[int]] = {}
-        for run_id, keys in keys_by_run.items():
-            if keys:
-                runs_by_keys.setdefault(keys, []).append(run_id)
-        if not runs_by_keys:
+        """Typed answers to the given step keys of the given runs, oldest first."""
+        wanted = answers_to_steps(keys_by_run)
+        if wanted is None:
             return []
-        wanted = [
-            and_(CheckinPrompt.run_id.in_(run_ids), CheckinAnswer.step_key.in_(sorted(keys)))
-            for keys, run_ids in runs_by_keys.items()
-        ]
         result = await self._session.execute(
             select(
                 CheckinAnswer.id,
@@ -106,7 +99,7 @@ class RadarQueries:
             .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
             .outerjoin(BlockerResolution, BlockerResolution.answer_id == CheckinAnswer.id)
             .where(
-                or_(*wanted),
+                wanted,
                 CheckinAnswer.skipped.is_(False),
                 CheckinAnswer.text.is_not(None),
                 CheckinAnswer.text != "",

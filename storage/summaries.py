@@ -3,7 +3,7 @@ or per lesson; only short lists (quotes, open actions, a week's lessons) come ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -157,6 +157,23 @@ def run_figures_statement(window: Sequence[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
+def answers_to_steps(steps_by_run: Mapping[int, Iterable[str]]) -> ColumnElement[bool] | None:
+    """Answers to the given steps ("q:2") of the given runs; None when no run asks any. Runs
+    that ask the same steps are one condition, so a city's worth of runs stays a few."""
+    runs_by_steps: dict[frozenset[str], list[int]] = {}
+    for run_id, steps in steps_by_run.items():
+        if wanted := frozenset(steps):
+            runs_by_steps.setdefault(wanted, []).append(run_id)
+    if not runs_by_steps:
+        return None
+    return or_(
+        *(
+            and_(CheckinPrompt.run_id.in_(run_ids), CheckinAnswer.step_key.in_(sorted(steps)))
+            for steps, run_ids in runs_by_steps.items()
+        )
+    )
+
+
 class SummaryQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -216,12 +233,8 @@ class SummaryQueries:
 
     async def quotes(self, keys_by_run: dict[int, list[str]], limit: int) -> list[QuoteRow]:
         """Typed answers to the given questions of the given runs, newest first."""
-        wanted = [
-            and_(CheckinPrompt.run_id == run_id, CheckinAnswer.step_key.in_(keys))
-            for run_id, keys in keys_by_run.items()
-            if keys
-        ]
-        if not wanted:
+        wanted = answers_to_steps(keys_by_run)
+        if wanted is None:
             return []
         result = await self._session.execute(
             select(
@@ -234,7 +247,7 @@ class SummaryQueries:
             .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
             .join(Person, Person.id == CheckinPrompt.person_id)
             .where(
-                or_(*wanted),
+                wanted,
                 CheckinAnswer.skipped.is_(False),
                 CheckinAnswer.text.is_not(None),
                 CheckinAnswer.text != "",

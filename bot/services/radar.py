@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -244,6 +244,7 @@ class RadarReport:
 @dataclass(frozen=True)
 class TeamBlocker:
     answer_id: int
+    team_id: int
     team_name: str
     text: str
     answered_at: datetime
@@ -348,9 +349,8 @@ class RadarService:
         before = {row.team_id for row in group if row.answered_at < start}
         # Lessons written by teams that solved one of these, then the log's closest ones.
         resolution_ids = [row.resolution_lesson_id for row in group if row.resolution_lesson_id]
-        similar = await self._lessons.similar_to(
-            " ".join(row.text for row in group)[:4000], None, MAX_LESSONS
-        )
+        together = " ".join(row.text for row in group)[:4000]
+        similar = await self._lessons.similar_to(together, None, MAX_LESSONS)
         found = await queries.shared_lessons([*resolution_ids, *similar])
         shared_resolutions = set(resolution_ids) & set(found)
         lessons: list[RadarLesson] = []
@@ -386,7 +386,6 @@ class RadarService:
                     team_name=team.name if row.team_id in named_teams else None,
                 )
             )
-        together = " ".join(row.text for row in group)[:4000]
         neighbours = await LessonIndex(session).themed_neighbours(dict(terms(together)), NEIGHBOURS)
         return RadarSignal(
             themes=suggest(together, [Neighbour(score, themes) for _, score, themes in neighbours]),
@@ -418,18 +417,18 @@ class RadarService:
             if not team_ids:
                 raise ServiceError("blockers.no_team")
             queries = RadarQueries(session)
-            keys = {}
-            for team_id in team_ids:
-                since = now - timedelta(weeks=TEAM_BLOCKER_WEEKS)
-                for run in await queries.runs(since, now + timedelta(seconds=1), team_id):
-                    keys[run.run_id] = blocker_steps(run.questions)
-            rows = await queries.blockers(keys)
+            since = now - timedelta(weeks=TEAM_BLOCKER_WEEKS)
+            runs = await queries.runs(since, now + timedelta(seconds=1), team_ids)
+            rows = await queries.blockers(
+                {run.run_id: blocker_steps(run.questions) for run in runs}
+            )
             teams = await queries.teams(team_ids)
         newest = sorted(rows, key=lambda row: (row.answered_at, row.answer_id), reverse=True)
         return TeamBlockers(
             [
                 TeamBlocker(
                     row.answer_id,
+                    row.team_id,
                     teams[row.team_id].name,
                     row.text,
                     row.answered_at,
@@ -455,14 +454,11 @@ class RadarService:
         how = clean_text(raw, "blockers.how_empty", HOW_LIMIT)
         async with self._db.unit_of_work() as session:
             blocker = await self._blocker(session, actor, state.answer_id)
-            found = await RadarQueries(session).answer_in_run(state.answer_id)
-            assert found is not None  # checked by _blocker
-            team_id = found[1].team_id
-            card = await self._lessons.write(actor, team_id, how)
+            card = await self._lessons.write(actor, blocker.team_id, how)
             await RadarQueries(session).add_resolution(
                 BlockerResolution(
                     answer_id=state.answer_id,
-                    team_id=team_id,
+                    team_id=blocker.team_id,
                     resolved_by_id=actor.person_id,
                     how=how,
                     lesson_id=card.lesson.id,
@@ -470,9 +466,7 @@ class RadarService:
                 )
             )
             await self._conversations.clear(actor.person_id)
-        return TeamBlocker(
-            blocker.answer_id, blocker.team_name, blocker.text, blocker.answered_at, how
-        ), card
+        return replace(blocker, resolved_how=how), card
 
     @staticmethod
     async def _blocker(session: AsyncSession, actor: Actor, answer_id: int) -> TeamBlocker:
@@ -490,7 +484,7 @@ class RadarService:
         resolution = await queries.resolution(answer_id)
         if resolution is not None:
             raise ServiceError("blockers.already_solved", how=resolution.how)
-        return TeamBlocker(answer.id, team.name, answer.text, answer.answered_at, None)
+        return TeamBlocker(answer.id, team.id, team.name, answer.text, answer.answered_at, None)
 
 
 def _keywords(texts: list[str]) -> tuple[str, ...]:
