@@ -65,6 +65,21 @@ jaargeld: eind van het jaar, einde van het jaar, boekjaar, kalenderjaar, binnen 
     eenjarig*, twaalf maanden, vervalt, terugstorten, uitgeven, besteed, restant
 vrijwilligers: vrijwilliger*, begeleiders, taalmaatjes, helpers, meehelpen
 kosten: kost, kosten, betalen, betaalt, prijs, duur
+inlog: eherkenning, digid, inlog*, portaal, machtig*, account, wachtwoord, mijn omgeving,
+    toegangscode, sms-code, tweestaps*, ondernemersplein
+opslag: opslag*, berging*, schuur*, loods, pakhuis, kratten, partytent*, dranghek*,
+    gereedschap*, pallets, stallen
+parkeren: parkeer*, parkeren, bekeuring*, naheffing*, parkeergeld, laden en lossen, busje,
+    bestelbus*, venstertijd*, milieuzone
+aanbesteding: aanbested*, aanbesteding*, gegund, inkoop*, opdrachtnemer*,
+    nieuwe aanbieder, nieuwe partij, welzijnspartij*, welzijnsorganisatie*
+taal: tolk*, vertal*, taalbarriere, anderstalig*, laaggeletterd*, geen nederlands,
+    arabisch, turks, pools, tigrinya, engelstalig*
+toegang: sleutel*, afgesloten, op slot, openstell*, concierge, pasje, alarm*
+handhaving: handhaving, handhaver*, boa, boas, politie, wijkagent*, overlastgever*,
+    hangjongeren
+privacy: avg, privacy, persoonsgegevens, ledenlijst*, adressenlijst*, gegevens delen, datalek,
+    verwerkersovereenkomst
 """
 
 
