@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -460,23 +461,31 @@ def cmd_publish(args: argparse.Namespace) -> None:
     def report(published: Published) -> None:
         print(published.summary(), flush=True)
 
-    async def run() -> None:
+    async def run() -> bool:
         database = Database.connect(settings.database_url)
         service = PublicationService(database, system_clock)
         try:
-            if args.watch:
-                await watch(service, out, zone, args.interval, report)
-            else:
+            if not args.watch:
                 report(await publish(service, out, zone))
+                return False
+            # systemd and docker stop a service with SIGTERM: stop as for Ctrl-C.
+            watching = asyncio.ensure_future(watch(service, out, zone, args.interval, report))
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, watching.cancel)
+            try:
+                await watching
+            except asyncio.CancelledError:
+                return True
+            finally:
+                loop.remove_signal_handler(signal.SIGTERM)
+            return False
         finally:
             await database.dispose()
 
     try:
-        asyncio.run(run())
+        stopped = asyncio.run(run())
     except KeyboardInterrupt:
-        # Ctrl-C while watching: the site on disk is whole (a render stopped halfway is
-        # thrown away), so stopping is nothing to worry about.
-        print(f"Stopped watching; {out} holds the last site written.")
+        stopped = True
     except PublishError as exc:
         raise CommandError(str(exc)) from exc
     except (SQLAlchemyError, DatabaseUnavailableError) as exc:
@@ -487,6 +496,10 @@ def cmd_publish(args: argparse.Namespace) -> None:
         ) from exc
     except OSError as exc:
         raise CommandError(f"Cannot write the site to {out} ({exc.strerror or exc}).") from exc
+    if stopped:
+        # The site on disk is whole (a render stopped halfway is thrown away), so stopping is
+        # nothing to worry about.
+        print(f"Stopped watching; {out} holds the last site written.")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -240,6 +240,39 @@ def test_compose_runs_the_bot_on_a_healthy_postgres_16_with_its_data_on_a_volume
     assert url.endswith("@db:5432/steunpunt")
     assert environment(db)["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
     assert inline_secrets(compose) == []
+
+
+def test_compose_publishes_the_web_edition_into_a_volume_and_keeps_it_fresh() -> None:
+    compose = load(COMPOSE)
+    site, bot = compose["services"]["site"], compose["services"]["bot"]
+    assert site["image"] == bot["image"]
+    command = site["command"]
+    assert command[:2] == ["publish", "--out"]
+    assert "--watch" in command
+    out = PurePosixPath(command[2])
+    # publish swaps its folder whole: a folder inside the volume, never the mount point itself.
+    volume = named_volume_at(compose, "site", str(out.parent))
+    assert volume == "site"
+    assert out != out.parent
+    assert waits_for_healthy_db(site)
+    assert environment(site)["DATABASE_URL"] == environment(bot)["DATABASE_URL"]
+    assert env_files(site) == [".env"]
+    assert site["restart"] == "unless-stopped"
+    assert site["healthcheck"] == {"disable": True}  # the image's check asks the bot's /healthz
+
+
+def test_the_systemd_unit_of_the_web_edition_watches_and_may_write_its_folder() -> None:
+    unit = (DEPLOY / "steunpunt-site.service").read_text(encoding="utf-8")
+    settings = dict(
+        line.split("=", 1) for line in unit.splitlines() if "=" in line and not line.startswith("#")
+    )
+    command = settings["ExecStart"].split()
+    assert command[:2] == ["/opt/steunpunt/venv/bin/steunpunt", "publish"]
+    assert "--watch" in command
+    out = PurePosixPath(command[command.index("--out") + 1])
+    assert str(out.parent) in settings["ReadWritePaths"].split()
+    assert settings["ProtectSystem"] == "strict"
+    assert settings["Restart"] == "on-failure"
 
 
 def test_the_secrets_check_finds_a_password_or_token_written_in_the_file() -> None:

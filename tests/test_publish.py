@@ -3,8 +3,11 @@ of the site (and of its feed and search data) sees — and never sees."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
+import signal
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -648,6 +651,33 @@ async def test_watch_renders_again_only_when_the_log_changed(
     assert "1 team vond dit herkenbaar." in page
 
 
+async def test_watch_renders_a_day_old_site_again_though_nothing_changed(
+    services: PlainServices, log: Log, tmp_path: Path
+) -> None:
+    """The index ranks what was recognised in the last weeks and says when it was made."""
+    out = tmp_path / "site"
+    service = PublicationService(services.database, services.clock)
+    now = [0.0]
+    written_at: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    written = await watch(
+        service,
+        out,
+        ZONE,
+        6 * 60 * 60,
+        lambda _done: written_at.append(now[0]),
+        sleep,
+        max_rounds=10,
+        clock=lambda: now[0],
+    )
+    hours = [moment / 3600 for moment in written_at]
+    assert hours == [0, 24, 48]
+    assert written == 3
+
+
 # --- the command line --------------------------------------------------------------------------
 
 
@@ -713,6 +743,40 @@ def test_publish_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--out DIR" in out
     assert "--watch" in out
     assert "--interval SECONDS" in out
+
+
+def test_publish_watch_stops_cleanly_on_sigterm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemd and docker stop the watching service with SIGTERM."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    assert cli.main(["demo", "--db", str(tmp_path / "demo.db")]) == 0
+    capsys.readouterr()
+
+    class KilledError(Exception):
+        pass
+
+    def killed(_signum: int, _frame: object) -> None:
+        raise KilledError  # only if publish left SIGTERM to the default: the process would die
+
+    async def terminated(_seconds: float) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(5)
+
+    previous = signal.signal(signal.SIGTERM, killed)
+    try:
+        monkeypatch.setattr("bot.web.publish.pause", terminated)
+        out = tmp_path / "site"
+        assert cli.main(["publish", "--out", str(out), "--watch", "--interval", "60"]) == 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert capsys.readouterr().out.splitlines() == [
+        f"Wrote {out}: 3 lessons, 7 theme pages, 4 stadsdeel pages, feed with 3 entries.",
+        f"Stopped watching; {out} holds the last site written.",
+    ]
+    assert (out / "index.html").is_file()
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
 
 
 def test_publish_watch_stops_cleanly_on_ctrl_c(

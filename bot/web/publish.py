@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,11 @@ async def pause(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+# The index ranks what was recognised in the last weeks and says when it was made: even an
+# unchanged log gets a fresh site once a day.
+REFRESH_SECONDS = 24 * 60 * 60
+
+
 async def watch(
     service: PublicationService,
     out: Path,
@@ -102,19 +108,22 @@ async def watch(
     report: Callable[[Published], object],
     sleep: Callable[[float], Awaitable[object]] | None = None,
     max_rounds: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Publish, then look every `interval` seconds whether the shared log changed (a cheap
-    fingerprint) and publish again when it did. Runs until cancelled (Ctrl-C), or `max_rounds`
-    looks (tests). How many times it published."""
+    fingerprint) and publish again when it did, or when the site is a day old. Runs until
+    cancelled (Ctrl-C, SIGTERM), or `max_rounds` looks (tests). How many times it published."""
     written = 0
     seen: tuple[object, ...] | None = None
+    written_at = clock()
     rounds = 0
     while True:
         current = await service.fingerprint()
-        if current != seen:
+        if current != seen or clock() - written_at >= REFRESH_SECONDS:
             report(await publish(service, out, zone))
             written += 1
             seen = current
+            written_at = clock()
         rounds += 1
         if max_rounds is not None and rounds >= max_rounds:
             return written
