@@ -48,7 +48,7 @@ def _startup_failures_reported_by_cli(record: logging.LogRecord) -> bool:
 
 def _configure_logging(level: str | None, command: str) -> None:
     # The demo prints a conversation and import-roster a summary; log lines would get in the way.
-    level = level or ("WARNING" if command in ("demo", "import-roster") else "INFO")
+    level = level or ("WARNING" if command in ("demo", "import-roster", "publish") else "INFO")
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     handler = logging.StreamHandler()
     handler.setFormatter(_RedactingFormatter([token]))
@@ -421,6 +421,74 @@ def _bot_username(option: str | None, settings: Settings) -> str:
         raise CommandError(f"Telegram did not tell the bot's username: {exc}.") from exc
 
 
+def _positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a number of seconds above 0, e.g. 60")
+    return value
+
+
+def cmd_publish(args: argparse.Namespace) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.engine import make_url
+
+    from bot.services.common import system_clock
+    from bot.services.publication import PublicationService
+    from bot.web.publish import Published, PublishError, check_target, publish, watch
+    from storage.database import Database, DatabaseUnavailableError
+
+    settings = load_settings()
+    out = Path(args.out)
+    zone = ZoneInfo(settings.steunpunt_timezone)
+    try:
+        check_target(out)
+    except PublishError as exc:
+        raise CommandError(str(exc)) from exc
+    url = make_url(settings.database_url)
+    on_disk = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    # Connecting would make an empty file, and an empty site from it.
+    if on_disk and not Path(str(url.database)).is_file():
+        raise CommandError(
+            f"There is no database at {url.database}; check DATABASE_URL "
+            "(`steunpunt demo` makes one to try with)."
+        )
+
+    def report(published: Published) -> None:
+        print(published.summary(), flush=True)
+
+    async def run() -> None:
+        database = Database.connect(settings.database_url)
+        service = PublicationService(database, system_clock)
+        try:
+            if args.watch:
+                await watch(service, out, zone, args.interval, report)
+            else:
+                report(await publish(service, out, zone))
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        # Ctrl-C while watching: the site on disk is whole (a render stopped halfway is
+        # thrown away), so stopping is nothing to worry about.
+        print(f"Stopped watching; {out} holds the last site written.")
+    except PublishError as exc:
+        raise CommandError(str(exc)) from exc
+    except (SQLAlchemyError, DatabaseUnavailableError) as exc:
+        raise CommandError(
+            f"Cannot read the city log from {_describe_database(settings)} "
+            f"({exc.__class__.__name__}); check DATABASE_URL, and run `steunpunt db upgrade` "
+            "if the database is from an older version."
+        ) from exc
+    except OSError as exc:
+        raise CommandError(f"Cannot write the site to {out} ({exc.strerror or exc}).") from exc
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from bot.demo import DEMO_WORKBOOK, run_demo
 
@@ -572,6 +640,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the database even though it holds data",
     )
     restore.set_defaults(handler=cmd_db_restore)
+
+    publish = commands.add_parser(
+        "publish",
+        help="render the lessons shared with the city log into a static website (DIR)",
+        description="Render the lessons shared with the city log into a static website that "
+        "opens from disk, without a server: an index with search and filters (theme, "
+        "stadsdeel, team kind), a page per theme, per stadsdeel and per lesson, and an Atom "
+        "feed; Dutch at the root, English under en/. Only shared, active lessons; anonymous "
+        "ones name no team, and no page names a person. The folder is replaced whole (a "
+        "reader never sees half a site); a folder with other files in it is refused.",
+    )
+    publish.add_argument("--out", metavar="DIR", required=True, help="the folder to write")
+    publish.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running and render again whenever the shared log changed (Ctrl-C stops)",
+    )
+    publish.add_argument(
+        "--interval",
+        metavar="SECONDS",
+        type=_positive_seconds,
+        default=60.0,
+        help="with --watch: how often to look for changes (default: %(default)s)",
+    )
+    publish.set_defaults(handler=cmd_publish)
 
     roster = commands.add_parser(
         "import-roster",
