@@ -85,9 +85,11 @@ def publish_demo(folder: Path) -> Path:
 
     database = folder / "demo.db"
     site = folder / "site"
-    main(["demo", "--db", str(database)])
+    if main(["demo", "--db", str(database)]) != 0:
+        raise RuntimeError("steunpunt demo failed; see above")
     with environment(DATABASE_URL=f"sqlite+aiosqlite:///{database}"):
-        main(["publish", "--out", str(site)])
+        if main(["publish", "--out", str(site)]) != 0:
+            raise RuntimeError("steunpunt publish failed; see above")
     return site
 
 

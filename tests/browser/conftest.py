@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import pytest_asyncio
 
+from benchmarks.site_screenshots import publish_demo
 from tests.browser.support import (
     AXE_SCRIPT,
     CHROMIUM,
@@ -54,6 +55,14 @@ def browser_tools() -> tuple[Path, Path]:
             pytest.fail(f"{reason} (STEUNPUNT_REQUIRE_BROWSER is set)", pytrace=False)
         pytest.skip(reason)
     return CHROMIUM, AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def demo_site(browser_tools: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's city log published as the static site, once for the whole run:
+    `steunpunt demo --db demo.db`, then `steunpunt publish --out site` with DATABASE_URL set for
+    that call only."""
+    return publish_demo(tmp_path_factory.mktemp("demo-site"))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
