@@ -29,6 +29,7 @@ from tests.browser.support import (
     Guard,
     launch_chromium,
     missing_browser_tools,
+    stop_unless_ready,
 )
 
 if TYPE_CHECKING:  # Playwright itself is imported only once the tools are known to be there
@@ -49,11 +50,7 @@ def _sqlite_pass_only() -> None:
 def browser_tools() -> tuple[Path, Path]:
     """Chromium and axe-core, or a skip (a failure under STEUNPUNT_REQUIRE_BROWSER=1) that names
     the command that installs what is missing."""
-    reason = missing_browser_tools()
-    if reason is not None:
-        if REQUIRE_BROWSER:
-            pytest.fail(f"{reason} (STEUNPUNT_REQUIRE_BROWSER is set)", pytrace=False)
-        pytest.skip(reason)
+    stop_unless_ready(missing_browser_tools(), required=REQUIRE_BROWSER)
     return CHROMIUM, AXE_SCRIPT
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from benchmarks.site_screenshots import CHROMIUM, PHONE, launch_chromium
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ __all__ = [
     "Guard",
     "launch_chromium",
     "missing_browser_tools",
+    "stop_unless_ready",
 ]
 
 BROWSER_TESTS = Path(__file__).resolve().parent
@@ -39,6 +42,15 @@ def missing_browser_tools() -> str | None:
     if not AXE_SCRIPT.is_file():
         return f"axe-core is missing ({AXE_SCRIPT}): npm ci --prefix tests/browser"
     return None
+
+
+def stop_unless_ready(reason: str | None, *, required: bool) -> None:
+    """Skip the test for `reason`, or fail it when the browser is required (CI)."""
+    if reason is None:
+        return
+    if required:
+        pytest.fail(f"{reason} (STEUNPUNT_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(reason)
 
 
 @dataclass

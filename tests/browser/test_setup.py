@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.browser import support
 from tests.browser.support import AXE_SCRIPT
 
 FIXTURE_TEST = Path(__file__).resolve().parent / "test_infrastructure.py"
@@ -39,12 +42,28 @@ def run_fixture_test(**environment: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_without_chromium_the_tests_skip_and_say_how_to_install_it() -> None:
-    run = run_fixture_test()
+def test_without_chromium_or_axe_core_the_reason_names_the_command_that_installs_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(support, "CHROMIUM", tmp_path / "chromium")
+    assert support.missing_browser_tools() == (
+        f"no Chromium at {tmp_path / 'chromium'}: "
+        "apt-get install -y --no-install-recommends chromium"
+    )
+    chromium = tmp_path / "chromium"
+    chromium.write_text("#!/bin/sh\n", encoding="utf-8")
+    monkeypatch.setattr(support, "AXE_SCRIPT", tmp_path / "axe.min.js")
+    assert support.missing_browser_tools() == (
+        f"axe-core is missing ({tmp_path / 'axe.min.js'}): npm ci --prefix tests/browser"
+    )
 
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 skipped" in run.stdout
-    assert "apt-get install -y --no-install-recommends chromium" in run.stdout
+
+def test_a_missing_tool_skips_or_when_required_fails() -> None:
+    support.stop_unless_ready(None, required=True)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install"):
+        support.stop_unless_ready("no Chromium: apt-get install chromium", required=False)
+    with pytest.raises(pytest.fail.Exception, match="STEUNPUNT_REQUIRE_BROWSER"):
+        support.stop_unless_ready("no Chromium: apt-get install chromium", required=True)
 
 
 def test_without_chromium_the_tests_fail_when_the_browser_is_required() -> None:

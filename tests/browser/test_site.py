@@ -332,7 +332,7 @@ async def test_every_page_opens_from_disk_without_errors_or_requests_elsewhere(
 # artefact, and axe-core's verdict.
 PAGE_TYPES = [
     ("index", "index.html", None),
-    ("index-search", "index.html", "vergun"),
+    ("index-search", "index.html", "gebiedsmakelaar"),
     ("theme", "themes/routes.html", None),
     ("theme-empty", "themes/cultuur.html", None),
     ("stadsdeel", "stadsdelen/noord.html", None),
