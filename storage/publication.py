@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +27,7 @@ from storage.models import (
 )
 
 
-def shared_lesson_ids() -> Select[tuple[int]]:
+def shared_lesson_ids() -> Select[Any]:
     """The lessons the public site shows: shared with the city log by an explicit choice of
     their author, and still active (never hidden, never merged, never team-only, never
     undecided)."""
@@ -98,6 +99,7 @@ class Publication:
                 Team.kind,
                 Team.stadsdeel,
                 Sprint.goal,
+                Lesson.created_at,
             )
             .join(Team, Team.id == Lesson.team_id)
             .outerjoin(Sprint, Sprint.id == Lesson.sprint_id)
@@ -110,7 +112,7 @@ class Publication:
                 text=row[1],
                 advice=row[2],
                 anonymous=row[3],
-                shared_at=row[4],
+                shared_at=row[4] or row[10],
                 team_id=row[5],
                 team_name=row[6],
                 kind=row[7],

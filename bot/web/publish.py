@@ -90,13 +90,17 @@ async def publish(service: PublicationService, out: Path, zone: ZoneInfo) -> Pub
     return await asyncio.to_thread(write_site, site, out, zone)
 
 
+async def pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
 async def watch(
     service: PublicationService,
     out: Path,
     zone: ZoneInfo,
     interval: float,
     report: Callable[[Published], object],
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
     max_rounds: int | None = None,
 ) -> int:
     """Publish, then look every `interval` seconds whether the shared log changed (a cheap
@@ -114,4 +118,4 @@ async def watch(
         rounds += 1
         if max_rounds is not None and rounds >= max_rounds:
             return written
-        await sleep(interval)
+        await (sleep or pause)(interval)
