@@ -1,15 +1,16 @@
 """Phone screenshots of the static web edition, for the docs (docs/screenshots/site-*.png).
 
-    pip install -e '.[dev]'; apt-get install chromium; npm ci --prefix tests/browser
+    pip install -e '.[dev]'; apt-get install -y --no-install-recommends chromium
     python -m benchmarks.site_screenshots [--out docs/screenshots] [--keep]
 
 1. Plays the offline demo into a temporary SQLite database (`steunpunt demo`).
 2. Publishes its shared lessons (`steunpunt publish --out SITE`).
-3. Opens the index, a theme page and a lesson page from disk in Debian's headless Chromium at a
-   phone's size (390×844 CSS pixels, twice as many device pixels) and writes
-   `site-index.png`, `site-theme.png` and `site-lesson.png`, reduced to 256 colours so each
-   stays well under 150 kB. Prints each file's size. It asserts nothing; the browser tests
-   (tests/browser) check the site and keep their own screenshots as test artefacts.
+3. Opens the index, the most recognised lesson's page and its first theme's page from disk in
+   Debian's headless Chromium at a phone's size (390×844 CSS pixels, twice as many device
+   pixels) and writes each whole page as `site-index.png`, `site-theme.png` and
+   `site-lesson.png`, reduced to 64 colours so each stays well under 150 kB. Prints each
+   file's size. It asserts nothing; the browser tests (tests/browser) check the site and keep
+   their own screenshots as test artefacts.
 
 The Chromium launch (binary and flags) lives here too, and tests/browser uses it: Playwright's
 own browser downloads do not work on these machines, so it drives /usr/bin/chromium.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import os
 import shutil
@@ -85,7 +87,9 @@ def publish_demo(folder: Path) -> Path:
 
     database = folder / "demo.db"
     site = folder / "site"
-    if main(["demo", "--db", str(database)]) != 0:
+    with contextlib.redirect_stdout(io.StringIO()):  # the demo's story is not the point here
+        played = main(["demo", "--db", str(database)])
+    if played != 0:
         raise RuntimeError("steunpunt demo failed; see above")
     with environment(DATABASE_URL=f"sqlite+aiosqlite:///{database}"):
         if main(["publish", "--out", str(site)]) != 0:
@@ -94,12 +98,12 @@ def publish_demo(folder: Path) -> Path:
 
 
 def small_png(png: bytes) -> bytes:
-    """The same picture in at most 256 colours: a page of text loses nothing visible and the
+    """The same picture in at most 64 colours: a page of text loses nothing visible and the
     file shrinks to a third or less."""
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as picture:
-        reduced = picture.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+        reduced = picture.convert("RGB").quantize(colors=64, dither=Image.Dither.NONE)
         out = io.BytesIO()
         reduced.save(out, format="PNG", optimize=True)
         return out.getvalue()
@@ -108,7 +112,7 @@ def small_png(png: bytes) -> bytes:
 async def first_href(page: Page, selector: str) -> str:
     href = await page.locator(selector).first.get_attribute("href")
     if href is None:
-        raise SystemExit(f"The index has no {selector}; is the site complete?")
+        raise SystemExit(f"{page.url} has no {selector}; is the site complete?")
     return href
 
 
@@ -124,15 +128,17 @@ async def shoot(site: Path) -> dict[str, bytes]:
             page = await context.new_page()
             index = (site / "index.html").as_uri()
             await page.goto(index)
-            theme = await first_href(page, "a[href^='themes/']")
-            lesson = await first_href(page, "#results a.lesson-link")
+            # The most recognised lesson, and the first theme it has (a page with lessons).
+            lesson = (site / await first_href(page, "#results a.lesson-link")).resolve()
+            await page.goto(lesson.as_uri())
+            theme = (lesson.parent / await first_href(page, ".lesson-themes a")).resolve()
             for name, url in (
                 ("index", index),
-                ("theme", (site / theme).as_uri()),
-                ("lesson", (site / lesson).as_uri()),
+                ("theme", theme.as_uri()),
+                ("lesson", lesson.as_uri()),
             ):
                 await page.goto(url)
-                shots[f"site-{name}.png"] = small_png(await page.screenshot())
+                shots[f"site-{name}.png"] = small_png(await page.screenshot(full_page=True))
         finally:
             await browser.close()
     return shots

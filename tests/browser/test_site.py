@@ -367,12 +367,16 @@ async def test_each_page_type_on_a_phone_is_accessible_and_kept_as_a_screenshot(
     await assert_accessible(page, f"{name} ({address}) on a phone")
 
 
-async def test_each_page_type_on_a_desktop_is_accessible(
+async def test_the_wide_layouts_on_a_desktop_are_accessible(
     demo_site: Path, open_page: NewPage
 ) -> None:
+    """The index (filters side by side, two columns to browse) and the lesson page (its facts
+    in a grid) are laid out differently on a wide screen; axe looks at those too."""
     first = listed(demo_site, "index.html")[0]
     page = await open_page(url(demo_site, "index.html"))
     for name, address, query in PAGE_TYPES:
+        if name not in ("index", "index-search", "lesson"):
+            continue
         await page.goto(url(demo_site, address.format(first=first)))
         if query:
             await page.locator("#search").focus()
