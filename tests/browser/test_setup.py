@@ -83,3 +83,13 @@ def test_axe_core_is_pinned_and_installed_from_the_lock_file(
     assert version.startswith("4.")
     installed = json.loads((AXE_SCRIPT.parent / "package.json").read_text(encoding="utf-8"))
     assert installed["version"] == version
+
+
+def test_ci_installs_the_browser_and_axe_core_and_requires_them() -> None:
+    script = (REPOSITORY / ".ci" / "run").read_text(encoding="utf-8")
+    install = script.index("apt-get install -y -qq --no-install-recommends chromium")
+    npm = script.index("npm ci --prefix tests/browser")
+    required = script.index("export STEUNPUNT_REQUIRE_BROWSER=1")
+    first_pytest = script.index("pytest -q")
+    assert install < npm < required < first_pytest
+    assert "playwright install" not in script.replace("`playwright install`", "")
