@@ -26,7 +26,7 @@ from bot.services.publication import (
 )
 from bot.web.publish import MARKER, PublishError, watch, write_site
 from bot.web.render import slug
-from bot.web.search import GLOBAL, TITLE_LIMIT
+from bot.web.search import GLOBAL, TITLE_LIMIT, entries_of, keys_of, lessons_with, matching
 from storage.models import THEMES, Lesson, Sprint, Stadsdeel, Team, TeamKind
 from storage.publication import (
     AdoptionRow,
@@ -106,7 +106,13 @@ async def log(services: PlainServices) -> Log:
     await lessons.set_advice(mostafa, shared, 'Bel eerst & vraag "waarom"')
     await lessons.set_theme(mostafa, shared, "routes", on=True)
     await lessons.set_theme(mostafa, shared, "financiering", on=True)
-    plain = await _lesson(services, erica, oost, "Een buurtbudget werkt als de buurt kiest", "city")
+    plain = await _lesson(
+        services,
+        erica,
+        oost,
+        "Een buurtbudget werkt als de buurt kiest; een flyer alleen niet",
+        "city",
+    )
     anonymous = await _lesson(services, zoe, secret, ANONYMOUS, "anonymous")
     hidden = await _lesson(services, mostafa, noord, "VERBORGEN gedoe met de buren", "city")
     await lessons.hide(admin, hidden, "Noemt een buurman")
@@ -332,8 +338,8 @@ async def test_an_anonymous_lesson_names_no_team_and_no_one_anywhere(
     assert ANONYMOUS in page
     assert "1 team vond dit herkenbaar." in page
     data = search_payload(site)
-    entries = {entry[0]: entry for entry in data["l"]}  # type: ignore[attr-defined]
-    assert entries[log.anonymous][5] == -1  # no team
+    entries = {entry.id: entry for entry in entries_of(data)}
+    assert entries[log.anonymous].team is None
     assert "Geheimzinnig Initiatief" not in data["t"]  # type: ignore[operator]
     for path, text in every_file_text(site).items():
         for word in NEVER:
@@ -345,14 +351,14 @@ async def test_team_only_undecided_hidden_and_merged_lessons_never_appear(
 ) -> None:
     site = await published(services, tmp_path / "site")
     data = search_payload(site)
-    shown = {entry[0] for entry in data["l"]}  # type: ignore[attr-defined]
+    shown = {entry.id for entry in entries_of(data)}
     assert shown == {log.shared, log.anonymous, log.plain}
     for missing in (log.hidden, log.merged, log.team_only, log.undecided):
         assert not (site / "lessons" / f"{missing}.html").exists()
         for page in pages(site):
             assert f'data-id="{missing}"' not in page.read_text("utf-8")
     # Their words are not in the search index either (its keys are the lessons' words).
-    keys = str(data["w"]).split()
+    keys = keys_of(str(data["w"]))
     for word in ("teamgeheim", "onbeslist", "verborgen", "dubbelles", "buurman"):
         assert word not in keys
 
@@ -383,19 +389,23 @@ async def test_the_index_lists_the_most_recognised_first_with_search_and_filters
     assert "Rattenaanpak Noord (initiatief) · Noord · herkenbaar voor 2 teams" in index
 
     data = search_payload(site)
-    entries = data["l"]
-    assert [entry[0] for entry in entries] == order  # type: ignore[attr-defined]
-    first = entries[0]  # type: ignore[index]
-    assert len(MARKUP) < TITLE_LIMIT
-    assert first[1] == MARKUP
-    assert first[2] == (1 << THEMES.index("routes")) | (1 << THEMES.index("financiering"))
-    assert data["sd"][first[3]] == "noord"  # type: ignore[index]
-    assert data["k"][first[4]] == "initiatief"  # type: ignore[index]
-    assert data["t"][first[5]] == "Rattenaanpak Noord"  # type: ignore[index]
-    assert first[6] == 2
+    entries = entries_of(data)
+    assert [entry.id for entry in entries] == order
+    first = entries[0]
+    assert first.title == MARKUP[: TITLE_LIMIT - 1].rstrip() + "…"  # shortened, still escaped
+    assert first.themes == ("routes", "financiering")
+    assert (first.stadsdeel, first.kind) == ("noord", "initiatief")
+    assert (first.team, first.endorsing_teams) == ("Rattenaanpak Noord", 2)
     script = (site / "assets" / "search-data.js").read_text("utf-8")
     assert "<" not in script
     assert ">" not in script
+
+
+def found(data: dict[str, object], word: str) -> set[int]:
+    """The lessons the searcher (site.js) finds for one query word: the same rules."""
+    keys = keys_of(str(data["w"]))
+    postings = {key: set(lessons_with(data, key)) for key in keys}
+    return matching(word, keys, postings)
 
 
 async def test_the_search_data_agrees_with_the_bots_analyser(
@@ -403,24 +413,19 @@ async def test_the_search_data_agrees_with_the_bots_analyser(
 ) -> None:
     site = await published(services, tmp_path / "site")
     data = search_payload(site)
-    keys = str(data["w"]).split(" ")
+    keys = keys_of(str(data["w"]))
     assert keys == sorted(keys)
-    lists = str(data["p"]).split(";")
-    assert len(lists) == len(keys)
-
-    def lessons_with(key: str) -> list[int]:
-        positions, position = [], -1
-        for gap in lists[keys.index(key)].split(","):
-            position += int(gap, 36) + 1
-            positions.append(position)
-        return [data["l"][at][0] for at in positions]  # type: ignore[index]
-
-    # "vergunningen" as written, and its stem as the bot indexes it (so "vergunning" finds it).
-    assert lessons_with("vergunningen") == [log.shared]
-    assert lessons_with("vergun") == [log.shared]
-    assert lessons_with("subsidie") == [log.anonymous]
-    assert lessons_with("buurtbudget") == [log.plain]
-    # The bot's synonym list: a lesson about "budget" is found by its group's other words.
+    assert len(str(data["p"]).split(" ")) == len(keys)
+    # As you type, and a word typed whole in another form: the bot's stem leads to it.
+    for word in ("ver", "vergun", "vergunning", "vergunningen"):
+        assert found(data, word) == {log.shared}, word
+    assert found(data, "subsid") == {log.anonymous}
+    # A compound is indexed as its parts (as the bot does) and as written.
+    assert found(data, "buurtbudget") == {log.plain}
+    assert found(data, "budget") == {log.plain, log.anonymous}  # "het budget nog niet op"
+    # The bot's synonym list: "folder" finds the lesson that says "flyer".
+    assert found(data, "folder") == found(data, "flyer") == {log.plain}
+    assert found(data, "ratten") == set()  # only in the merged duplicate
     assert "de" in str(data["s"]).split()  # stop words, dropped from queries as the bot does
 
 

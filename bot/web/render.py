@@ -71,6 +71,8 @@ class SiteRenderer:
         self._site = site
         self._zone = zone
         self._env = _environment()
+        # Shortening counts UTF-16 units character by character: once per lesson, not per page.
+        self._titles = {lesson.id: title_of(lesson) for lesson in site.lessons}
 
     def pages(self) -> Iterator[Page]:
         for language in LANGUAGES:
@@ -174,7 +176,7 @@ class SiteRenderer:
             "date": lambda moment: date_label(language, moment, zone),
             "iso": _iso,
             "slug": slug,
-            "title_of": title_of,
+            "title_of": lambda lesson: self._titles.get(lesson.id) or title_of(lesson),
             "team_line": team_line,
             "herkenbaar": herkenbaar,
             "count_text": count_text,

@@ -16,6 +16,7 @@
   var none = document.getElementById("no-results");
   var initialItems = Array.prototype.slice.call(list.children);
   var data = null;
+  var lessons = null;
   var keys = null;
   var postings = null;
   var stopwords = null;
@@ -35,8 +36,26 @@
 
   function prepare() {
     data = window.STEUNPUNT_SEARCH;
-    keys = data.w ? data.w.split(" ") : [];
-    postings = data.p.split(";");
+    var ids = data.i ? data.i.split(" ") : [];
+    lessons = ids.map(function (id, at) {
+      var fact = data.f.substr(at * 9, 9);
+      return {
+        id: parseInt(id, 16),
+        title: data.n[at],
+        mask: parseInt(fact.substr(0, 2), 36),
+        stadsdeel: parseInt(fact.charAt(2), 36),
+        kind: parseInt(fact.charAt(3), 36),
+        team: fact.substr(4, 3) === "zzz" ? -1 : parseInt(fact.substr(4, 3), 36),
+        teams: parseInt(fact.substr(7, 2), 36)
+      };
+    });
+    keys = [];
+    var previous = "";
+    (data.w ? data.w.split(" ") : []).forEach(function (part) {
+      previous = previous.slice(0, parseInt(part.charAt(0), 36)) + part.slice(1);
+      keys.push(previous);
+    });
+    postings = data.p.split(" ");
     stopwords = {};
     data.s.split(" ").forEach(function (word) { stopwords[word] = true; });
   }
@@ -59,12 +78,19 @@
     return found;
   }
 
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+  // Positions as gaps, base 32: a digit from the second half of DIGITS is followed by more.
   function decode(index, into) {
-    var position = -1;
-    postings[index].split(",").forEach(function (gap) {
-      position += parseInt(gap, 36) + 1;
+    var encoded = postings[index], position = -1, value = 0;
+    if (encoded.charAt(0) === "=") encoded = postings[parseInt(encoded.slice(1), 16)];
+    for (var i = 0; i < encoded.length; i++) {
+      var digit = DIGITS.indexOf(encoded.charAt(i));
+      if (digit >= 32) { value = value * 32 + digit - 32; continue; }
+      position += value * 32 + digit + 1;
       into[position] = true;
-    });
+      value = 0;
+    }
   }
 
   function lowerBound(word) {
@@ -84,7 +110,7 @@
     for (var i = lowerBound(word); i < keys.length && keys[i].lastIndexOf(word, 0) === 0; i++) {
       decode(i, hits);
     }
-    for (var cut = word.length - 1; word.length >= 5 && cut >= Math.max(4, word.length - 6); cut--) {
+    for (var cut = word.length - 1; word.length > 4 && cut >= Math.max(4, word.length - 6); cut--) {
       var stem = word.slice(0, cut);
       var at = lowerBound(stem);
       if (keys[at] === stem) decode(at, hits);
@@ -106,22 +132,22 @@
   }
 
   function item(entry) {
-    var id = entry[0];
+    var id = entry.id;
     var li = document.createElement("li");
     li.className = "lesson-item";
     li.setAttribute("data-id", String(id));
     var link = document.createElement("a");
     link.className = "lesson-link";
     link.href = "lessons/" + id + ".html";
-    link.textContent = entry[1];
+    link.textContent = entry.title;
     li.appendChild(link);
-    var kind = optionLabel(selects.kind, data.k[entry[4]]);
-    var who = entry[5] < 0
+    var kind = optionLabel(selects.kind, data.k[entry.kind]);
+    var who = entry.team < 0
       ? fill(list.getAttribute("data-anonymous"), { kind: kind })
-      : fill(list.getAttribute("data-team"), { team: data.t[entry[5]], kind: kind });
-    var parts = [who, optionLabel(selects.stadsdeel, data.sd[entry[3]])];
-    if (entry[6] === 1) parts.push(list.getAttribute("data-herkenbaar-one"));
-    else if (entry[6] > 1) parts.push(fill(list.getAttribute("data-herkenbaar"), { count: entry[6] }));
+      : fill(list.getAttribute("data-team"), { team: data.t[entry.team], kind: kind });
+    var parts = [who, optionLabel(selects.stadsdeel, data.sd[entry.stadsdeel])];
+    if (entry.teams === 1) parts.push(list.getAttribute("data-herkenbaar-one"));
+    else if (entry.teams > 1) parts.push(fill(list.getAttribute("data-herkenbaar"), { count: entry.teams }));
     var meta = document.createElement("p");
     meta.className = "lesson-item-meta";
     meta.textContent = parts.join(" · ");
@@ -166,12 +192,12 @@
     var stadsdeelIndex = stadsdeel ? data.sd.indexOf(stadsdeel) : -1;
     var kindIndex = kind ? data.k.indexOf(kind) : -1;
     var items = [];
-    for (var i = 0; i < data.l.length; i++) {
-      var entry = data.l[i];
+    for (var i = 0; i < lessons.length; i++) {
+      var entry = lessons[i];
       if (allowed !== null && !allowed[i]) continue;
-      if (themeBit && !(entry[2] & themeBit)) continue;
-      if (stadsdeelIndex >= 0 && entry[3] !== stadsdeelIndex) continue;
-      if (kindIndex >= 0 && entry[4] !== kindIndex) continue;
+      if (themeBit && !(entry.mask & themeBit)) continue;
+      if (stadsdeelIndex >= 0 && entry.stadsdeel !== stadsdeelIndex) continue;
+      if (kindIndex >= 0 && entry.kind !== kindIndex) continue;
       items.push(item(entry));
     }
     var text = items.length === 1
