@@ -302,7 +302,9 @@ async def test_a_lesson_page_shows_what_an_outsider_needs(
     assert "<h1>Les van Rattenaanpak Noord</h1>" in page
     # What someone typed is escaped: text, advice and adoption lines.
     assert (
-        '<div class="lesson-text">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Rats &amp; '
+        # Mostly English words: marked so on the Dutch page (for screen readers).
+        '<div class="lesson-text" lang="en">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; '
+        "Rats &amp; "
         "&#39;mice&#39; &lt;/script&gt;&lt;b&gt;vet&lt;/b&gt; vergunningen</div>"
     ) in page
     assert "Bel eerst &amp; vraag &#34;waarom&#34;" in page
@@ -376,7 +378,7 @@ async def test_the_index_lists_the_most_recognised_first_with_search_and_filters
     index = (site / "index.html").read_text("utf-8")
     order = [int(found) for found in re.findall(r'<li class="lesson-item" data-id="(\d+)"', index)]
     assert order == [log.shared, log.anonymous, log.plain]  # 2 endorsements, 1, none
-    assert f'<a class="lesson-link" href="lessons/{log.shared}.html">' in index
+    assert f'<a class="lesson-link" href="lessons/{log.shared}.html" lang="en">' in index
     assert '<label for="search">' in index
     assert '<input type="search" id="search"' in index
     for name in ("theme", "stadsdeel", "kind"):
@@ -475,13 +477,38 @@ async def test_the_feed_is_atom_with_the_newest_shared_lessons(
 # --- theme and stadsdeel pages -------------------------------------------------------------------
 
 
+async def test_texts_in_the_other_language_than_the_page_are_marked(
+    services: PlainServices, log: Log, tmp_path: Path
+) -> None:
+    """WCAG 3.1.2: a screen reader reads a Dutch lesson on an English page as Dutch."""
+    site = await published(services, tmp_path / "site")
+    dutch = "Een buurtbudget werkt als de buurt kiest; een flyer alleen niet"
+    nl_page = (site / "lessons" / f"{log.plain}.html").read_text("utf-8")
+    en_page = (site / "en" / "lessons" / f"{log.plain}.html").read_text("utf-8")
+    assert f'<div class="lesson-text">{dutch}</div>' in nl_page
+    assert f'<div class="lesson-text" lang="nl">{dutch}</div>' in en_page
+    en_shared = (site / "en" / "lessons" / f"{log.shared}.html").read_text("utf-8")
+    assert '<div class="lesson-text">&lt;script&gt;' in en_shared  # English on an English page
+    assert '<div class="advice-text" lang="nl">Bel eerst' in en_shared
+    assert '<dd class="sprint-goal" lang="nl">Minder ratten in het Noorderpark</dd>' in en_shared
+    assert '<p class="adoption-text" lang="nl">Wij probeerden dit' in en_shared
+    en_index = (site / "en" / "index.html").read_text("utf-8")
+    assert f'<a class="lesson-link" href="lessons/{log.plain}.html" lang="nl">' in en_index
+    assert f'<a class="lesson-link" href="lessons/{log.shared}.html">' in en_index
+    # The list the browser builds marks them the same way: the search data says which are
+    # written in English, by their place in the ranking.
+    data = search_payload(site)
+    ranked = [entry.id for entry in entries_of(data)]
+    assert data["e"] == f"{ranked.index(log.shared):x}"
+
+
 async def test_theme_and_stadsdeel_pages_list_their_lessons_or_say_there_are_none(
     services: PlainServices, log: Log, tmp_path: Path
 ) -> None:
     site = await published(services, tmp_path / "site")
     routes = (site / "themes" / "routes.html").read_text("utf-8")
     assert '<ol class="lesson-list">' in routes
-    assert f'<a class="lesson-link" href="../lessons/{log.shared}.html">' in routes
+    assert f'<a class="lesson-link" href="../lessons/{log.shared}.html" lang="en">' in routes
     assert f'data-id="{log.plain}"' not in routes
     empty = (site / "themes" / "cultuur.html").read_text("utf-8")
     assert "Nog geen lessen met dit thema." in empty

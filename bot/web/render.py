@@ -18,9 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from bot.services.common import Language
-from bot.services.publication import PublishedLesson, Site
+from bot.services.publication import PublishedLesson, Site, language_of
 from bot.web.search import as_script, search_data, title_of
 from bot.web.texts import (
     date_label,
@@ -168,8 +169,14 @@ class SiteRenderer:
         def entry_id(lesson: PublishedLesson) -> str:
             return uuid.uuid5(FEED_NAMESPACE, f"lesson:{lesson.id}:{language}").urn
 
+        def lang_attr(written: str) -> Markup:
+            """` lang="nl"` on a text in the other language than the page's."""
+            other = language_of(written)
+            return Markup(' lang="{}"').format(other) if other != language else Markup("")
+
         return {
             "_": text,
+            "lang_attr": lang_attr,
             "kind": lambda kind: kind_label(language, kind),
             "stadsdeel": lambda stadsdeel: stadsdeel_label(language, stadsdeel),
             "theme": lambda theme: theme_label(language, theme),

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.publication import PublishedLesson, Site
+from bot.services.publication import PublishedLesson, Site, language_of
 from bot.services.textsearch import STOPWORDS, thesaurus, words
 from bot.texts.formatting import shorten
 from storage.models import THEMES, Stadsdeel, TeamKind
@@ -190,6 +190,11 @@ def search_data(site: Site) -> dict[str, object]:
         "i": " ".join(f"{lesson.id:x}" for lesson in site.lessons),
         "n": [title_of(lesson) for lesson in site.lessons],
         "f": "".join(facts),
+        # The places of the lessons written in English (the list built in the browser marks
+        # their titles, as the pages do).
+        "e": " ".join(
+            f"{at:x}" for at, lesson in enumerate(site.lessons) if language_of(lesson.text) == "en"
+        ),
         "w": front_coded(keys),
         "p": " ".join(lists),
         "s": " ".join(sorted(STOPWORDS)),

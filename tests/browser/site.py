@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 LESSON_ITEM = re.compile(r'<li class="lesson-item" data-id="(\d+)"')
-LESSON_TEXT = re.compile(r'<div class="lesson-text">(.*?)</div>', re.DOTALL)
+LESSON_TEXT = re.compile(r'<div class="lesson-text"[^>]*>(.*?)</div>', re.DOTALL)
 
 
 def url(site: Path, page: str) -> str:

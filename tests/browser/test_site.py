@@ -279,6 +279,12 @@ async def test_the_language_toggle_goes_to_the_english_page_and_back(
     await page.keyboard.type("gebiedsmakelaar")
     ranking = listed(demo_site, "en/index.html")
     await expect_results(page, containing(demo_site, "gebiedsmakelaar"), ranking)
+    # The demo's lessons are Dutch: the titles the browser lists are marked so, as the
+    # English page's own list is (a screen reader then reads them as Dutch).
+    titles = page.locator("#results a.lesson-link")
+    assert await titles.count() > 0
+    for at in range(await titles.count()):
+        assert await titles.nth(at).get_attribute("lang") == "nl"
     await page.locator("#results a.lesson-link").first.click()
     await page.wait_for_url(re.compile(r"/en/lessons/\d+\.html$"))
     assert await page.get_attribute("html", "lang") == "en"

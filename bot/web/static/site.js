@@ -37,10 +37,13 @@
   function prepare() {
     data = window.STEUNPUNT_SEARCH;
     var ids = data.i ? data.i.split(" ") : [];
+    var english = {};
+    (data.e ? data.e.split(" ") : []).forEach(function (at) { english[parseInt(at, 16)] = true; });
     lessons = ids.map(function (id, at) {
       var fact = data.f.substr(at * 9, 9);
       return {
         id: parseInt(id, 16),
+        lang: english[at] ? "en" : "nl",
         title: data.n[at],
         mask: parseInt(fact.substr(0, 2), 36),
         stadsdeel: parseInt(fact.charAt(2), 36),
@@ -140,6 +143,8 @@
     link.className = "lesson-link";
     link.href = "lessons/" + id + ".html";
     link.textContent = entry.title;
+    // A title in the other language than the page's is marked, as on the pages themselves.
+    if (entry.lang !== document.documentElement.lang) link.lang = entry.lang;
     li.appendChild(link);
     var kind = optionLabel(selects.kind, data.k[entry.kind]);
     var who = entry.team < 0
