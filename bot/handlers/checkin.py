@@ -34,6 +34,7 @@ from bot.handlers.checkin_views import (
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
+from bot.handlers.radar_views import blocker_card_message
 from bot.handlers.routes import Route
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
 from bot.services.checkins import CheckinService, CheckinStillOpenError, Outcome, Recap, StepView
@@ -148,8 +149,9 @@ class CheckinHandlers(HandlerGroup):
         await self.reply(update, text, markup, delivered=delivered, undelivered=undelivered)
 
     async def _show_recap(self, update: Update, actor: Actor, recap: Recap) -> None:
-        """The recap and the lesson cards, by the claim/deliver protocol: what arrives is
-        recorded; what does not, a later check-in round sends (the service claimed them)."""
+        """The recap, then the blocker cards and the lesson cards, by the claim/deliver
+        protocol: what arrives is recorded; what does not, a later check-in round sends (the
+        service claimed them). The cards count as one piece: recorded after the last."""
         prompt_id, lang = recap.prompt_id, actor.language
         text, markup = recap_message(lang, recap, self.zone)
         if recap.lesson_reopened:
@@ -176,11 +178,16 @@ class CheckinHandlers(HandlerGroup):
         await self.reply(
             update, text, markup, delivered=recap_arrived, undelivered=not_arrived("recap")
         )
-        for number, card in enumerate(recap.lesson_cards, start=1):
-            last = number == len(recap.lesson_cards)
+        cards = [
+            *(blocker_card_message(lang, card) for card in recap.blocker_cards),
+            *(card_message(lang, card) for card in recap.lesson_cards),
+        ]
+        for number, (card_text, card_markup) in enumerate(cards, start=1):
+            last = number == len(cards)
             await self.reply(
                 update,
-                *card_message(lang, card),
+                card_text,
+                card_markup,
                 delivered=cards_arrived if last else None,
                 undelivered=not_arrived("card"),
             )
