@@ -172,6 +172,17 @@ class BlockerThemes:
             .values(offered_at=now)
         )
 
+    async def offered_answer(self, answer_id: int, now: datetime) -> None:
+        """One blocker's card reached its author."""
+        await self._session.execute(
+            update(BlockerThemeReview)
+            .where(
+                BlockerThemeReview.answer_id == answer_id,
+                BlockerThemeReview.offered_at.is_(None),
+            )
+            .values(offered_at=now)
+        )
+
     async def answer(
         self, answer_id: int
     ) -> tuple[CheckinAnswer, CheckinPrompt, CheckinRun] | None:

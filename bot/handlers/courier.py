@@ -163,8 +163,8 @@ class CheckinCourier:
             pieces.append(([recap], self._checkins.recap_delivered))
         if owed.cards or owed.blocker_cards:
             cards = [
-                *(blocker_card_message(owed.language, card) for card in owed.blocker_cards),
                 *(card_message(owed.language, card) for card in owed.cards),
+                *(blocker_card_message(owed.language, card) for card in owed.blocker_cards),
             ]
             pieces.append((cards, self._checkins.cards_delivered))
         for messages, record in pieces:

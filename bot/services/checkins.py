@@ -106,7 +106,7 @@ class Recap:
     lesson_cards: list[LessonCard]  # check-in lessons still waiting for their author's choice
     # A changed lesson answer took back the author's choice to share it: tell them.
     lesson_reopened: bool = False
-    # Blockers whose proposed themes did not reach their author yet (before the lesson cards).
+    # Blockers whose proposed themes did not reach their author yet (after the lesson cards).
     blocker_cards: list[BlockerCard] = field(default_factory=list)
 
     @property
@@ -586,6 +586,12 @@ class CheckinService:
             if prompt is not None:
                 prompt.cards_sent_at = now
                 await BlockerThemes(session).offered(prompt_id, now)
+
+    async def blocker_card_delivered(self, answer_id: int, now: datetime | None = None) -> None:
+        """One blocker card reached its author: a later round does not send it again."""
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            await BlockerThemes(session).offered_answer(answer_id, now)
 
     async def recap_abandoned(
         self, prompt_id: int, blocked: bool, now: datetime | None = None
