@@ -403,14 +403,17 @@ class RadarService:
                 )
             )
         carried = group_themes([stored[row.answer_id] for row in group if row.answer_id in stored])
-        if carried is None:  # blockers from before their themes were stored
+        if carried is None:  # blockers from before their themes were stored: propose for all
             neighbours = await LessonIndex(session).themed_neighbours(
                 dict(terms(together)), NEIGHBOURS
             )
-            proposed = suggest(together, [Neighbour(s, themes) for _, s, themes in neighbours])
+            voters = [Neighbour(score, themes) for _, score, themes in neighbours]
+            themes, chosen = suggest(together, voters), False
+        else:
+            themes, chosen = carried.themes, carried.by_authors
         return RadarSignal(
-            themes=proposed if carried is None else carried.themes,
-            themes_chosen=carried is not None and carried.by_authors,
+            themes=themes,
+            themes_chosen=chosen,
             keywords=_keywords([row.text for row in group]),
             teams=len(now_teams),
             previous_teams=len(before),
