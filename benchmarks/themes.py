@@ -11,6 +11,12 @@ bot uses, `LessonIndex.themed_neighbours`, with the text itself left out), and t
 Prints micro precision, recall and F1 (and per theme) for the lexicon alone, the neighbours
 alone and both, and a threshold table for each. Asserts nothing. Default database: a temporary
 SQLite file.
+
+Blockers as the bot proposes their themes (`bot.services.blocker_themes`): their neighbours
+are lessons only, since blockers are not in the search index. So the labelled blockers are also
+scored against an index of the labelled lessons alone. (The radar's labelled set,
+benchmarks/data/blockers.json, has no theme labels: it labels which blockers are one wall, so
+it gives no theme figures.)
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import text
 
 from bot.services.lessons import index_lesson
 from bot.services.textsearch import terms
@@ -39,6 +47,7 @@ from storage.database import create_engine, create_session_factory
 from storage.migrate import upgrade_database
 from storage.models import (
     THEMES,
+    Base,
     Lesson,
     LessonStatus,
     LessonTheme,
@@ -91,9 +100,10 @@ class Score:
         )
 
 
-async def load(url: str, data: dict[str, Any]) -> list[Item]:
+async def load(url: str, data: dict[str, Any], *, indexed: str | None = None) -> list[Item]:
     """Index every labelled text as an active lesson with its gold themes, then look up each
-    text's themed neighbours with itself left out."""
+    text's themed neighbours with itself left out. With `indexed` ("lesson"), only the texts
+    of that kind are indexed, and only the others are looked up (against them)."""
     engine = create_engine(url)
     sessions = create_session_factory(engine)
     await upgrade_database(engine)
@@ -118,6 +128,10 @@ async def load(url: str, data: dict[str, Any]) -> list[Item]:
                 session.add(teams[row["team"]])
         await session.flush()
         for row, item in zip(data["texts"], items, strict=True):
+            if indexed is not None and item.kind != indexed:
+                # Looked up, not indexed: stands in for a lesson id, never matched.
+                ids.append(-1)
+                continue
             lesson = Lesson(
                 team_id=teams[row["team"]].id,
                 author_id=person.id,
@@ -136,10 +150,13 @@ async def load(url: str, data: dict[str, Any]) -> list[Item]:
     async with sessions.begin() as session:
         index = LessonIndex(session)
         for lesson_id, item in zip(ids, items, strict=True):
-            found = await index.themed_neighbours(dict(terms(item.text)), NEIGHBOURS, lesson_id)
+            if indexed is not None and item.kind == indexed:
+                continue
+            left_out = None if indexed is not None else lesson_id
+            found = await index.themed_neighbours(dict(terms(item.text)), NEIGHBOURS, left_out)
             item.neighbours = [Neighbour(score, themes) for _, score, themes in found]
     await engine.dispose()
-    return items
+    return items if indexed is None else [item for item in items if item.kind != indexed]
 
 
 def evaluate(
@@ -159,6 +176,25 @@ def evaluate(
                 score.fp += hit and not gold
                 score.fn += gold and not hit
     return micro, per, empty
+
+
+async def reset(url: str) -> None:
+    """Empty the database the first run filled (every table, and the migrations' mark)."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await engine.dispose()
+
+
+def report_blockers(blockers: list[Item]) -> None:
+    """The labelled blockers against an index of the labelled lessons only, as the bot
+    proposes a blocker's themes."""
+    print("\n  blockers as the bot proposes their themes (neighbours: the labelled lessons only):")
+    for label, (lexicon, voting) in MODES.items():
+        micro, _, empty = evaluate(blockers, lexicon, voting, THRESHOLD)
+        print(f"    {label:16} {micro.line()}   no suggestion for {empty} of {len(blockers)}")
+    print("  (benchmarks/data/blockers.json has no theme labels: no figures from it)")
 
 
 def report(items: list[Item]) -> None:
@@ -211,6 +247,10 @@ async def main() -> None:
         url = args.database or f"sqlite+aiosqlite:///{folder}/themes.sqlite3"
         print("Theme suggestion (benchmarks/themes.py)")
         report(await load(url, data))
+        blockers_url = args.database or f"sqlite+aiosqlite:///{folder}/blockers.sqlite3"
+        if args.database:  # the same database: start again from an empty one
+            await reset(args.database)
+        report_blockers(await load(blockers_url, data, indexed="lesson"))
 
 
 if __name__ == "__main__":

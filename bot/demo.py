@@ -143,6 +143,9 @@ async def run_demo(
         await bot.send(simon, "Meet the gebiedsmakelaar on Thursday")
         # The bot pre-selected routes (gebiedsmakelaar, vergunning): Simon keeps it.
         await bot.press(simon, "🌍 Share with steunpunt")
+        # His blocker's card comes last: he adds a theme to what the bot proposed, and confirms.
+        await bot.press(simon, "▫️ randvoorwaarden")
+        await bot.press(simon, "👍 Looks right")
         await bot.send(mostafa, "Overleg met stadsdeel over het groen")
 
         emit("\n═══ Four hours later: one reminder for who has not answered ═══")

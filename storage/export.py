@@ -17,6 +17,7 @@ from storage.models import (
     ActionStatus,
     Adoption,
     BlockerResolution,
+    BlockerTheme,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
@@ -143,6 +144,7 @@ class BlockerAnswerRow:
     resolved_at: datetime | None
     # The lesson the resolution became, when the export may show that lesson (else None).
     lesson_id: int | None
+    themes: str | None = None  # comma-separated, in no particular order
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,13 @@ class ExportQueries:
         go in chunks in the order given, and per chunk the runs that ask the same steps are
         asked for together, so a city's worth of runs is a few conditions per query."""
         lesson = and_(Lesson.id == BlockerResolution.lesson_id, *_lesson_readable(export))
+        # Each blocker's themes, looked up by its answer (the primary key's index).
+        themes = (
+            select(func.aggregate_strings(BlockerTheme.theme, ","))
+            .where(BlockerTheme.answer_id == CheckinAnswer.id)
+            .correlate(CheckinAnswer)
+            .scalar_subquery()
+        )
         runs = [run_id for run_id, steps in steps_by_run.items() if steps]
         for start in range(0, len(runs), RUNS_PER_QUERY):
             wanted = answers_to_steps(
@@ -368,6 +377,7 @@ class ExportQueries:
                     BlockerResolution.how,
                     BlockerResolution.resolved_at,
                     Lesson.id,
+                    themes,
                 )
                 .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
                 .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
@@ -397,6 +407,7 @@ class ExportQueries:
                         how,
                         resolved_at,
                         None if lesson_id is None else int(lesson_id),
+                        themes_of,
                     )
                     for (
                         answer_id,
@@ -411,6 +422,7 @@ class ExportQueries:
                         how,
                         resolved_at,
                         lesson_id,
+                        themes_of,
                     ) in partition
                 ]
 

@@ -529,6 +529,42 @@ class BlockerResolution(Base):
     resolved_at: Mapped[datetime]
 
 
+class BlockerTheme(Base):
+    """A theme of a blocker (an answer to a blocker question): proposed by the bot when the
+    answer came in, or chosen by its author with the theme buttons."""
+
+    __tablename__ = "blocker_themes"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class BlockerThemeReview(Base):
+    """Where a blocker's themes stand: proposed (when), shown to its author on a card, changed
+    by the author with the buttons, confirmed with "klopt zo". One row per blocker answer with
+    text; it goes with the answer."""
+
+    __tablename__ = "blocker_theme_reviews"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposed_at: Mapped[datetime]  # the newest proposal (a changed text is proposed again)
+    # The card with the proposal reached the author (None: still to show, with the recap).
+    offered_at: Mapped[datetime | None]
+    # The author pressed a theme button: from then on their choice stands, also when the text
+    # changes.
+    changed_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]  # "klopt zo"
+
+    @property
+    def by_author(self) -> bool:
+        """The themes are the author's (changed or confirmed), not only the bot's proposal."""
+        return self.changed_at is not None or self.confirmed_at is not None
+
+
 class SavedSearch(Base):
     """A search a person ran, so its pages and filter buttons work across restarts."""
 

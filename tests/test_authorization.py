@@ -560,6 +560,9 @@ LESSON_FIELDS: dict[str, dict[str, object]] = {
     "lc:ts": {"theme": 0, "on": 1},
 }
 
+# A blocker's theme button: routes on.
+ANSWER_FIELDS: dict[str, dict[str, object]] = {"bk:t": {"theme": 1, "on": 1}}
+
 
 @dataclass(frozen=True)
 class Press:
@@ -623,11 +626,12 @@ def presses(city: City, persona: str) -> list[Press]:
                 else:
                     cell = Cell(persona, f"{data} ({team})", action, roles[team], team=team)
                 found.append(Press(cell, data))
-        elif "answer_id" in names:  # a team's blocker
+        elif "answer_id" in names:  # a team's blocker, written by the team's member
             for team in TEAMS:
-                data = route.build(answer_id=city.blockers[team])
+                fields = {"answer_id": city.blockers[team], **ANSWER_FIELDS.get(prefix, {})}
+                data = route.build(**fields)
                 cell = Cell(persona, f"{data} ({team})", action, roles[team], team=team)
-                found.append(Press(cell, data))
+                found.append(Press(_with(cell, own=persona == OWNER[team]), data))
         elif "prompt_id" in names or "search_id" in names:
             for team in TEAMS:
                 owned = (

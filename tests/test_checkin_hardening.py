@@ -88,6 +88,10 @@ def cards_to(bot: ChatHarness, person: FakeUser) -> list[BotMessage]:
     return [m for m in bot.messages_to(person) if m.text.startswith("📘 Je les voor")]
 
 
+def blocker_cards_to(bot: ChatHarness, person: FakeUser) -> list[BotMessage]:
+    return [m for m in bot.messages_to(person) if m.text.startswith("🚧 Je knelpunt voor")]
+
+
 async def search_texts(bot: ChatHarness, person: FakeUser, words: str) -> str:
     return "\n".join(m.text for m in await bot.send(person, f"/search {words}"))
 
@@ -195,6 +199,8 @@ async def test_a_network_error_at_the_last_answer_loses_neither_recap_nor_card(
     clock.advance(timedelta(minutes=1))
     assert await bot.round() == []
     assert len(recaps_to(bot, simon)) == len(cards_to(bot, simon)) == 1
+    # The blocker card arrived at the answer (after the lost ones) and is not sent again.
+    assert len(blocker_cards_to(bot, simon)) == 1
 
     await bot.press(simon, "🌍 Delen met steunpunt")
     [lesson] = await rows(settings, Lesson)
@@ -206,7 +212,9 @@ async def test_a_recap_that_keeps_failing_backs_off_and_arrives_once(
 ) -> None:
     simon = team.simon
     await answer_all_but_the_last(bot, clock, simon)
-    for _ in range(3):  # the answer's own reply, then the first round's try
+    # The answer's own replies (the recap, the lesson card, the blocker card), then the first
+    # round's try.
+    for _ in range(4):
         telegram.fail_next("sendMessage", 502, "Bad Gateway", chat_id=simon.id)
     await bot.send(simon, ANSWERS[-1])
     await bot.round()
@@ -244,12 +252,16 @@ async def test_a_recap_telegram_refuses_is_not_retried_forever_and_the_card_stil
 ) -> None:
     simon = team.simon
     await answer_all_but_the_last(bot, clock, simon)
-    for _ in range(3):  # the recap and the card at the answer, the recap again in the round
+    # The recap and the cards at the answer, the recap again in the round.
+    for _ in range(4):
         telegram.fail_next("sendMessage", 400, "Bad Request: planned failure", chat_id=simon.id)
     await bot.send(simon, ANSWERS[-1])
     clock.advance(timedelta(minutes=1))
     sent = await bot.round()
-    assert [m.text.split("\n")[0] for m in sent] == ["📘 Je les voor Rattenaanpak Noord:"]
+    assert [m.text.split("\n")[0] for m in sent] == [
+        "📘 Je les voor Rattenaanpak Noord:",
+        "🚧 Je knelpunt voor Rattenaanpak Noord:",
+    ]
     for _ in range(3):
         clock.advance(timedelta(minutes=11))
         assert await bot.round() == []

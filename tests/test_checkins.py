@@ -119,8 +119,10 @@ async def test_a_whole_sprint(
     await bot.send(simon, ANSWERS[3])
     assert "bij de volgende check-in vraag ik ernaar" in bot.last_to(simon).text
     replies = await bot.send(simon, ANSWERS[4])
-    recap, card = replies
+    recap, card, blocker = replies
     assert recap.text.startswith("Dank je wel! Dit heb ik bewaard voor Rattenaanpak Noord:")
+    # Last, what Simon ran into, with the themes the bot proposes (tests/test_blocker_themes.py).
+    assert blocker.text.startswith("🚧 Je knelpunt voor Rattenaanpak Noord:")
     # The lesson stays in the team until Simon chooses; the card asks him.
     assert card.text.startswith("📘 Je les voor Rattenaanpak Noord:")
     assert "🌍 Delen met steunpunt" in card.button_texts()

@@ -178,6 +178,12 @@ def test_demo_plays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Welkom bij Rattenaanpak Noord" in out
     assert "Sprint 1 is gestart: Minder ratten in het Noorderpark" in out
     assert "5. What did you learn?: Bel de gebiedsmakelaar vóór je een vergunning aanvraagt" in out
+    # Simon's blocker card, once: after his lesson card, then changed in place and confirmed.
+    card = out.split("🤖 → Simon: 🚧 Your blocker for Rattenaanpak Noord:")
+    assert len(card) == 4  # sent once, edited twice
+    assert "💡 I found no theme that fits." in card[1]
+    assert "[✅ randvoorwaarden]" in card[2]
+    assert "✅ Kept with themes: randvoorwaarden." in card[3].split("👤")[0]
     assert "⏰ Herinnering: je check-in van Rattenaanpak Noord staat nog open." in out
     assert "📋 Check-in van Rattenaanpak Noord gesloten: 3 van 3 leden deden mee." in out
     assert "🔁 De sprint van Rattenaanpak Noord is klaar" in out

@@ -39,6 +39,7 @@ from storage.models import Action as ActionModel
 from storage.models import (
     ActionStatus,
     BlockerResolution,
+    BlockerTheme,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
@@ -654,8 +655,8 @@ def test_a_folder_is_no_file(
 # --- blockers --------------------------------------------------------------------------------
 
 KNELPUNTEN_HEADERS = [
-    "beantwoord op", "team", "stadsdeel", "sprint", "lid", "vraag", "knelpunt", "opgelost",
-    "hoe opgelost", "opgelost op", "les-id",
+    "beantwoord op", "team", "stadsdeel", "sprint", "lid", "vraag", "knelpunt", "thema's",
+    "opgelost", "hoe opgelost", "opgelost op", "les-id",
 ]  # fmt: skip
 KEY = "Geen sleutel van het buurthuis"
 FORMULA_BLOCKER = "=1+1 formulieren te veel"
@@ -730,6 +731,14 @@ def by_blocker(sheet: Worksheet) -> dict[str, tuple[Any, ...]]:
 
 async def test_the_blockers_sheet(services: PlainServices, blockers: Blockers) -> None:
     city = blockers.teams
+    # Mila's blocker carries two themes (proposed, or as she chose them on its card).
+    async with services.together() as session:
+        [key] = (
+            await session.scalars(select(CheckinAnswer).where(CheckinAnswer.text == KEY))
+        ).all()
+        session.add_all(
+            BlockerTheme(answer_id=key.id, theme=theme) for theme in ("routes", "randvoorwaarden")
+        )
     book = await workbook_of(
         services,
         await services.export.plan(city.cor, team_target(city.noord.id), ExportPeriod.EVERYTHING),
@@ -748,33 +757,33 @@ async def test_the_blockers_sheet(services: PlainServices, blockers: Blockers) -
     # sprint; solved on Wednesday with the lesson Mila kept in the team (Cor is in Noord).
     assert found[KEY] == (
         datetime(2026, 12, 1, 9, 30), "Buurtteam Noord!", "Noord", 1, "Mila",
-        "Waar liep je tegenaan?", KEY, True, "Sleutel ligt nu bij de bakker",
-        datetime(2026, 12, 2), blockers.key_lesson,
+        "Waar liep je tegenaan?", KEY, "randvoorwaarden, routes", True,
+        "Sleutel ligt nu bij de bakker", datetime(2026, 12, 2), blockers.key_lesson,
     )  # fmt: skip
     assert found[FORMULA_BLOCKER][4:] == (
-        "Nina", "Waar liep je tegenaan?", FORMULA_BLOCKER, False, None, None, None,
+        "Nina", "Waar liep je tegenaan?", FORMULA_BLOCKER, None, False, None, None, None,
     )  # fmt: skip
     # Mad-sad-glad asks two blocker questions, as it asked them; no sprint then. Pim's way out
     # became a lesson he has not decided on yet: it is his alone, so no id.
-    assert found["Verdrietig over de bomen"][3:8] == (
+    assert found["Verdrietig over de bomen"][3:9] == (
         None, "Pim", "Wat maakte je verdrietig of teleurgesteld?", "Verdrietig over de bomen",
-        False,
+        None, False,
     )  # fmt: skip
-    assert found["Boos om de rommel"][7:] == (
+    assert found["Boos om de rommel"][8:] == (
         True, "Rommelroute met de buren", datetime(2026, 12, 2), None,
     )  # fmt: skip
     # Typed cells: a real date-time and date, a boolean, a number; long text wrapped.
     row = 2 + list(found).index(KEY)
     assert sheet.cell(row=row, column=1).number_format == "yyyy-mm-dd hh:mm"
-    assert sheet.cell(row=row, column=10).number_format == "yyyy-mm-dd"
-    assert sheet.cell(row=row, column=8).data_type == "b"
-    assert sheet.cell(row=row, column=11).data_type == "n"
-    for wrapped in (6, 7, 9):
+    assert sheet.cell(row=row, column=11).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=row, column=9).data_type == "b"
+    assert sheet.cell(row=row, column=12).data_type == "n"
+    for wrapped in (6, 7, 10):
         assert sheet.cell(row=row, column=wrapped).alignment.wrap_text
     assert sheet.column_dimensions["G"].width == 60
     assert sheet.freeze_panes == "A2"
     (table,) = sheet.tables.values()
-    assert table.ref == "A1:K5"
+    assert table.ref == "A1:L5"
     # Text that would be a formula is stored as text, with Excel's quote prefix.
     cell = sheet.cell(row=2 + list(found).index(FORMULA_BLOCKER), column=7)
     assert cell.value == FORMULA_BLOCKER
@@ -818,7 +827,7 @@ async def test_a_resolutions_lesson_id_follows_the_lesson_rules(
         await services.export.plan_command_line(None, None, None),
     ):
         found = by_blocker((await workbook_of(services, plan))["Knelpunten"])
-        assert found[KEY][7:] == (
+        assert found[KEY][8:] == (
             True,
             "Sleutel ligt nu bij de bakker",
             datetime(2026, 12, 2),
@@ -828,7 +837,7 @@ async def test_a_resolutions_lesson_id_follows_the_lesson_rules(
     await services.lessons.decide(city.mila, blockers.key_lesson, "city")
     plan = await services.export.plan_command_line(None, None, None)
     found = by_blocker((await workbook_of(services, plan))["Knelpunten"])
-    assert found[KEY][10] == blockers.key_lesson
+    assert found[KEY][11] == blockers.key_lesson
 
 
 async def test_pseudonymised_blockers_name_nobody(
@@ -846,7 +855,7 @@ async def test_pseudonymised_blockers_name_nobody(
     # The same code as on Antwoorden.
     mila = {row[4] for row in rows(book["Antwoorden"]) if row[7] == KEY}
     assert mila == {found[KEY][4]}
-    assert found[KEY][6:9] == (KEY, True, "Sleutel ligt nu bij de bakker")  # text stays
+    assert found[KEY][6:10] == (KEY, None, True, "Sleutel ligt nu bij de bakker")  # text stays
 
 
 async def test_blockers_in_english_and_in_small_queries(
@@ -857,8 +866,8 @@ async def test_blockers_in_english_and_in_small_queries(
     dutch = rows((await workbook_of(services, plan))["Knelpunten"])
     book = await workbook_of(services, plan, language="en")
     assert [cell.value for cell in book["Blockers"][1]] == [
-        "answered at", "team", "borough", "sprint", "member", "question", "blocker", "solved",
-        "how solved", "solved on", "lesson id",
+        "answered at", "team", "borough", "sprint", "member", "question", "blocker", "themes",
+        "solved", "how solved", "solved on", "lesson id",
     ]  # fmt: skip
     assert "What got in your way?" in column(book["Blockers"], "question")
     # One run per query: the same rows in the same order.

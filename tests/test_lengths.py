@@ -76,13 +76,14 @@ async def test_a_check_in_answer_too_long_is_refused_and_the_recap_fits(
     # Every answer as long as allowed: the recap shares the room, and says how to see them whole.
     answers = [long_text(f"Antwoord {n}: ") for n in range(1, 6)]
     await bot.send(simon, answers[3])  # the lesson
-    recap, card = await bot.send(simon, answers[4])
+    recap, card, blocker = await bot.send(simon, answers[4])
     assert recap.text.startswith("Dank je wel!")
     assert telegram_length(recap) <= 4096
     assert "Antwoord 4: Ratten" in recap.text
     assert "…" in recap.text
     assert "Met ✏️ zie je een antwoord helemaal." in recap.text
     assert answers[3] in card.text  # the lesson card shows the lesson whole
+    assert blocker.text.startswith("🚧 Je knelpunt voor")
     for number in (2, 3):  # change the first two text answers to the longest ones
         await bot.press(simon, f"✏️ {number}")
         await bot.send(simon, answers[number - 2])

@@ -322,8 +322,11 @@ async def test_lessons_from_a_check_in_need_the_same_consent(
         "Gebiedsmakelaar bellen",
     ):
         replies = await bot.send(member, answer)
-    card = replies[-1]
+    _recap, card, blocker = replies
     assert card.text.startswith("📘 Je les voor Gebiedsteam Oost:")
+    # The blocker's own card comes last, with its own themes: "budget" signals financiering.
+    assert blocker.text.startswith("🚧 Je knelpunt voor Gebiedsteam Oost:")
+    assert "💡 Thema's voorgesteld: financiering" in blocker.text
     [lesson] = await rows(settings, Lesson)
     assert (lesson.text, lesson.visibility, lesson.sprint_id) == (
         PERMIT,

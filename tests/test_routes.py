@@ -154,6 +154,8 @@ LEGACY_DATA: list[tuple[str, Route, Sample]] = [
     ("ex:all:sprint", routes.EXPORT_RUN, {"target": "all", "period": "sprint"}),
     ("ex:menu", routes.EXPORT_MENU, {}),
     ("bk:s:57", routes.BLOCKER_SOLVE, {"answer_id": 57}),
+    ("bk:t:57:3:1", routes.BLOCKER_THEME_SET, {"answer_id": 57, "theme": 3, "on": 1}),
+    ("bk:ok:57", routes.BLOCKER_THEMES_CONFIRM, {"answer_id": 57}),
 ]
 
 

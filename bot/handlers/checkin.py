@@ -34,6 +34,7 @@ from bot.handlers.checkin_views import (
 from bot.handlers.courier import CheckinCourier
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
+from bot.handlers.radar_views import blocker_card_message
 from bot.handlers.routes import Route
 from bot.services.checkin_settings import CLOSE_CHOICES, REMINDER_CHOICES, CheckinSettings
 from bot.services.checkins import CheckinService, CheckinStillOpenError, Outcome, Recap, StepView
@@ -148,8 +149,11 @@ class CheckinHandlers(HandlerGroup):
         await self.reply(update, text, markup, delivered=delivered, undelivered=undelivered)
 
     async def _show_recap(self, update: Update, actor: Actor, recap: Recap) -> None:
-        """The recap and the lesson cards, by the claim/deliver protocol: what arrives is
-        recorded; what does not, a later check-in round sends (the service claimed them)."""
+        """The recap, then the lesson cards (they ask for a choice) and last the blocker cards
+        (their themes are stored already; confirming is optional), by the claim/deliver
+        protocol: what arrives is recorded; what does not, a later check-in round sends (the
+        service claimed them). The cards are recorded together after the last one, and each
+        blocker card also on its own, so a later round never shows a blocker card twice."""
         prompt_id, lang = recap.prompt_id, actor.language
         text, markup = recap_message(lang, recap, self.zone)
         if recap.lesson_reopened:
@@ -176,12 +180,26 @@ class CheckinHandlers(HandlerGroup):
         await self.reply(
             update, text, markup, delivered=recap_arrived, undelivered=not_arrived("recap")
         )
-        for number, card in enumerate(recap.lesson_cards, start=1):
-            last = number == len(recap.lesson_cards)
+
+        def card_arrived(answer_id: int | None, last: bool) -> AfterSend | None:
+            async def note() -> None:
+                if answer_id is not None:
+                    await self.checkins.blocker_card_delivered(answer_id)
+                if last:
+                    await cards_arrived()
+
+            return note if answer_id is not None or last else None
+
+        cards = [
+            *((card_message(lang, card), None) for card in recap.lesson_cards),
+            *((blocker_card_message(lang, card), card.answer_id) for card in recap.blocker_cards),
+        ]
+        for number, ((card_text, card_markup), answer_id) in enumerate(cards, start=1):
             await self.reply(
                 update,
-                *card_message(lang, card),
-                delivered=cards_arrived if last else None,
+                card_text,
+                card_markup,
+                delivered=card_arrived(answer_id, number == len(cards)),
                 undelivered=not_arrived("card"),
             )
         self.afterwards(let_go)

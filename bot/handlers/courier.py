@@ -25,6 +25,7 @@ from telegram.ext import ExtBot
 
 from bot.handlers.checkin_views import closed_group_message, recap_message, step_message
 from bot.handlers.lesson_views import card_message
+from bot.handlers.radar_views import blocker_card_message
 from bot.services.checkins import CheckinService, ClosedRun, Delivery, RecapDelivery, Reminder
 from bot.services.common import Language
 from bot.services.sprints import SprintService
@@ -154,14 +155,18 @@ class CheckinCourier:
         return "delivered"
 
     async def _deliver_recap(self, bot: ExtBot[Any], owed: RecapDelivery) -> bool:
-        """The recap and lesson cards of a finished check-in that did not arrive earlier."""
+        """The recap, blocker and lesson cards of a finished check-in that did not arrive
+        earlier."""
         pieces: list[tuple[list[tuple[Safe, InlineKeyboardMarkup | None]], Recorder]] = []
         if owed.recap is not None:
             recap = recap_message(owed.language, owed.recap, self._zone)
             pieces.append(([recap], self._checkins.recap_delivered))
-        if owed.cards:
-            cards = [card_message(owed.language, card) for card in owed.cards]
-            pieces.append(([*cards], self._checkins.cards_delivered))
+        if owed.cards or owed.blocker_cards:
+            cards = [
+                *(card_message(owed.language, card) for card in owed.cards),
+                *(blocker_card_message(owed.language, card) for card in owed.blocker_cards),
+            ]
+            pieces.append((cards, self._checkins.cards_delivered))
         for messages, record in pieces:
             try:
                 for text, markup in messages:

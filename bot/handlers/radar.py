@@ -1,5 +1,6 @@
-"""The blocker radar in Telegram: /radar (steunpunt admins), and /blockers where a team marks
-one of its blockers *opgelost* with one line on how (that line becomes a lesson card)."""
+"""The blocker radar in Telegram: /radar (steunpunt admins), /blockers where a team marks one
+of its blockers *opgelost* with one line on how (that line becomes a lesson card), and the
+theme buttons of a blocker card (sent after a check-in's recap)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.handlers import routes
 from bot.handlers.base import BotApplication, Context, HandlerGroup, message_text, with_actor
 from bot.handlers.fallback import TextFlows
 from bot.handlers.lesson_views import card_message
-from bot.handlers.radar_views import radar_text, team_blockers_message
+from bot.handlers.radar_views import blocker_card_message, radar_text, team_blockers_message
 from bot.handlers.summary_views import clip
 from bot.services.common import Actor, ServiceError
 from bot.services.conversations import BlockerSolveState
@@ -20,6 +21,7 @@ from bot.services.directory import Directory
 from bot.services.radar import DEFAULT_WEEKS, RadarService
 from bot.texts import Safe, t
 from storage.database import Database
+from storage.models import THEMES
 
 
 class RadarHandlers(HandlerGroup):
@@ -34,9 +36,12 @@ class RadarHandlers(HandlerGroup):
         private = filters.ChatType.PRIVATE
         application.add_handler(CommandHandler("radar", self.show_radar, filters=private))
         application.add_handler(CommandHandler("blockers", self.blockers, filters=private))
-        application.add_handler(
-            CallbackQueryHandler(self.ask_solution, pattern=routes.BLOCKER_SOLVE.pattern)
-        )
+        for route, callback in (
+            (routes.BLOCKER_SOLVE, self.ask_solution),
+            (routes.BLOCKER_THEME_SET, self.set_theme),
+            (routes.BLOCKER_THEMES_CONFIRM, self.confirm_themes),
+        ):
+            application.add_handler(CallbackQueryHandler(callback, pattern=route.pattern))
 
     def register_flows(self, flows: TextFlows) -> None:
         flows.add(BlockerSolveState, self.solution_text)
@@ -76,3 +81,28 @@ class RadarHandlers(HandlerGroup):
         text, markup = card_message(actor.language, card)
         intro = t(actor.language, "blockers.solved", text=clip(blocker.text, 200))
         await self.reply(update, Safe(f"{intro}\n\n{text}"), markup)
+
+    @with_actor
+    async def set_theme(self, update: Update, context: Context, actor: Actor) -> str | None:
+        """A theme button on a blocker card: the card changes in place. A press that changes
+        nothing (a double tap) only says so, so the message is never edited into itself."""
+        args = routes.BLOCKER_THEME_SET.args(context)
+        index = args.int("theme")
+        if index >= len(THEMES):
+            raise ServiceError("error.button_expired")
+        card, changed = await self.radar.set_blocker_theme(
+            actor, args.int("answer_id"), THEMES[index], on=bool(args.int("on"))
+        )
+        if not changed:
+            return t(actor.language, "blockers.themes_unchanged")
+        await self.edit_or_reply(update, *blocker_card_message(actor.language, card))
+        return None
+
+    @with_actor
+    async def confirm_themes(self, update: Update, context: Context, actor: Actor) -> str | None:
+        answer_id = routes.BLOCKER_THEMES_CONFIRM.args(context).int("answer_id")
+        card, confirmed = await self.radar.confirm_blocker_themes(actor, answer_id)
+        if not confirmed:
+            return t(actor.language, "blockers.themes_confirmed_already")
+        await self.edit_or_reply(update, *blocker_card_message(actor.language, card))
+        return None

@@ -12,14 +12,17 @@ from telegram import InlineKeyboardMarkup
 from bot.handlers import routes
 from bot.handlers.base import ButtonSpec, keyboard
 from bot.handlers.summary_views import clip, date_range, name, theme_name
+from bot.services.blocker_themes import BlockerCard
 from bot.services.common import Language
 from bot.services.radar import RadarLesson, RadarReport, RadarSignal, TeamBlockers
 from bot.texts import Safe, t
-from storage.models import Stadsdeel, TeamKind
+from storage.models import THEMES, Stadsdeel, TeamKind
 
 DIGEST_SIGNALS = 3
 QUOTE_LIMIT = 160
 LESSON_LIMIT = 200
+# A blocker card shows the blocker cut to this (the whole answer is in the recap's ✏️).
+CARD_TEXT = 700
 
 
 def _stadsdelen(language: Language, parts: Sequence[Stadsdeel]) -> str:
@@ -72,7 +75,8 @@ def _heading(language: Language, rank: int, signal: RadarSignal) -> Safe:
     if not signal.themes:
         return heading
     themes = ", ".join(theme_name(language, theme) for theme in signal.themes)
-    return Safe(f"{heading}\n{t(language, 'radar.themes', themes=Safe(themes))}")
+    key = "radar.themes_chosen" if signal.themes_chosen else "radar.themes"
+    return Safe(f"{heading}\n{t(language, key, themes=Safe(themes))}")
 
 
 def _period(language: Language, report: RadarReport, zone: ZoneInfo) -> Safe:
@@ -156,6 +160,11 @@ def team_blockers_message(
                 team=Safe(team),
             )
         )
+        if blocker.themes:
+            themes = ", ".join(theme_name(language, theme) for theme in blocker.themes)
+            if blocker.themes_proposed:
+                themes = t(language, "blockers.themes_proposed", themes=Safe(themes))
+            lines.append(t(language, "blockers.themes_line", themes=Safe(themes)))
         if blocker.resolved_how is not None:
             lines.append(
                 t(language, "blockers.solved_line", how=clip(blocker.resolved_how, QUOTE_LIMIT))
@@ -175,3 +184,37 @@ def team_blockers_message(
 def _when(language: Language, moment: datetime, zone: ZoneInfo) -> Safe:
     day = moment.astimezone(zone).date()
     return date_range(language, day, day)
+
+
+def blocker_card_message(
+    language: Language, card: BlockerCard
+) -> tuple[Safe, InlineKeyboardMarkup | None]:
+    """A blocker with its themes and the theme buttons (✅ on the chosen ones, like the lesson
+    card) and "klopt zo"; once confirmed, the themes alone, without buttons."""
+    themes = ", ".join(card.themes)
+    parts = [
+        t(language, "blockers.card_title", team=card.team_name),
+        t(language, "blockers.card_text", text=clip(card.text, CARD_TEXT)),
+    ]
+    if card.confirmed:
+        key = "blockers.card_confirmed" if card.themes else "blockers.card_confirmed_none"
+        parts.append(t(language, key, themes=themes))
+        return Safe("\n\n".join(parts)), None
+    if card.proposed:
+        key = "blockers.card_proposed" if card.themes else "blockers.card_nothing"
+    else:
+        key = "blockers.card_chosen" if card.themes else "blockers.card_chosen_none"
+    parts += [t(language, key, themes=themes), t(language, "blockers.card_why")]
+    toggles: list[ButtonSpec] = [
+        (
+            ("✅ " if theme in card.themes else "▫️ ") + theme,
+            routes.BLOCKER_THEME_SET.build(
+                answer_id=card.answer_id, theme=index, on=int(theme not in card.themes)
+            ),
+        )
+        for index, theme in enumerate(THEMES)
+    ]
+    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    confirm = routes.BLOCKER_THEMES_CONFIRM.build(answer_id=card.answer_id)
+    rows.append([(t(language, "blockers.button_confirm"), confirm)])
+    return Safe("\n\n".join(parts)), keyboard(rows)

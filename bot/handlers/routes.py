@@ -272,5 +272,9 @@ EXPORT_MENU = _route("ex:menu")
 
 # A team's blocker (the answer's id) marked *opgelost*; the next message says how.
 BLOCKER_SOLVE = _route("bk:s", number("answer_id"))
+# A theme on or off for one's own blocker (the state the button sets, so a double tap is
+# harmless), and "klopt zo": the themes as they are.
+BLOCKER_THEME_SET = _route("bk:t", number("answer_id"), digit("theme"), digit("on", 0, 1))
+BLOCKER_THEMES_CONFIRM = _route("bk:ok", number("answer_id"))
 
 ROUTES: tuple[Route, ...] = tuple(_declared)

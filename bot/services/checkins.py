@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.blocker_themes import BlockerCard, cards_to_offer, keep_blocker_themes
 from bot.services.common import Actor, Clock, Language, ServiceError, check_length
 from bot.services.conversations import AnswerChangeState, Conversations
 from bot.services.directory import language_for
@@ -19,6 +20,7 @@ from bot.services.lessons import LessonCard, LessonService
 from bot.services.permissions import Permission, authorize_own
 from bot.services.schedule import WeeklyRule, dutch_holiday, parse_date
 from bot.services.templates import (
+    BLOCKERS,
     LESSON,
     NEXT_STEP,
     RETRO,
@@ -31,6 +33,7 @@ from bot.services.templates import (
     steps_as_json,
     steps_from_json,
 )
+from storage.blocker_themes import BlockerThemes
 from storage.database import Database
 from storage.models import (
     Action,
@@ -103,6 +106,12 @@ class Recap:
     lesson_cards: list[LessonCard]  # check-in lessons still waiting for their author's choice
     # A changed lesson answer took back the author's choice to share it: tell them.
     lesson_reopened: bool = False
+    # Blockers whose proposed themes did not reach their author yet (after the lesson cards).
+    blocker_cards: list[BlockerCard] = field(default_factory=list)
+
+    @property
+    def has_cards(self) -> bool:
+        return bool(self.blocker_cards or self.lesson_cards)
 
 
 Outcome = StepView | Recap
@@ -118,13 +127,15 @@ class Stored(NamedTuple):
 
 @dataclass(frozen=True)
 class RecapDelivery:
-    """A finished check-in's recap and lesson cards that did not reach the person yet."""
+    """A finished check-in's recap, blocker and lesson cards that did not reach the person
+    yet."""
 
     prompt_id: int
     telegram_user_id: int
     language: Language
     recap: Recap | None  # None: the recap arrived; only cards are owed
     cards: list[LessonCard]
+    blocker_cards: list[BlockerCard] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -544,8 +555,8 @@ class CheckinService:
                     person.id, person.telegram_user_id, person.display_name, language, False
                 )
                 recap = await self._recap(session, actor, prompt, run)
-                cards = recap.lesson_cards if prompt.cards_sent_at is None else []
-                if prompt.cards_sent_at is None and not cards:
+                owed = prompt.cards_sent_at is None
+                if owed and not recap.has_cards:
                     prompt.cards_sent_at = now  # decided meanwhile: nothing left to offer
                 deliveries.append(
                     RecapDelivery(
@@ -553,7 +564,8 @@ class CheckinService:
                         telegram_user_id=person.telegram_user_id,
                         language=language,
                         recap=recap if prompt.recap_sent_at is None else None,
-                        cards=cards,
+                        cards=recap.lesson_cards if owed else [],
+                        blocker_cards=recap.blocker_cards if owed else [],
                     )
                 )
         return deliveries
@@ -566,11 +578,20 @@ class CheckinService:
                 prompt.recap_sent_at = now
 
     async def cards_delivered(self, prompt_id: int, now: datetime | None = None) -> None:
+        """The blocker and lesson cards reached the person: a blocker's card is not shown
+        again (until its text changes and it gets a new proposal)."""
         now = now or self._clock()
         async with self._db.unit_of_work() as session:
             prompt = await Prompts(session).get(prompt_id)
             if prompt is not None:
                 prompt.cards_sent_at = now
+                await BlockerThemes(session).offered(prompt_id, now)
+
+    async def blocker_card_delivered(self, answer_id: int, now: datetime | None = None) -> None:
+        """One blocker card reached its author: a later round does not send it again."""
+        now = now or self._clock()
+        async with self._db.unit_of_work() as session:
+            await BlockerThemes(session).offered_answer(answer_id, now)
 
     async def recap_abandoned(
         self, prompt_id: int, blocked: bool, now: datetime | None = None
@@ -745,6 +766,16 @@ class CheckinService:
                 prompt.status, prompt.sent_at = PromptStatus.ACTIVE, prompt.sent_at or now
                 prompt.asked_step = max(prompt.asked_step, index)
             step = steps[index]
+            question = (
+                None
+                if step.question_index is None
+                else questions_from_json(run.questions)[step.question_index]
+            )
+            blocker = question is not None and question.key in BLOCKERS
+            previous = None
+            if blocker:  # a blocker is proposed themes again only when its text changed
+                earlier = (await Answers(session).of_prompt(prompt.id)).get(key)
+                previous = None if earlier is None or earlier.skipped else earlier.text
             if action_status is not None:
                 text = action_status.value
                 if step.action_id is not None:
@@ -762,9 +793,10 @@ class CheckinService:
                 attachment_file_id=attachment[1] if attachment else None,
                 message_id=message_id,
             )
-            if step.question_index is not None:
-                question = questions_from_json(run.questions)[step.question_index]
+            if question is not None:
                 content = "" if skipped else (text or "").strip()
+                if blocker:
+                    await keep_blocker_themes(session, answer.id, content, previous, now)
                 if question.role == LESSON:
                     reopened = await self._lessons.keep_from_answer(
                         answer.id, run.team_id, run.sprint_id, prompt.person_id, content, now
@@ -783,7 +815,7 @@ class CheckinService:
                 # The handler sends the recap and the cards (claimed, so a round leaves them);
                 # what does not arrive, a later round sends.
                 prompt.claimed_at, prompt.recap_sent_at = now, None
-                prompt.cards_sent_at = None if recap.lesson_cards else now
+                prompt.cards_sent_at = None if recap.has_cards else now
                 return Stored(recap, reopened)
             view = await self._step_view(session, prompt, prompt.step)
             assert view is not None
@@ -1010,6 +1042,17 @@ class CheckinService:
         lesson_cards = await self._lessons.undecided_cards(
             actor, [answer.id for answer in answers.values()]
         )
+        # Each blocker's proposed themes, for its author to confirm or change (once).
+        blockers = [
+            (answer.id, answer.text)
+            for item in items
+            if item.question is not None
+            and item.question.key in BLOCKERS
+            and (answer := item.answer) is not None
+            and answer.text
+            and not answer.skipped
+        ]
+        blocker_cards = await cards_to_offer(session, team.name, blockers)
         return Recap(
             prompt_id=prompt.id,
             team_name=team.name,
@@ -1018,4 +1061,5 @@ class CheckinService:
             closes_at=run.closes_at,
             lesson_cards=lesson_cards,
             lesson_reopened=lesson_reopened,
+            blocker_cards=blocker_cards,
         )

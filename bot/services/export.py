@@ -165,6 +165,7 @@ SHEETS: dict[SheetKey, SheetSpec] = {
             ("member", K.SHORT_TEXT),
             ("question", K.LONG_TEXT),
             ("blocker", K.LONG_TEXT),
+            ("themes", K.SHORT_TEXT),  # proposed by the bot, or confirmed/changed by its author
             ("resolved", K.BOOLEAN),
             ("resolved_how", K.LONG_TEXT),
             ("resolved_on", K.DATE),
@@ -687,6 +688,7 @@ class _RowMaker:
                 if blocker.text is None and blocker.attachment_kind:
                     value = Label.of(f"export.attachment.{blocker.attachment_kind}")
                 resolved_at = self._local(blocker.resolved_at)
+                themes = sorted(blocker.themes.split(",")) if blocker.themes else []
                 rows.append(
                     (
                         self._local(blocker.answered_at),
@@ -696,6 +698,7 @@ class _RowMaker:
                         self._person(blocker.person_id, blocker.person_name),
                         question,
                         value,
+                        Label(tuple(f"theme.{theme}" for theme in themes)) if themes else None,
                         blocker.resolved,
                         blocker.resolved_how,
                         None if resolved_at is None else resolved_at.date(),

@@ -65,6 +65,7 @@ class Permission(StrEnum):
     # one's own objects
     ANSWER_CHECKIN = "answer_checkin"
     EDIT_LESSON = "edit_lesson"
+    THEME_BLOCKER = "theme_blocker"
     BROWSE_SEARCH = "browse_search"
     READ_LESSON = "read_lesson"
     # a team's members
@@ -148,6 +149,12 @@ RULES: dict[Permission, Rule] = {
         EVERYONE,
         Scope.OWN,
         refusal="lesson.not_author",
+    ),
+    Permission.THEME_BLOCKER: Rule(
+        "Confirm or change the themes of one's own blocker",
+        EVERYONE,
+        Scope.OWN,
+        refusal="blockers.not_author",
     ),
     Permission.BROWSE_SEARCH: Rule(
         "Page and filter one's own search", EVERYONE, Scope.OWN, refusal="error.button_expired"
@@ -358,6 +365,8 @@ BUTTONS: dict[str, Permission] = {
     "ex:menu": Permission.EXPORT_TEAM,
     "dg": Permission.SET_DIGEST,
     "bk:s": Permission.RESOLVE_BLOCKER,
+    "bk:t": Permission.THEME_BLOCKER,
+    "bk:ok": Permission.THEME_BLOCKER,
 }
 
 

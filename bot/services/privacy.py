@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.services.common import Actor, Clock
 from bot.services.templates import Question, questions_from_json, steps_from_json
+from storage.blocker_themes import BlockerThemes
 from storage.database import Database
 from storage.privacy import Erasure, PersonalData, Retention
 from storage.repositories import Invites
@@ -89,10 +90,15 @@ class PrivacyService:
             if person is None:
                 return {"person": None}
             check_ins = []
-            for item in await stored.prompts(person_id):
+            prompts = await stored.prompts(person_id)
+            # A blocker's themes (proposed by the bot, or chosen by the person) go with it.
+            themes = await BlockerThemes(session).of_answers(
+                [answer.id for item in prompts for answer in item.answers]
+            )
+            for item in prompts:
                 questions = questions_from_json(item.run.questions)
                 steps = {step.key: step for step in steps_from_json(item.prompt.steps)}
-                answers = []
+                answers: list[dict[str, object]] = []
                 for answer in item.answers:
                     step = steps.get(answer.step_key)
                     question: str | None = None
@@ -113,6 +119,9 @@ class PrivacyService:
                             "changed_at": _when(answer.updated_at),
                         }
                     )
+                    if answer.id in themes:
+                        answers[-1]["themes"] = list(themes[answer.id].themes)
+                        answers[-1]["themes_chosen_by_you"] = themes[answer.id].by_author
                 check_ins.append(
                     {
                         "team": item.team_name,

@@ -26,16 +26,23 @@ import wordfreq
 from scipy import sparse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.blocker_themes import BlockerCard, card_of, group_themes
 from bot.services.common import Actor, Clock, ServiceError
 from bot.services.conversations import BlockerSolveState, Conversations
 from bot.services.lessons import LessonCard, LessonService, clean_text
-from bot.services.permissions import Permission, authorize, authorize_without_team
+from bot.services.permissions import (
+    Permission,
+    authorize,
+    authorize_own,
+    authorize_without_team,
+)
 from bot.services.templates import blocker_steps
 from bot.services.textsearch import stem, terms, words
 from bot.services.themes import NEIGHBOURS, Neighbour, suggest
 from bot.services.walls import notions
+from storage.blocker_themes import BlockerThemes, StoredThemes
 from storage.database import Database
-from storage.models import BlockerResolution, Role, Stadsdeel, TeamKind
+from storage.models import THEMES, BlockerResolution, Role, Stadsdeel, TeamKind
 from storage.radar import BlockerRow, RadarQueries, TeamRow
 from storage.repositories import Memberships, Teams
 from storage.search import LessonIndex
@@ -224,7 +231,10 @@ class RadarSignal:
     solved_by: int  # teams that marked one of these blockers opgelost
     quotes: list[RadarQuote]
     lessons: list[RadarLesson]
-    themes: tuple[str, ...] = ()  # proposed from the blockers' words and similar lessons
+    # The themes most of its blockers carry (`bot.services.blocker_themes.group_themes`), or,
+    # for blockers from before themes were stored, proposed from their words and similar lessons.
+    themes: tuple[str, ...] = ()
+    themes_chosen: bool = False  # some of its blockers' authors chose or confirmed theirs
 
     @property
     def trend(self) -> int:
@@ -249,6 +259,8 @@ class TeamBlocker:
     text: str
     answered_at: datetime
     resolved_how: str | None
+    themes: tuple[str, ...] = ()
+    themes_proposed: bool = False  # the bot's proposal; its author did not confirm or change it
 
 
 @dataclass(frozen=True)
@@ -323,8 +335,11 @@ class RadarService:
             )
             if limit is not None:
                 signals = signals[:limit]
+            stored = await BlockerThemes(session).of_answers(
+                [row.answer_id for group, _ in signals for row in group]
+            )
             built = [
-                await self._signal(session, queries, group, now_teams, teams, start)
+                await self._signal(session, queries, group, now_teams, teams, start, stored)
                 for group, now_teams in signals
             ]
         return RadarReport(
@@ -344,6 +359,7 @@ class RadarService:
         now_teams: set[int],
         teams: dict[int, TeamRow],
         start: datetime,
+        stored: dict[int, StoredThemes],
     ) -> RadarSignal:
         recent = [row for row in group if row.answered_at >= start]
         before = {row.team_id for row in group if row.answered_at < start}
@@ -386,9 +402,18 @@ class RadarService:
                     team_name=team.name if row.team_id in named_teams else None,
                 )
             )
-        neighbours = await LessonIndex(session).themed_neighbours(dict(terms(together)), NEIGHBOURS)
+        carried = group_themes([stored[row.answer_id] for row in group if row.answer_id in stored])
+        if carried is None:  # blockers from before their themes were stored: propose for all
+            neighbours = await LessonIndex(session).themed_neighbours(
+                dict(terms(together)), NEIGHBOURS
+            )
+            voters = [Neighbour(score, themes) for _, score, themes in neighbours]
+            themes, chosen = suggest(together, voters), False
+        else:
+            themes, chosen = carried.themes, carried.by_authors
         return RadarSignal(
-            themes=suggest(together, [Neighbour(score, themes) for _, score, themes in neighbours]),
+            themes=themes,
+            themes_chosen=chosen,
             keywords=_keywords([row.text for row in group]),
             teams=len(now_teams),
             previous_teams=len(before),
@@ -423,9 +448,13 @@ class RadarService:
                 {run.run_id: blocker_steps(run.questions) for run in runs}
             )
             teams = await queries.teams(team_ids)
-        newest = sorted(rows, key=lambda row: (row.answered_at, row.answer_id), reverse=True)
-        return TeamBlockers(
-            [
+            newest = sorted(rows, key=lambda row: (row.answered_at, row.answer_id), reverse=True)
+            newest = newest[:MAX_TEAM_BLOCKERS]
+            stored = await BlockerThemes(session).of_answers([row.answer_id for row in newest])
+        blockers = []
+        for row in newest:
+            themes = stored.get(row.answer_id)
+            blockers.append(
                 TeamBlocker(
                     row.answer_id,
                     row.team_id,
@@ -433,11 +462,11 @@ class RadarService:
                     row.text,
                     row.answered_at,
                     row.resolved_how,
+                    themes.themes if themes else (),
+                    themes is not None and not themes.by_author,
                 )
-                for row in newest[:MAX_TEAM_BLOCKERS]
-            ],
-            several_teams=len(team_ids) > 1,
-        )
+            )
+        return TeamBlockers(blockers, several_teams=len(team_ids) > 1)
 
     async def ask_solution(self, actor: Actor, answer_id: int) -> TeamBlocker:
         """The *opgelost* button: the next message is how it was solved."""
@@ -467,6 +496,50 @@ class RadarService:
             )
             await self._conversations.clear(actor.person_id)
         return replace(blocker, resolved_how=how), card
+
+    # --- a blocker's themes: its author confirms or changes the proposal ----------------------
+
+    async def set_blocker_theme(
+        self, actor: Actor, answer_id: int, theme: str, *, on: bool
+    ) -> tuple[BlockerCard, bool]:
+        """Mark one's own blocker with a theme or not: the card as it is now, and whether that
+        changed anything (the same press twice does not). From now on the author's choice
+        stands, also when the answer's text changes."""
+        if theme not in THEMES:
+            raise ServiceError("error.button_expired")
+        async with self._db.unit_of_work() as session:
+            team_name, text = await self._own_blocker(session, actor, answer_id)
+            stored = BlockerThemes(session)
+            changed = await stored.set_theme(answer_id, theme, on=on, now=self._clock())
+            found = await stored.of_answers([answer_id])
+            return card_of(answer_id, team_name, text, found.get(answer_id)), changed
+
+    async def confirm_blocker_themes(
+        self, actor: Actor, answer_id: int
+    ) -> tuple[BlockerCard, bool]:
+        """ "Klopt zo": the author keeps the themes as they are; False when they had already."""
+        async with self._db.unit_of_work() as session:
+            team_name, text = await self._own_blocker(session, actor, answer_id)
+            stored = BlockerThemes(session)
+            confirmed = await stored.confirm(answer_id, self._clock())
+            found = await stored.of_answers([answer_id])
+            return card_of(answer_id, team_name, text, found.get(answer_id)), confirmed
+
+    @staticmethod
+    async def _own_blocker(session: AsyncSession, actor: Actor, answer_id: int) -> tuple[str, str]:
+        """The team's name and the text of one's own blocker. One that is gone (erased by
+        /forget, or past retention) is said to be gone; anyone else's is refused kindly."""
+        found = await BlockerThemes(session).answer(answer_id)
+        if found is None:
+            raise ServiceError("blockers.themes_gone")
+        answer, prompt, run = found
+        authorize_own(actor, Permission.THEME_BLOCKER, prompt.person_id)
+        if answer.step_key not in blocker_steps(run.questions) or not answer.text:
+            raise ServiceError("blockers.themes_gone")
+        team = await Teams(session).get(run.team_id)
+        if team is None:
+            raise ServiceError("blockers.themes_gone")
+        return team.name, answer.text
 
     @staticmethod
     async def _blocker(session: AsyncSession, actor: Actor, answer_id: int) -> TeamBlocker:

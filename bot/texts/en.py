@@ -724,4 +724,23 @@ TEXTS: dict[str, str] = {
     "blockers.how_empty": "Write in a few words how it was solved.",
     "blockers.solved": "✅ Marked solved: “{text}”. How you solved it is now a lesson of your "
     "team. Choose below whether to share it.",
+    "blockers.card_title": "🚧 Your blocker for <b>{team}</b>:",
+    "blockers.card_text": "<i>“{text}”</i>",
+    "blockers.card_proposed": "💡 Themes suggested: {themes} — tap to change",
+    "blockers.card_nothing": "💡 I found no theme that fits. Tap one or more yourself, or leave "
+    "it as it is.",
+    "blockers.card_chosen": "🏷 Themes: {themes} — tap to change",
+    "blockers.card_chosen_none": "🏷 No theme chosen — tap one or more, or leave it as it is.",
+    "blockers.card_why": "With the themes the steunpunt sees which walls come back in more teams.",
+    "blockers.button_confirm": "👍 Looks right",
+    "blockers.card_confirmed": "✅ Kept with themes: {themes}.",
+    "blockers.card_confirmed_none": "✅ Kept, without a theme.",
+    "blockers.not_author": "Only whoever wrote this blocker chooses its themes.",
+    "blockers.themes_gone": "This blocker is gone (erased, or the answers were cleaned up). "
+    "There is nothing left to choose.",
+    "blockers.themes_unchanged": "It was like that already.",
+    "blockers.themes_confirmed_already": "Kept already. 👍",
+    "blockers.themes_line": "    🏷 {themes}",
+    "blockers.themes_proposed": "{themes} (suggested)",
+    "radar.themes_chosen": "🏷 Themes: {themes}",
 }

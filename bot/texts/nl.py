@@ -731,4 +731,23 @@ TEXTS: dict[str, str] = {
     "blockers.how_empty": "Schrijf in een paar woorden hoe het is opgelost.",
     "blockers.solved": "✅ Genoteerd als opgelost: “{text}”. Hoe jullie het oplosten is nu een "
     "les van je team. Kies hieronder of je die deelt.",
+    "blockers.card_title": "🚧 Je knelpunt voor <b>{team}</b>:",
+    "blockers.card_text": "<i>“{text}”</i>",
+    "blockers.card_proposed": "💡 Thema's voorgesteld: {themes} — tik om te wijzigen",
+    "blockers.card_nothing": "💡 Ik vond geen thema dat past. Tik er zelf een of meer aan, of "
+    "laat het zo.",
+    "blockers.card_chosen": "🏷 Thema's: {themes} — tik om te wijzigen",
+    "blockers.card_chosen_none": "🏷 Geen thema gekozen — tik er een of meer aan, of laat het zo.",
+    "blockers.card_why": "Met de thema's ziet het steunpunt welke muren bij meer teams terugkomen.",
+    "blockers.button_confirm": "👍 Klopt zo",
+    "blockers.card_confirmed": "✅ Bewaard met thema's: {themes}.",
+    "blockers.card_confirmed_none": "✅ Bewaard, zonder thema.",
+    "blockers.not_author": "Alleen wie dit knelpunt schreef, kiest de thema's ervan.",
+    "blockers.themes_gone": "Dit knelpunt is er niet meer (gewist, of de antwoorden zijn "
+    "opgeruimd). Er valt niets meer te kiezen.",
+    "blockers.themes_unchanged": "Dat stond al zo.",
+    "blockers.themes_confirmed_already": "Al bewaard. 👍",
+    "blockers.themes_line": "    🏷 {themes}",
+    "blockers.themes_proposed": "{themes} (voorgesteld)",
+    "radar.themes_chosen": "🏷 Thema's: {themes}",
 }
