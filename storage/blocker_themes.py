@@ -110,12 +110,10 @@ class BlockerThemes:
             delete(BlockerThemeReview).where(BlockerThemeReview.answer_id == answer_id)
         )
 
-    async def set_theme(self, answer_id: int, theme: str, *, on: bool, now: datetime) -> bool:
-        """The author marks the blocker with a theme or not; True when that changed anything
-        (a second press of the same button does not)."""
+    async def _review_or_new(self, answer_id: int, now: datetime) -> BlockerThemeReview:
+        """The blocker's review row; a blocker from before themes were proposed gets one."""
         review = await self.review(answer_id)
-        current = await self.themes(answer_id)
-        if review is None:  # a blocker from before themes were proposed
+        if review is None:
             review = BlockerThemeReview(
                 answer_id=answer_id,
                 proposed_at=now,
@@ -124,6 +122,13 @@ class BlockerThemes:
                 confirmed_at=None,
             )
             self._session.add(review)
+        return review
+
+    async def set_theme(self, answer_id: int, theme: str, *, on: bool, now: datetime) -> bool:
+        """The author marks the blocker with a theme or not; True when that changed anything
+        (a second press of the same button does not)."""
+        review = await self._review_or_new(answer_id, now)
+        current = await self.themes(answer_id)
         if (theme in current) == on:
             await self._session.flush()
             return False
@@ -143,16 +148,7 @@ class BlockerThemes:
 
     async def confirm(self, answer_id: int, now: datetime) -> bool:
         """The author says the themes are right; False when they had said so already."""
-        review = await self.review(answer_id)
-        if review is None:
-            review = BlockerThemeReview(
-                answer_id=answer_id,
-                proposed_at=now,
-                offered_at=now,
-                changed_at=None,
-                confirmed_at=None,
-            )
-            self._session.add(review)
+        review = await self._review_or_new(answer_id, now)
         if review.confirmed_at is not None:
             return False
         review.confirmed_at = now
