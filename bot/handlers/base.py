@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from bot.services.directory import Directory, language_for
 from bot.texts import Safe, t
 from bot.texts.formatting import fit, split_message, toast_text
 from storage.database import Database, DatabaseUnavailableError
+from storage.models import THEMES
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ def keyboard(rows: Sequence[Sequence[ButtonSpec]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def theme_toggle_rows(
+    selected: Collection[str], build: Callable[[int, bool], str]
+) -> list[list[ButtonSpec]]:
+    """The seven theme buttons, two by two: ✅ on the selected ones; `build(index, on)` makes
+    the callback data that turns theme `index` on or off."""
+    toggles: list[ButtonSpec] = [
+        (("✅ " if theme in selected else "▫️ ") + theme, build(index, theme not in selected))
+        for index, theme in enumerate(THEMES)
+    ]
+    return [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
 
 
 def is_private(update: Update) -> bool:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.handlers import routes
-from bot.handlers.base import ButtonSpec, keyboard
+from bot.handlers.base import ButtonSpec, keyboard, theme_toggle_rows
 from bot.services.common import Language, text_length
 from bot.services.lessons import LessonCard, LessonView, Notice, SearchPage
 from bot.texts import Safe, t
@@ -137,16 +137,12 @@ def card_text(language: Language, card: LessonCard) -> Safe:
 
 def card_message(language: Language, card: LessonCard) -> tuple[Safe, InlineKeyboardMarkup]:
     lesson = card.lesson
-    toggles: list[ButtonSpec] = [
-        (
-            ("✅ " if theme in lesson.themes else "▫️ ") + theme,
-            routes.LESSON_THEME_SET.build(
-                lesson_id=lesson.id, theme=index, on=int(theme not in lesson.themes)
-            ),
-        )
-        for index, theme in enumerate(THEMES)
-    ]
-    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows = theme_toggle_rows(
+        lesson.themes,
+        lambda index, on: routes.LESSON_THEME_SET.build(
+            lesson_id=lesson.id, theme=index, on=int(on)
+        ),
+    )
     rows.append(
         [(t(language, "lesson.button_advice"), routes.LESSON_ADVICE.build(lesson_id=lesson.id))]
     )

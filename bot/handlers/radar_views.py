@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.handlers import routes
-from bot.handlers.base import ButtonSpec, keyboard
+from bot.handlers.base import ButtonSpec, keyboard, theme_toggle_rows
 from bot.handlers.summary_views import clip, date_range, name, theme_name
 from bot.services.blocker_themes import BlockerCard
 from bot.services.common import Language
 from bot.services.radar import RadarLesson, RadarReport, RadarSignal, TeamBlockers
 from bot.texts import Safe, t
-from storage.models import THEMES, Stadsdeel, TeamKind
+from storage.models import Stadsdeel, TeamKind
 
 DIGEST_SIGNALS = 3
 QUOTE_LIMIT = 160
@@ -205,16 +205,12 @@ def blocker_card_message(
     else:
         key = "blockers.card_chosen" if card.themes else "blockers.card_chosen_none"
     parts += [t(language, key, themes=themes), t(language, "blockers.card_why")]
-    toggles: list[ButtonSpec] = [
-        (
-            ("✅ " if theme in card.themes else "▫️ ") + theme,
-            routes.BLOCKER_THEME_SET.build(
-                answer_id=card.answer_id, theme=index, on=int(theme not in card.themes)
-            ),
-        )
-        for index, theme in enumerate(THEMES)
-    ]
-    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows = theme_toggle_rows(
+        card.themes,
+        lambda index, on: routes.BLOCKER_THEME_SET.build(
+            answer_id=card.answer_id, theme=index, on=int(on)
+        ),
+    )
     confirm = routes.BLOCKER_THEMES_CONFIRM.build(answer_id=card.answer_id)
     rows.append([(t(language, "blockers.button_confirm"), confirm)])
     return Safe("\n\n".join(parts)), keyboard(rows)
