@@ -183,32 +183,23 @@ class Publication:
     async def fingerprint(self) -> tuple[object, ...]:
         """Changes whenever the shared log changes in a way the site shows: a lesson shared,
         changed, hidden or merged, a theme set, an endorsement or adoption added or taken back.
-        Cheap: counts and newest moments, three queries."""
-        shared = shared_lesson_ids().subquery()
-        lessons = (
-            await self._session.execute(
-                select(func.count(), func.max(Lesson.updated_at)).where(
-                    Lesson.id.in_(select(shared.c.id))
-                )
+        Cheap: counts and newest moments, four queries."""
+        shared = select(shared_lesson_ids().subquery().c.id)
+
+        async def count_and_newest(moment: Any, lesson_id: Any) -> tuple[object, ...]:
+            found = await self._session.execute(
+                select(func.count(), func.max(moment)).where(lesson_id.in_(shared))
             )
-        ).one()
-        endorsements = (
-            await self._session.execute(
-                select(func.count(), func.max(Endorsement.created_at)).where(
-                    Endorsement.lesson_id.in_(select(shared.c.id))
-                )
-            )
-        ).one()
-        adoptions = (
-            await self._session.execute(
-                select(func.count(), func.max(Adoption.created_at)).where(
-                    Adoption.lesson_id.in_(select(shared.c.id))
-                )
-            )
-        ).one()
+            return tuple(found.one())
+
         themes = (
             await self._session.execute(
-                select(func.count()).where(LessonTheme.lesson_id.in_(select(shared.c.id)))
+                select(func.count()).where(LessonTheme.lesson_id.in_(shared))
             )
         ).scalar_one()
-        return (*lessons, *endorsements, *adoptions, themes)
+        return (
+            *await count_and_newest(Lesson.updated_at, Lesson.id),
+            *await count_and_newest(Endorsement.created_at, Endorsement.lesson_id),
+            *await count_and_newest(Adoption.created_at, Adoption.lesson_id),
+            themes,
+        )
