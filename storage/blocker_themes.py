@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -16,8 +16,6 @@ from storage.models import (
     BlockerTheme,
     BlockerThemeReview,
     CheckinAnswer,
-    CheckinPrompt,
-    CheckinRun,
 )
 
 
@@ -159,36 +157,15 @@ class BlockerThemes:
     async def offered(self, prompt_id: int, now: datetime) -> None:
         """The cards of a check-in's blockers reached their author."""
         answers = select(CheckinAnswer.id).where(CheckinAnswer.prompt_id == prompt_id)
-        await self._session.execute(
-            update(BlockerThemeReview)
-            .where(
-                BlockerThemeReview.answer_id.in_(answers),
-                BlockerThemeReview.offered_at.is_(None),
-            )
-            .values(offered_at=now)
-        )
+        await self._mark_offered(BlockerThemeReview.answer_id.in_(answers), now)
 
     async def offered_answer(self, answer_id: int, now: datetime) -> None:
         """One blocker's card reached its author."""
+        await self._mark_offered(BlockerThemeReview.answer_id == answer_id, now)
+
+    async def _mark_offered(self, which: ColumnElement[bool], now: datetime) -> None:
         await self._session.execute(
             update(BlockerThemeReview)
-            .where(
-                BlockerThemeReview.answer_id == answer_id,
-                BlockerThemeReview.offered_at.is_(None),
-            )
+            .where(which, BlockerThemeReview.offered_at.is_(None))
             .values(offered_at=now)
         )
-
-    async def answer(
-        self, answer_id: int
-    ) -> tuple[CheckinAnswer, CheckinPrompt, CheckinRun] | None:
-        """An answer with its prompt (whose person wrote it) and its run (its questions)."""
-        row = (
-            await self._session.execute(
-                select(CheckinAnswer, CheckinPrompt, CheckinRun)
-                .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
-                .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
-                .where(CheckinAnswer.id == answer_id)
-            )
-        ).first()
-        return None if row is None else (row[0], row[1], row[2])

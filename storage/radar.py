@@ -138,16 +138,19 @@ class RadarQueries:
             for i, text, team, part, anonymous in rows.all()
         }
 
-    async def answer_in_run(self, answer_id: int) -> tuple[CheckinAnswer, CheckinRun] | None:
+    async def answer_in_run(
+        self, answer_id: int
+    ) -> tuple[CheckinAnswer, CheckinPrompt, CheckinRun] | None:
+        """An answer with its prompt (whose person wrote it) and its run (its questions)."""
         row = (
             await self._session.execute(
-                select(CheckinAnswer, CheckinRun)
+                select(CheckinAnswer, CheckinPrompt, CheckinRun)
                 .join(CheckinPrompt, CheckinPrompt.id == CheckinAnswer.prompt_id)
                 .join(CheckinRun, CheckinRun.id == CheckinPrompt.run_id)
                 .where(CheckinAnswer.id == answer_id)
             )
         ).first()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (row[0], row[1], row[2])
 
     async def resolution(self, answer_id: int) -> BlockerResolution | None:
         return await self._session.get(BlockerResolution, answer_id)

@@ -738,6 +738,14 @@ class Answers:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def of_step(self, prompt_id: int, step_key: str) -> CheckinAnswer | None:
+        result = await self._session.scalars(
+            select(CheckinAnswer).where(
+                CheckinAnswer.prompt_id == prompt_id, CheckinAnswer.step_key == step_key
+            )
+        )
+        return result.one_or_none()
+
     async def of_prompt(self, prompt_id: int) -> dict[str, CheckinAnswer]:
         result = await self._session.execute(
             select(CheckinAnswer).where(CheckinAnswer.prompt_id == prompt_id)

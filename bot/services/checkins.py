@@ -774,7 +774,7 @@ class CheckinService:
             blocker = question is not None and question.key in BLOCKERS
             previous = None
             if blocker:  # a blocker is proposed themes again only when its text changed
-                earlier = (await Answers(session).of_prompt(prompt.id)).get(key)
+                earlier = await Answers(session).of_step(prompt.id, key)
                 previous = None if earlier is None or earlier.skipped else earlier.text
             if action_status is not None:
                 text = action_status.value

@@ -529,7 +529,7 @@ class RadarService:
     async def _own_blocker(session: AsyncSession, actor: Actor, answer_id: int) -> tuple[str, str]:
         """The team's name and the text of one's own blocker. One that is gone (erased by
         /forget, or past retention) is said to be gone; anyone else's is refused kindly."""
-        found = await BlockerThemes(session).answer(answer_id)
+        found = await RadarQueries(session).answer_in_run(answer_id)
         if found is None:
             raise ServiceError("blockers.themes_gone")
         answer, prompt, run = found
@@ -549,7 +549,7 @@ class RadarService:
         found = await queries.answer_in_run(answer_id)
         if found is None:
             raise ServiceError("blockers.unknown")
-        answer, run = found
+        answer, _prompt, run = found
         team = await Teams(session).get(run.team_id)
         if team is None or answer.step_key not in blocker_steps(run.questions) or not answer.text:
             raise ServiceError("blockers.unknown")
