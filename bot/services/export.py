@@ -663,9 +663,9 @@ class _RowMaker:
             question = action_texts.get(action_id) or Label.of("export.question.action")
             value = _status_label(answer.text)
         else:
-            question = _question_text(run.questions, index) or Label.of("export.question.unknown")
-            if answer.text is None and answer.attachment_kind:
-                value = Label.of(f"export.attachment.{answer.attachment_kind}")
+            question, value = _typed_answer(
+                run.questions, index, answer.text, answer.attachment_kind
+            )
         return (answered_at, team, sprint, checkin, member, answer.step_key, question, value, None)
 
     async def _blockers(self) -> _Batches:
@@ -681,12 +681,9 @@ class _RowMaker:
                 run = runs[blocker.run_id]
                 team, stadsdeel, _ = self._team(run.team_id)
                 _, _, index = blocker.step_key.partition(":")
-                question = _question_text(run.questions, index) or Label.of(
-                    "export.question.unknown"
+                question, value = _typed_answer(
+                    run.questions, index, blocker.text, blocker.attachment_kind
                 )
-                value: str | Label | None = blocker.text
-                if blocker.text is None and blocker.attachment_kind:
-                    value = Label.of(f"export.attachment.{blocker.attachment_kind}")
                 resolved_at = self._local(blocker.resolved_at)
                 themes = sorted(blocker.themes.split(",")) if blocker.themes else []
                 rows.append(
@@ -831,6 +828,17 @@ def _status_label(status: str | None) -> Label | None:
         return None
     known = {member.value for member in ActionStatus}
     return Label.of(f"export.action_status.{status}") if status in known else None
+
+
+def _typed_answer(
+    questions: dict[str, Any], index: str, text: str | None, attachment_kind: str | None
+) -> tuple[str | Label, str | Label | None]:
+    """An answer to question `index`: the question as asked, and what was typed or sent (a
+    photo or voice note is named, as the file itself is not exported)."""
+    question = _question_text(questions, index) or Label.of("export.question.unknown")
+    if text is None and attachment_kind:
+        return question, Label.of(f"export.attachment.{attachment_kind}")
+    return question, text
 
 
 def _question_text(questions: dict[str, Any], index: str) -> str | Label | None:
