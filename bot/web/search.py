@@ -107,6 +107,9 @@ def decode_positions(encoded: str) -> list[int]:
     return positions
 
 
+BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
 def front_coded(keys: list[str]) -> str:
     """Sorted keys, each as how many letters it shares with the one before (one base-36
     digit, at most 35) and the rest."""
@@ -115,7 +118,7 @@ def front_coded(keys: list[str]) -> str:
         shared = 0
         while shared < min(len(key), len(previous), 35) and key[shared] == previous[shared]:
             shared += 1
-        out.append("0123456789abcdefghijklmnopqrstuvwxyz"[shared] + key[shared:])
+        out.append(BASE36[shared] + key[shared:])
         previous = key
     return " ".join(out)
 
@@ -134,7 +137,6 @@ def _fixed(value: int, width: int) -> str:
     return "".join(BASE36[value // 36**place % 36] for place in range(width - 1, -1, -1))
 
 
-BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 ANONYMOUS = 36**3 - 1  # the team field of a lesson shared anonymously: no team
 
 
