@@ -177,8 +177,16 @@ class Lessons:
             await self._session.delete(existing)
             await self._session.flush()
 
+    def add_themes(self, lesson_id: int, themes: Iterable[str]) -> None:
+        """Themes for a lesson that has none yet (written with the next flush)."""
+        self._session.add_all(LessonTheme(lesson_id=lesson_id, theme=theme) for theme in themes)
+
     async def replace_tags(self, lesson_id: int, tags: Iterable[str]) -> None:
         await self._session.execute(delete(LessonTag).where(LessonTag.lesson_id == lesson_id))
+        self.add_tags(lesson_id, tags)
+
+    def add_tags(self, lesson_id: int, tags: Iterable[str]) -> None:
+        """Tags for a lesson that has none yet (written with the next flush)."""
         self._session.add_all(LessonTag(lesson_id=lesson_id, tag=tag[:64]) for tag in tags)
 
     # --- endorsements and adoptions ------------------------------------------------------------

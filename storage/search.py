@@ -48,8 +48,9 @@ INDEX_JOB = "search-index"
 REBUILD_LOCK = 0x5354_5350_494E_4458  # pg_advisory_xact_lock key
 
 # How long a count of lessons per term is trusted. A count changes by one when a lesson is
-# written, and the score hardly moves with it; this instance forgets the counts of a lesson's
-# terms the moment it indexes the lesson, and sees other instances' lessons within this time.
+# written, and the score hardly moves with it; this instance moves the counts it remembers of a
+# lesson's terms the moment it indexes the lesson, and sees other instances' lessons within
+# this time.
 # Long, because lessons are written seldom: counting a common term's lessons again costs more
 # than the whole rest of a suggestion.
 FREQUENCIES_FRESH_SECONDS = 6 * 3600.0
@@ -102,10 +103,21 @@ class Frequencies:
             self._terms.clear()
         self._terms.update((term, (count, now)) for term, count in counted.items())
 
-    def forget(self, terms: Iterable[str]) -> None:
-        self._total = None
-        for term in terms:
-            self._terms.pop(term, None)
+    def shift(self, before: set[str], after: set[str], lessons: int = 0) -> None:
+        """A lesson's terms changed from `before` to `after` (and `lessons` were added): keep
+        the remembered counts true instead of counting them again. Terms not remembered stay
+        unknown; should the change roll back, a count is one off until it is counted again."""
+        if self._total is not None:
+            self._total = (self._total[0] + lessons, self._total[1])
+        for term, change in ((t, -1) for t in before - after):
+            self._adjust(term, change)
+        for term in after - before:
+            self._adjust(term, +1)
+
+    def _adjust(self, term: str, change: int) -> None:
+        known = self._terms.get(term)
+        if known is not None:
+            self._terms[term] = (max(0, known[0] + change), known[1])
 
 
 _FREQUENCIES: WeakKeyDictionary[object, Frequencies] = WeakKeyDictionary()
@@ -151,14 +163,29 @@ class LessonIndex:
         old = await self._session.execute(
             delete(LessonTerm).where(LessonTerm.lesson_id == lesson.id).returning(LessonTerm.term)
         )
-        _frequencies_of(self._session).forget([*old.scalars(), *counts])
-        self._session.add_all(
-            LessonTerm(lesson_id=lesson.id, term=term[:64], count=count)
-            for term, count in counts.items()
-        )
+        _frequencies_of(self._session).shift(set(old.scalars()), set(counts))
+        self.describe(lesson, counts, search_text)
+        self._add_terms(lesson.id, counts)
+        await self._session.flush()
+
+    @staticmethod
+    def describe(lesson: Lesson, counts: dict[str, int], search_text: str) -> None:
+        """What the lesson row itself keeps of its index; set before a new lesson is added, so
+        it is inserted with them."""
         lesson.term_count = sum(counts.values())
         lesson.search_text = search_text
+
+    async def add(self, lesson: Lesson, counts: dict[str, int]) -> None:
+        """The terms of a lesson that was just added, `describe`d (it has none to clear)."""
+        _frequencies_of(self._session).shift(set(), set(counts), lessons=1)
+        self._add_terms(lesson.id, counts)
         await self._session.flush()
+
+    def _add_terms(self, lesson_id: int, counts: dict[str, int]) -> None:
+        self._session.add_all(
+            LessonTerm(lesson_id=lesson_id, term=term[:64], count=count)
+            for term, count in counts.items()
+        )
 
     async def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         """How many lessons there are, and in how many each term occurs (terms in none are
@@ -351,19 +378,18 @@ class LessonIndex:
         )
         if exclude_lesson_id is not None:
             query = query.where(Lesson.id != exclude_lesson_id)
-        norm = math.sqrt(sum((idf[t] * c) ** 2 for t, c in counts.items())) or 1.0
-        scored = [(int(i), float(s) / norm) for i, s in (await self._session.execute(query)).all()]
-        if not scored:
-            return []
-        themes: dict[int, list[str]] = {lesson_id: [] for lesson_id, _ in scored}
+        nearest = query.subquery()
+        # Their themes come along in the same statement: a row per lesson and theme.
         rows = await self._session.execute(
-            select(LessonTheme.lesson_id, LessonTheme.theme)
-            .where(LessonTheme.lesson_id.in_(list(themes)))
-            .order_by(LessonTheme.lesson_id, LessonTheme.theme)
+            select(nearest.c.lesson_id, nearest.c.score, LessonTheme.theme)
+            .join(LessonTheme, LessonTheme.lesson_id == nearest.c.lesson_id)
+            .order_by(nearest.c.score.desc(), nearest.c.lesson_id, LessonTheme.theme)
         )
-        for lesson_id, theme in rows.all():
-            themes[int(lesson_id)].append(str(theme))
-        return [(lesson_id, s, tuple(themes[lesson_id])) for lesson_id, s in scored]
+        norm = math.sqrt(sum((idf[t] * c) ** 2 for t, c in counts.items())) or 1.0
+        by_lesson: dict[int, tuple[float, list[str]]] = {}
+        for lesson_id, raw, theme in rows.all():
+            by_lesson.setdefault(int(lesson_id), (float(raw) / norm, []))[1].append(str(theme))
+        return [(lesson_id, cos, tuple(names)) for lesson_id, (cos, names) in by_lesson.items()]
 
 
 def _idf(total: int, frequency: int) -> float:

@@ -488,20 +488,29 @@ async def test_word_counts_learnt_at_start_follow_new_lessons(
     # Written after the counts were learnt: its words are counted again, and the scores are
     # the exact cosine over the lessons as they are now.
     park = await shared(services, city.simon, city.west, "Verwaarloosd groen in het park: ratten")
-    stored: dict[int, dict[str, int]] = {}
-    for row in await services.rows(LessonTerm):
-        stored.setdefault(row.lesson_id, {})[row.term] = row.count
-    lessons_with = Counter(term for counted in stored.values() for term in counted)
 
-    def weigh(term: str) -> float:
-        return idf(len(stored), lessons_with[term])
+    async def exact_scores() -> dict[int, float]:
+        stored: dict[int, dict[str, int]] = {}
+        for row in await services.rows(LessonTerm):
+            stored.setdefault(row.lesson_id, {})[row.term] = row.count
+        lessons_with = Counter(term for counted in stored.values() for term in counted)
+
+        def weigh(term: str) -> float:
+            return idf(len(stored), lessons_with[term])
+
+        return {
+            lesson: pytest.approx(cosine(terms(RATS_OOST), stored[lesson], weigh))
+            for lesson in (rats, park)
+        }
 
     found = dict(await services.lessons.similar_scores(RATS_OOST, city.oost.id))
-    assert found == {
-        lesson: pytest.approx(cosine(terms(RATS_OOST), stored[lesson], weigh))
-        for lesson in (rats, park)
-    }
+    assert found == await exact_scores()
     assert found[park] > found[rats] >= SIMILAR_MIN_SCORE
+    # Advice changes a lesson's words: the remembered counts follow it too.
+    await services.lessons.set_advice(city.simon, park, "Ratten verdwijnen pas als je het meldt")
+    assert dict(await services.lessons.similar_scores(RATS_OOST, city.oost.id)) == (
+        await exact_scores()
+    )
 
 
 async def test_the_index_is_rebuilt_once_when_the_analyser_changes(

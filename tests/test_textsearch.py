@@ -154,7 +154,7 @@ def test_cosine_is_symmetric_and_between_0_and_1(
 # --- remembered word counts ----------------------------------------------------------------------
 
 
-def test_remembered_word_counts_expire_and_are_forgotten_on_a_new_lesson(
+def test_remembered_word_counts_expire_and_move_with_a_lesson(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     counts = Frequencies()
@@ -167,10 +167,18 @@ def test_remembered_word_counts_expire_and_are_forgotten_on_a_new_lesson(
     later = FREQUENCIES_FRESH_SECONDS + 1
     assert counts.total(later) is None
     assert counts.lookup({"rat"}, later) == ({}, ["rat"])
-    counts.store({"rat": 3}, 0.0)
-    counts.forget(["rat"])  # a lesson with `rat` was (re)indexed here
-    assert counts.total(1.0) is None
-    assert counts.lookup({"rat"}, 1.0) == ({}, ["rat"])
+    counts.set_total(10, 0.0)
+    counts.store({"rat": 3, "groen": 0, "park": 1}, 0.0)
+    counts.shift(set(), {"rat", "groen", "buurt"}, lessons=1)  # a new lesson was indexed here
+    assert counts.total(1.0) == 11
+    # Known words move by one; a word not remembered stays to be counted.
+    assert counts.lookup({"rat", "groen", "park", "buurt"}, 1.0) == (
+        {"rat": 4, "groen": 1, "park": 1},
+        ["buurt"],
+    )
+    counts.shift({"rat", "park"}, {"rat", "groen"})  # a lesson's text changed: park → groen
+    assert counts.total(1.0) == 11
+    assert counts.lookup({"rat", "groen", "park"}, 1.0) == ({"rat": 4, "groen": 2}, [])
     counts.store_all(20, {"rat": 4, "park": 1}, 2.0)
     assert (counts.total(2.0), counts.lookup({"rat", "groen"}, 2.0)) == (
         20,

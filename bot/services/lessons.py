@@ -30,6 +30,7 @@ from bot.services.directory import Directory, language_for
 from bot.services.permissions import (
     Permission,
     authorize,
+    authorize_membership,
     authorize_own,
     authorize_without_team,
 )
@@ -182,11 +183,30 @@ def clean_text(raw: str, empty_key: str, limit: int = TEXT_LIMIT) -> str:
     return check_length(text, limit)
 
 
+def _indexed(lesson: Lesson) -> tuple[str, dict[str, int], list[str]]:
+    """What a lesson is found by: its text and advice, their search terms, and #tags."""
+    body = " ".join(part for part in (lesson.text, lesson.advice or "") if part)
+    return body, dict(terms(body)), [tag for tag in tags_in(body) if tag not in THEMES]
+
+
 async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
     """Refresh a lesson's search terms and #tags after its text changed."""
-    body = " ".join(part for part in (lesson.text, lesson.advice or "") if part)
-    await Lessons(session).replace_tags(lesson.id, (t for t in tags_in(body) if t not in THEMES))
-    await LessonIndex(session).replace(lesson, dict(terms(body)), body)
+    body, counts, tags = _indexed(lesson)
+    await Lessons(session).replace_tags(lesson.id, tags)
+    await LessonIndex(session).replace(lesson, counts, body)
+
+
+async def add_lesson(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
+    """Store a new lesson, indexed and with the themes the bot suggests for it preselected
+    (the author confirms or changes them); the suggestion."""
+    body, counts, tags = _indexed(lesson)
+    LessonIndex.describe(lesson, counts, body)
+    await Lessons(session).add(lesson)
+    Lessons(session).add_tags(lesson.id, tags)
+    await LessonIndex(session).add(lesson, counts)
+    suggestion = await suggested_themes(session, lesson)
+    Lessons(session).add_themes(lesson.id, suggestion)
+    return suggestion
 
 
 async def suggested_themes(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
@@ -196,14 +216,6 @@ async def suggested_themes(session: AsyncSession, lesson: Lesson) -> tuple[str, 
         dict(terms(lesson.text)), NEIGHBOURS, lesson.id
     )
     return suggest(lesson.text, [Neighbour(score, themes) for _, score, themes in found])
-
-
-async def preselect_themes(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
-    """Mark a new lesson with its suggested themes (the author confirms or changes them)."""
-    suggestion = await suggested_themes(session, lesson)
-    for theme in suggestion:
-        await Lessons(session).set_theme(lesson.id, theme, on=True)
-    return suggestion
 
 
 class LessonService:
@@ -225,13 +237,17 @@ class LessonService:
 
     async def begin(self, actor: Actor, raw_text: str) -> LessonStep:
         """`/lesson [text]`."""
-        teams = [item.team for item in await self._directory.teams_of(actor) if item.role]
+        teams = [item for item in await self._directory.teams_of(actor) if item.role]
         if not teams:
             raise ServiceError("lesson.no_team")
         if len(teams) > 1:
             await self._conversations.put(actor.person_id, LessonState("team", text=raw_text))
-            return PickTeam(teams)
-        return await self._continue(actor, teams[0].id, raw_text)
+            return PickTeam([item.team for item in teams])
+        [only] = teams
+        assert only.role is not None
+        # Its membership was just read: checked from it, not read again.
+        authorize_membership(actor, Permission.WRITE_LESSON, only.team, only.role)
+        return await self._continue(actor, only.team.id, raw_text)
 
     async def choose_team(self, actor: Actor, team_id: int) -> LessonStep:
         state = await self._conversations.expect(actor.person_id, LessonState, "/lesson", "team")
@@ -242,13 +258,16 @@ class LessonService:
     async def give_text(self, actor: Actor, state: LessonState, raw_text: str) -> LessonStep:
         if state.step != "text" or state.team_id is None:
             raise ServiceError("flow.use_buttons")
+        async with self._db.unit_of_work() as session:
+            await self._require_member(session, actor, state.team_id)  # they may have left
         return await self._continue(actor, state.team_id, raw_text)
 
     async def _continue(self, actor: Actor, team_id: int, raw_text: str) -> LessonStep:
+        """The flow's next step in a team whose membership the caller has checked."""
         if not raw_text.strip():
             await self._conversations.put(actor.person_id, LessonState("text", team_id))
             return AskText()
-        card = await self.write(actor, team_id, raw_text)
+        card = await self._write(actor, team_id, raw_text)
         await self._conversations.clear(actor.person_id)
         return card
 
@@ -292,24 +311,27 @@ class LessonService:
 
     async def write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
         """`/lesson`: a new lesson, kept in the team until the author chooses otherwise."""
-        text = clean_text(raw_text, "lesson.empty")
-        now = self._clock()
+        clean_text(raw_text, "lesson.empty")  # an empty text is refused before anything else
         async with self._db.unit_of_work() as session:
             await self._require_member(session, actor, team_id)
-            lesson = await Lessons(session).add(
-                Lesson(
-                    team_id=team_id,
-                    author_id=actor.person_id,
-                    text=text,
-                    visibility=LessonVisibility.TEAM,
-                    anonymous=False,
-                    status=LessonStatus.ACTIVE,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            await index_lesson(session, lesson)
-            suggestion = await preselect_themes(session, lesson)
+            return await self._write(actor, team_id, raw_text)
+
+    async def _write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
+        """`write` in a team whose membership the caller has checked."""
+        text = clean_text(raw_text, "lesson.empty")
+        now = self._clock()
+        lesson = Lesson(
+            team_id=team_id,
+            author_id=actor.person_id,
+            text=text,
+            visibility=LessonVisibility.TEAM,
+            anonymous=False,
+            status=LessonStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._db.unit_of_work() as session:
+            suggestion = await add_lesson(session, lesson)
             card = await self._card(session, actor, lesson)
             return replace(card, suggested=suggestion)
 
@@ -441,31 +463,27 @@ class LessonService:
         async with self._db.unit_of_work() as session:
             lessons = Lessons(session)
             lesson = await lessons.from_answer(answer_id)
-            created = lesson is None
-            if lesson is None:
-                lesson = await lessons.add(
-                    Lesson(
-                        team_id=team_id,
-                        sprint_id=sprint_id,
-                        author_id=author_id,
-                        source_answer_id=answer_id,
-                        text=text,
-                        visibility=LessonVisibility.TEAM,  # until the author chooses
-                        anonymous=False,
-                        status=LessonStatus.ACTIVE,
-                        created_at=now,
-                        updated_at=now,
-                    )
+            if lesson is None:  # the same suggestion as /lesson
+                new = Lesson(
+                    team_id=team_id,
+                    sprint_id=sprint_id,
+                    author_id=author_id,
+                    source_answer_id=answer_id,
+                    text=text,
+                    visibility=LessonVisibility.TEAM,  # until the author chooses
+                    anonymous=False,
+                    status=LessonStatus.ACTIVE,
+                    created_at=now,
+                    updated_at=now,
                 )
-            elif lesson.text != text:
+                await add_lesson(session, new)
+            elif lesson.text != text:  # a changed answer keeps the themes
                 lesson.text, lesson.updated_at = text, now
                 if lesson.decided_at is not None:
                     # Anonymous stays as it was: a name hidden once is not shown now.
                     lesson.visibility, lesson.decided_at = LessonVisibility.TEAM, None
                     reopened = True
-            await index_lesson(session, lesson)
-            if created:  # the same suggestion as /lesson; a changed answer keeps the themes
-                await preselect_themes(session, lesson)
+                await index_lesson(session, lesson)
         return reopened
 
     async def undecided_cards(self, actor: Actor, answer_ids: list[int]) -> list[LessonCard]:

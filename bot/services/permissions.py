@@ -474,6 +474,17 @@ async def authorize(
     return roles
 
 
+def authorize_membership(
+    actor: Actor, action: Permission, team: Team, membership: MembershipRole
+) -> None:
+    """`authorize` for a team whose membership the caller has just read (so the person's
+    teams are not read a second time in the same update)."""
+    role = Role.COORDINATOR if membership is MembershipRole.COORDINATOR else Role.MEMBER
+    roles = {role, Role.ADMIN} if actor.is_admin else {role}
+    if not any(allows(action, held) for held in roles):
+        raise ServiceError(refusal_key(action, role), team=team.name)
+
+
 def authorize_without_team(actor: Actor, action: Permission) -> None:
     """For actions open to everyone or to steunpunt admins only: decided from the person alone,
     without looking up their teams."""
