@@ -83,12 +83,12 @@ class Lessons:
         )
         return result.scalar_one_or_none()
 
-    async def undecided_from_answers(self, author_id: int, answer_ids: list[int]) -> list[int]:
+    async def undecided_from_answers(self, author_id: int, answer_ids: list[int]) -> list[Lesson]:
         """Lessons that check-in answers produced and their author has not shared or kept."""
         if not answer_ids:
             return []
         result = await self._session.execute(
-            select(Lesson.id)
+            select(Lesson)
             .where(
                 Lesson.source_answer_id.in_(answer_ids),
                 Lesson.author_id == author_id,

@@ -571,6 +571,28 @@ class Prompts:
             update(CheckinPrompt).where(CheckinPrompt.id == prompt_id).values(claimed_at=None)
         )
 
+    async def record_delivery(
+        self,
+        prompt_id: int,
+        *,
+        recap_sent_at: datetime | None = None,
+        cards_sent_at: datetime | None = None,
+        release: bool = False,
+    ) -> None:
+        """The recap or the cards reached the person (one statement); `release`: nothing
+        more follows, so the sender's claim ends with this record."""
+        values: dict[str, datetime | None] = {}
+        if recap_sent_at is not None:
+            values["recap_sent_at"] = recap_sent_at
+        if cards_sent_at is not None:
+            values["cards_sent_at"] = cards_sent_at
+        if release:
+            values["claimed_at"] = None
+        if values:
+            await self._session.execute(
+                update(CheckinPrompt).where(CheckinPrompt.id == prompt_id).values(**values)
+            )
+
     async def claim_pending(self, now: datetime, limit: int) -> list[int]:
         """Atomically take up to `limit` due, unsent prompts; only the taker may send them."""
         due = (

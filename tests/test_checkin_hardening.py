@@ -14,11 +14,13 @@ from bot.fakes.clock import FakeClock
 from bot.fakes.harness import ChatHarness
 from bot.fakes.telegram import BotMessage, FakeGroup, FakeTelegram, FakeUser, JsonDict
 from storage.models import (
+    BlockerThemeReview,
     CheckinAnswer,
     CheckinPrompt,
     CheckinRun,
     Lesson,
     LessonVisibility,
+    Person,
     RunKind,
     RunStatus,
 )
@@ -205,6 +207,29 @@ async def test_a_network_error_at_the_last_answer_loses_neither_recap_nor_card(
     await bot.press(simon, "🌍 Delen met steunpunt")
     [lesson] = await rows(settings, Lesson)
     assert lesson.visibility is LessonVisibility.CITY
+
+
+async def test_a_recap_and_cards_that_arrive_are_recorded_and_the_claim_ends_with_them(
+    bot: ChatHarness, team: Team, clock: FakeClock, settings: Settings
+) -> None:
+    """The record of the last card also ends the answer's claim on the prompt: nothing is
+    owed, nothing stays claimed, and no round sends anything again."""
+    simon = team.simon
+    await answer_all_but_the_last(bot, clock, simon)
+    await bot.send(simon, ANSWERS[-1])
+    assert len(recaps_to(bot, simon)) == len(cards_to(bot, simon)) == 1
+    assert len(blocker_cards_to(bot, simon)) == 1
+    [person] = await rows(settings, Person, Person.telegram_user_id == simon.id)
+    [prompt] = await rows(settings, CheckinPrompt, CheckinPrompt.person_id == person.id)
+    assert (prompt.recap_sent_at, prompt.cards_sent_at, prompt.claimed_at) == (
+        clock.now,
+        clock.now,
+        None,
+    )
+    [review] = await rows(settings, BlockerThemeReview)
+    assert review.offered_at == clock.now
+    clock.advance(timedelta(minutes=20))  # long past any claim's staleness
+    assert await bot.round() == []
 
 
 async def test_a_recap_that_keeps_failing_backs_off_and_arrives_once(

@@ -152,20 +152,24 @@ class CheckinHandlers(HandlerGroup):
         """The recap, then the lesson cards (they ask for a choice) and last the blocker cards
         (their themes are stored already; confirming is optional), by the claim/deliver
         protocol: what arrives is recorded; what does not, a later check-in round sends (the
-        service claimed them). The cards are recorded together after the last one, and each
-        blocker card also on its own, so a later round never shows a blocker card twice."""
+        service claimed them). The cards are recorded together after the last one (a blocker
+        card before it on its own, so a later round never shows it twice), and the record of
+        the last message also ends the claim."""
         prompt_id, lang = recap.prompt_id, actor.language
         text, markup = recap_message(lang, recap, self.zone)
         if recap.lesson_reopened:
             text = Safe(f"{text}\n\n{t(lang, 'checkin.lesson_reopened')}")
+        cards = [
+            *((card_message(lang, card), None) for card in recap.lesson_cards),
+            *((blocker_card_message(lang, card), card.answer_id) for card in recap.blocker_cards),
+        ]
         lost: list[str] = []
+        released = False
 
         async def recap_arrived() -> None:
-            await self.checkins.recap_delivered(prompt_id)
-
-        async def cards_arrived() -> None:
-            if "card" not in lost:
-                await self.checkins.cards_delivered(prompt_id)
+            nonlocal released
+            released = not cards
+            await self.checkins.recap_delivered(prompt_id, release=released)
 
         def not_arrived(part: str) -> AfterSend:
             async def note() -> None:
@@ -174,26 +178,24 @@ class CheckinHandlers(HandlerGroup):
 
             return note
 
+        def card_arrived(answer_id: int | None, last: bool) -> AfterSend | None:
+            async def note() -> None:
+                nonlocal released
+                if last and "card" not in lost:  # all cards arrived (a blocker's included)
+                    released = True
+                    await self.checkins.cards_delivered(prompt_id, release=True)
+                elif answer_id is not None:
+                    await self.checkins.blocker_card_delivered(answer_id)
+
+            return note if answer_id is not None or last else None
+
         async def let_go() -> None:
-            await self.checkins.release(prompt_id)
+            if not released:  # something did not arrive: a later round takes it up
+                await self.checkins.release(prompt_id)
 
         await self.reply(
             update, text, markup, delivered=recap_arrived, undelivered=not_arrived("recap")
         )
-
-        def card_arrived(answer_id: int | None, last: bool) -> AfterSend | None:
-            async def note() -> None:
-                if answer_id is not None:
-                    await self.checkins.blocker_card_delivered(answer_id)
-                if last:
-                    await cards_arrived()
-
-            return note if answer_id is not None or last else None
-
-        cards = [
-            *((card_message(lang, card), None) for card in recap.lesson_cards),
-            *((blocker_card_message(lang, card), card.answer_id) for card in recap.blocker_cards),
-        ]
         for number, ((card_text, card_markup), answer_id) in enumerate(cards, start=1):
             await self.reply(
                 update,

@@ -570,22 +570,25 @@ class CheckinService:
                 )
         return deliveries
 
-    async def recap_delivered(self, prompt_id: int, now: datetime | None = None) -> None:
+    async def recap_delivered(
+        self, prompt_id: int, now: datetime | None = None, *, release: bool = False
+    ) -> None:
+        """The recap reached the person; `release`: nothing follows it (no cards), so the
+        claim ends with this record instead of in a transaction of its own."""
         now = now or self._clock()
         async with self._db.unit_of_work() as session:
-            prompt = await Prompts(session).get(prompt_id)
-            if prompt is not None:
-                prompt.recap_sent_at = now
+            await Prompts(session).record_delivery(prompt_id, recap_sent_at=now, release=release)
 
-    async def cards_delivered(self, prompt_id: int, now: datetime | None = None) -> None:
+    async def cards_delivered(
+        self, prompt_id: int, now: datetime | None = None, *, release: bool = False
+    ) -> None:
         """The blocker and lesson cards reached the person: a blocker's card is not shown
-        again (until its text changes and it gets a new proposal)."""
+        again (until its text changes and it gets a new proposal). `release`: as with
+        `recap_delivered`."""
         now = now or self._clock()
         async with self._db.unit_of_work() as session:
-            prompt = await Prompts(session).get(prompt_id)
-            if prompt is not None:
-                prompt.cards_sent_at = now
-                await BlockerThemes(session).offered(prompt_id, now)
+            await Prompts(session).record_delivery(prompt_id, cards_sent_at=now, release=release)
+            await BlockerThemes(session).offered(prompt_id, now)
 
     async def blocker_card_delivered(self, answer_id: int, now: datetime | None = None) -> None:
         """One blocker card reached its author: a later round does not send it again."""
@@ -811,11 +814,13 @@ class CheckinService:
             if prompt.step >= len(steps) and prompt.status is not PromptStatus.DONE:
                 prompt.status, prompt.completed_at = PromptStatus.DONE, now
             if prompt.step >= len(steps):
-                recap = await self._recap(session, actor, prompt, run, reopened)
                 # The handler sends the recap and the cards (claimed, so a round leaves them);
-                # what does not arrive, a later round sends.
-                prompt.claimed_at, prompt.recap_sent_at = now, None
-                prompt.cards_sent_at = None if recap.has_cards else now
+                # what does not arrive, a later round sends. (Set before the recap is read, so
+                # the prompt is written once.)
+                prompt.claimed_at, prompt.recap_sent_at, prompt.cards_sent_at = now, None, None
+                recap = await self._recap(session, actor, prompt, run, reopened)
+                if not recap.has_cards:
+                    prompt.cards_sent_at = now
                 return Stored(recap, reopened)
             view = await self._step_view(session, prompt, prompt.step)
             assert view is not None

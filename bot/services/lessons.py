@@ -490,11 +490,9 @@ class LessonService:
         """Lessons that check-in answers produced and that still wait for their author's
         choice, as cards to decide on."""
         async with self._db.unit_of_work() as session:
-            lessons = Lessons(session)
             cards = []
-            for lesson_id in await lessons.undecided_from_answers(actor.person_id, answer_ids):
-                lesson = await lessons.get(lesson_id)
-                assert lesson is not None
+            undecided = await Lessons(session).undecided_from_answers(actor.person_id, answer_ids)
+            for lesson in undecided:
                 card = await self._card(session, actor, lesson)
                 # Its themes were pre-selected when the answer came in; while they are still
                 # what the bot proposes, the card says so.
