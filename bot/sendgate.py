@@ -5,8 +5,9 @@ instances of the bot, each send must also fit what the others sent. `DatabaseSen
 the database for a slot before the local limiter grants the send (storage/sendlimit.py) and
 reports when Telegram answered. Bulk sends of one process queue for the gate one at a time, in
 the order they came, so a broadcast does not poll the database once per waiting message; an
-interactive reply asks at once, and when the window is full it asks again a moment before bulk
-does.
+interactive reply asks at once, and when the window is full it keeps its place there until it
+goes: no instance's bulk takes the slot it waits for, and no slot is kept empty for replies
+that may not come.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from storage.sendlimit import Refused, Window, finish, prune, try_grant
 logger = logging.getLogger(__name__)
 
 PRUNE_EVERY = 1000  # requests for a slot (granted or not) between two clean-ups of old rows
-MAX_WAIT = 0.25  # ask again at least this often: another instance's send may finish early
+# Ask again at least this often: another instance's send may finish early, and a waiting
+# reply's place lapses when not renewed (storage.sendlimit.WAITING_EXPIRY, 1 s).
+MAX_WAIT = 0.25
 NO_TICKET = 0
-BULK_LAG = 0.004  # seconds bulk waits longer than a reply for the same free slot
 
 
 class DatabaseSendGate:
@@ -90,6 +92,7 @@ class DatabaseSendGate:
         if chat is not None:
             window = self._group if is_group(chat) else self._private
         key = None if window is None else str(chat)
+        place: int | None = None  # this reply's place in the overall window while it waits
         while True:
             try:
                 async with self._engine.begin() as connection:
@@ -99,6 +102,7 @@ class DatabaseSendGate:
                         chat=key,
                         chat_window=window,
                         priority=priority,
+                        place=place,
                     )
                     self._requests += 1
                     if self._requests % PRUNE_EVERY == 0:
@@ -111,7 +115,5 @@ class DatabaseSendGate:
             if not isinstance(outcome, Refused):
                 return outcome
             self.waited += 1
-            # When a slot frees, a waiting reply asks a moment before bulk does, so it goes
-            # first without keeping a slot empty for replies that may not come.
-            lag = BULK_LAG if priority == "bulk" else 0.0
-            await self._sleep(min(max(outcome.wait, 0.001) + lag, MAX_WAIT))
+            place = outcome.place
+            await self._sleep(min(max(outcome.wait, 0.001), MAX_WAIT))

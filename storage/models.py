@@ -675,6 +675,8 @@ class SendGrant(Base):
     )
     # The chat's key (id or @username) when that chat has a window of its own, else None.
     chat: Mapped[str | None] = mapped_column(String(64))
+    # "interactive" or "bulk"; "waiting" for a reply keeping its place in the overall window
+    # until it goes (granted_at is then when it last asked), when the row becomes its grant.
     priority: Mapped[str] = mapped_column(String(16))
     granted_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

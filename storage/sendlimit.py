@@ -6,6 +6,12 @@ than N rows are in flight or finished within the last S seconds, the same slidin
 in-process limiter keeps (bot/ratelimit.py), anchored at the answer because Telegram counts a
 message when it receives it. Grants are serialised by a transaction-scoped advisory lock, and
 every time is the database's own clock, so instances whose clocks differ still agree.
+
+Replies go before bulk across the instances: a reply the overall window refuses keeps its place
+as a `waiting` row, which bulk counts as taken (the reply polls a little later and may find
+another instance's bulk already in the slot otherwise). The row becomes the reply's grant when
+it goes, and stops counting if the reply stops asking (`WAITING_EXPIRY`); with no reply
+waiting, bulk has the whole window.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ SEND_GRANT_LOCK = 0x5354_5350_5345_4E44
 IN_FLIGHT_EXPIRY = timedelta(seconds=30)
 # Rows older than this no longer matter to any window (the group window is a minute).
 KEEP = timedelta(minutes=5)
+# The `priority` of a reply's row while it waits for room in the overall window.
+WAITING = "waiting"
+# A waiting reply asks again at least every quarter second (bot/sendgate.py); a row it stopped
+# refreshing (the reply was cancelled, its instance died) no longer keeps bulk out after this.
+WAITING_EXPIRY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +47,11 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """No room yet; ask again in `wait` (seconds, by the database's clock)."""
+    """No room yet; ask again in `wait` (seconds, by the database's clock). `place`: the row
+    keeping a reply's place meanwhile (pass it back to `try_grant`), or None."""
 
     wait: float
+    place: int | None = None
 
 
 async def try_grant(
@@ -48,29 +61,57 @@ async def try_grant(
     chat: str | None = None,
     chat_window: Window | None = None,
     priority: str = "interactive",
+    place: int | None = None,
 ) -> int | Refused:
     """Take a slot in the overall window (and the chat's, if given), or say how long to wait.
-    Call inside a transaction; the grant commits with it."""
+    Bulk also leaves the slots of waiting replies alone. A reply that only the overall window
+    holds back keeps its place (`Refused.place`; pass it in again when asking again). Call
+    inside a transaction; the grant commits with it."""
     now = (
         await connection.execute(
             select(func.pg_advisory_xact_lock(SEND_GRANT_LOCK), func.clock_timestamp())
         )
     ).one()[1]
-    waits = [_wait(await _held(connection, now, overall.span), overall, now)]
+    waiting = 0 if priority != "bulk" else await _waiting(connection, now)
+    overall_wait = _wait(await _held(connection, now, overall.span), overall, now, waiting)
+    chat_wait = None
     if chat is not None and chat_window is not None:
-        held = await _held(connection, now, chat_window.span, chat)
-        waits.append(_wait(held, chat_window, now))
-    if any(wait is not None for wait in waits):
-        return Refused(max(wait or 0.0 for wait in waits))
-    return int(
-        (
+        chat_wait = _wait(await _held(connection, now, chat_window.span, chat), chat_window, now)
+    if overall_wait is None and chat_wait is None:
+        if place is not None:
+            # The waiting row becomes the grant (None if it was pruned meanwhile).
+            granted = (
+                await connection.execute(
+                    update(SendGrant)
+                    .where(SendGrant.id == place, SendGrant.priority == WAITING)
+                    .values(priority=priority, granted_at=now, chat=chat)
+                    .returning(SendGrant.id)
+                )
+            ).scalar_one_or_none()
+            if granted is not None:
+                return int(granted)
+        return await _insert(connection, chat, priority, now)
+    wait = max(overall_wait or 0.0, chat_wait or 0.0)
+    if priority == "bulk":
+        return Refused(wait)
+    if chat_wait is not None:
+        # Held back by its own chat: a place in the overall window would only keep a slot
+        # empty that bulk could use meanwhile.
+        if place is not None:
+            await connection.execute(delete(SendGrant).where(SendGrant.id == place))
+        return Refused(wait)
+    if place is not None:
+        refreshed = (
             await connection.execute(
-                insert(SendGrant)
-                .values(chat=chat, priority=priority, granted_at=now)
+                update(SendGrant)
+                .where(SendGrant.id == place, SendGrant.priority == WAITING)
+                .values(granted_at=now)
                 .returning(SendGrant.id)
             )
-        ).scalar_one()
-    )
+        ).scalar_one_or_none()
+        if refreshed is not None:
+            return Refused(wait, int(refreshed))
+    return Refused(wait, await _insert(connection, chat, WAITING, now))
 
 
 async def finish(connection: AsyncConnection, grant_id: int) -> None:
@@ -81,7 +122,7 @@ async def finish(connection: AsyncConnection, grant_id: int) -> None:
 
 
 async def prune(connection: AsyncConnection) -> int:
-    """Forget grants too old to count in any window."""
+    """Forget grants (and places of replies that stopped waiting) too old to count."""
     result = await connection.execute(
         delete(SendGrant).where(SendGrant.granted_at < func.clock_timestamp() - KEEP)
     )
@@ -93,20 +134,42 @@ async def _held(
 ) -> list[datetime | None]:
     """The slots a window holds: None for a send still in flight, else when it finished."""
     statement = select(SendGrant.finished_at).where(
+        SendGrant.priority != WAITING,
         or_(
             SendGrant.finished_at > now - span,
             SendGrant.finished_at.is_(None) & (SendGrant.granted_at > now - IN_FLIGHT_EXPIRY),
-        )
+        ),
     )
     if chat is not None:
         statement = statement.where(SendGrant.chat == chat)
     return list((await connection.execute(statement)).scalars())
 
 
-def _wait(held: list[datetime | None], window: Window, now: datetime) -> float | None:
-    """None if the window has room, else seconds until it may (a guess when that waits on a
-    send still in flight)."""
-    excess = len(held) - window.limit
+async def _waiting(connection: AsyncConnection, now: datetime) -> int:
+    """How many replies keep a place in the overall window."""
+    statement = select(func.count(SendGrant.id)).where(
+        SendGrant.priority == WAITING, SendGrant.granted_at > now - WAITING_EXPIRY
+    )
+    return int((await connection.execute(statement)).scalar_one())
+
+
+async def _insert(
+    connection: AsyncConnection, chat: str | None, priority: str, now: datetime
+) -> int:
+    statement = (
+        insert(SendGrant)
+        .values(chat=chat, priority=priority, granted_at=now)
+        .returning(SendGrant.id)
+    )
+    return int((await connection.execute(statement)).scalar_one())
+
+
+def _wait(
+    held: list[datetime | None], window: Window, now: datetime, kept: int = 0
+) -> float | None:
+    """None if the window has room beside `kept` places of waiting replies, else seconds until
+    it may (a guess when that waits on a send still in flight)."""
+    excess = len(held) + kept - window.limit
     if excess < 0:
         return None
     finished = sorted(moment for moment in held if moment is not None)

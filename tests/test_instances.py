@@ -16,7 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import bot.handlers.courier as courier_module
 from bot.config import Settings
@@ -29,6 +30,7 @@ from storage.database import create_engine, create_session_factory
 from storage.migrate import upgrade_database
 from storage.models import CheckinAnswer, RunKind, SendGrant, Team
 from storage.repositories import Prompts
+from storage.sendlimit import WAITING
 from tests.conftest import ADMIN_ID, POSTGRES_URL, make_settings
 from tests.support.db import rows
 from tests.support.flows import appoint, create_team, join
@@ -271,6 +273,112 @@ async def test_two_gates_keep_one_window_and_let_replies_through(database_url: s
     # fresh chats went almost at once; the two held back by their chat's window waited ~1 s.
     assert sorted(reply_waits)[:6][-1] < 0.3
     assert 0.9 < max(reply_waits) < 1.6
+
+
+class HeldBackError(Exception):
+    """A gate refused and would now wait (a `sleep` that stops the gate instead)."""
+
+
+async def held_back(wait: float) -> None:
+    raise HeldBackError(wait)
+
+
+async def backdate(engine: AsyncEngine, grant: int, **columns: timedelta) -> None:
+    """Move a send_grants row's times into the past, as if that much time had gone by."""
+    values = {name: func.clock_timestamp() - ago for name, ago in columns.items()}
+    async with engine.begin() as connection:
+        await connection.execute(update(SendGrant).where(SendGrant.id == grant).values(values))
+
+
+async def places(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        statement = select(func.count(SendGrant.id)).where(SendGrant.priority == WAITING)
+        return int((await connection.execute(statement)).scalar_one())
+
+
+async def test_a_waiting_reply_keeps_its_slot_from_the_other_instances_bulk(
+    database_url: str,
+) -> None:
+    """The window of two instances is full of bulk; a reply through one of them waits. When
+    a slot frees, the other instance's bulk asks first, but the slot is the reply's: before,
+    whichever asked first took it, and a reply could wait behind several bulk sends."""
+    engines = [create_engine(database_url) for _ in range(2)]
+    await upgrade_database(engines[0])
+    reply_waits, go_on = asyncio.Event(), asyncio.Event()
+
+    async def reply_sleep(wait: float) -> None:
+        reply_waits.set()
+        await go_on.wait()
+
+    # Windows of a minute: a slot frees only when the test backdates it.
+    bulk_gate = DatabaseSendGate(engines[0], overall_limit=3, overall_period=60, sleep=held_back)
+    reply_gate = DatabaseSendGate(engines[1], overall_limit=3, overall_period=60, sleep=reply_sleep)
+    try:
+        bulk = [await bulk_gate.admit("bulk", 1000 + n) for n in range(3)]
+        for ticket in bulk:
+            await bulk_gate.done(ticket)
+        reply = asyncio.create_task(reply_gate.admit("interactive", 5000))
+        await asyncio.wait_for(reply_waits.wait(), 5)
+
+        await backdate(engines[0], bulk[0], finished_at=timedelta(minutes=2))
+        with pytest.raises(HeldBackError):
+            await bulk_gate.admit("bulk", 1003)
+        assert await places(engines[0]) == 1
+        go_on.set()
+        ticket = await asyncio.wait_for(reply, 5)
+        assert ticket not in bulk
+        assert await places(engines[0]) == 0
+        # With no reply waiting, bulk has the whole window again.
+        await backdate(engines[0], bulk[1], finished_at=timedelta(minutes=2))
+        assert await bulk_gate.admit("bulk", 1003) > 0
+        stopping = DatabaseSendGate(engines[1], overall_limit=3, overall_period=60, sleep=held_back)
+        with pytest.raises(HeldBackError):
+            await stopping.admit("interactive", 5001)  # the window is full: 2 bulk, 1 reply
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_a_reply_keeps_no_place_it_cannot_use(database_url: str) -> None:
+    """A reply its own chat holds back leaves the overall window to bulk, and so does a place
+    its reply stopped renewing (cancelled, or its instance died)."""
+    engines = [create_engine(database_url) for _ in range(2)]
+    await upgrade_database(engines[0])
+    bulk_gate = DatabaseSendGate(engines[0], overall_limit=3, overall_period=60, sleep=held_back)
+    reply_gate = DatabaseSendGate(
+        engines[1],
+        overall_limit=3,
+        overall_period=60,
+        private_limit=1,
+        private_period=60,
+        sleep=held_back,
+    )
+    try:
+        first_reply = await reply_gate.admit("interactive", 5000)
+        bulk = [await bulk_gate.admit("bulk", 1000 + n) for n in range(2)]
+        with pytest.raises(HeldBackError):
+            await reply_gate.admit("interactive", 5000)  # its chat is full, and the window
+        assert await places(engines[0]) == 0
+        await backdate(engines[0], bulk[0], granted_at=timedelta(minutes=2))
+        assert await bulk_gate.admit("bulk", 1002) > 0
+
+        with pytest.raises(HeldBackError):
+            await reply_gate.admit("interactive", 5001)  # only the window is full: a place
+        [place] = [g for g in await rows_of(engines[0]) if g.priority == WAITING]
+        await backdate(engines[0], bulk[1], granted_at=timedelta(minutes=2))
+        with pytest.raises(HeldBackError):
+            await bulk_gate.admit("bulk", 1003)
+        await backdate(engines[0], place.id, granted_at=timedelta(seconds=2))  # not renewed
+        assert await bulk_gate.admit("bulk", 1003) > 0
+        assert first_reply > 0
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def rows_of(engine: AsyncEngine) -> list[Any]:
+    async with engine.connect() as connection:
+        return list((await connection.execute(select(SendGrant))).all())
 
 
 async def test_instances_claiming_at_once_get_disjoint_batches(
