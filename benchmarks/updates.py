@@ -318,6 +318,18 @@ def place(n: int) -> str:
     return "".join(SYLLABLES[int(digit)] for digit in f"{n:04d}").capitalize()
 
 
+async def floor(bench: Bench, people: City, repeat: int) -> None:
+    """What any update costs at least on this machine: `/help` claims the update, reads the
+    person and their teams, and sends one reply. The other rows scale with it from machine
+    to machine."""
+    for _ in range(repeat):
+        replies = await bench.measure(
+            "help", partial(bench.harness.send, people.west_member, "/help")
+        )
+        expect(replies, "Wat kan ik voor je doen?", "/help")
+    bench.rows["help"].label = "`/help` (the floor: update claimed, person and teams read, a reply)"
+
+
 async def lessons(bench: Bench, people: City, repeat: int) -> None:
     """Oost's member writes lessons that resemble Noord's shared ones, and shares each."""
     places = [place(n) for n in range(repeat)]
@@ -404,10 +416,11 @@ async def checkins(bench: Bench, repeat: int) -> None:
                 replies = await bench.measure("last", partial(harness.send, member, answer))
                 expect(replies, "Dank je wel!", "the last check-in answer (recap)")
                 expect(replies, "📘 Je les voor", "the last check-in answer (lesson card)")
+                expect(replies, "🚧 Je knelpunt voor", "the last check-in answer (blocker card)")
             else:
                 await harness.send(member, answer)
     bench.rows["answer"].label = "typed check-in answer mid check-in (the next question follows)"
-    bench.rows["last"].label = "last check-in answer (recap + lesson card of the lesson answer)"
+    bench.rows["last"].label = "last check-in answer (recap, lesson card and blocker card)"
     await checkin_settings(bench, coordinator, repeat)
 
 
@@ -422,7 +435,7 @@ async def checkin_settings(bench: Bench, coordinator: FakeUser, repeat: int) -> 
     bench.rows["toggle"].label = f"`/checkin` settings toggle ({HOLIDAYS_TOGGLE})"
 
 
-ORDER = ("lesson", "share", "search7", "search30", "answer", "last", "toggle")
+ORDER = ("help", "lesson", "share", "search7", "search30", "answer", "last", "toggle")
 
 
 def table(bench: Bench) -> list[str]:
@@ -449,6 +462,7 @@ async def run(url: str, repeat: int, admin_id: int, show_sql: bool = False) -> N
         bench = Bench(harness, telegram, admin)
         sanity = await check_counter(harness.services.engine, bench.counter)
         people = await city(bench)
+        await floor(bench, people, repeat)
         await lessons(bench, people, repeat)
         await search(bench, people, repeat)
         await checkins(bench, repeat)
