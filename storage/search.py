@@ -56,6 +56,7 @@ REBUILD_LOCK = 0x5354_5350_494E_4458  # pg_advisory_xact_lock key
 FREQUENCIES_FRESH_SECONDS = 6 * 3600.0
 FREQUENCIES_KEPT = 200_000  # terms remembered per database at most
 LOOKUP_BATCH = 500
+TERM_LENGTH = 64  # lesson_terms.term; longer words are kept cut to this
 # Similar-lesson candidates: the lessons with the most weight in common are preselected from
 # the term index alone, this many times as many as wanted, before their length is weighed.
 PRESELECT = 8
@@ -133,6 +134,11 @@ def _frequencies_of(session: AsyncSession) -> Frequencies:
     return _FREQUENCIES[engine]
 
 
+def _stored(counts: dict[str, int]) -> set[str]:
+    """A text's terms as the index keeps them."""
+    return {term[:TERM_LENGTH] for term in counts}
+
+
 def _shared() -> list[ColumnElement[bool]]:
     return [Lesson.visibility == LessonVisibility.CITY, Lesson.status == LessonStatus.ACTIVE]
 
@@ -163,7 +169,7 @@ class LessonIndex:
         old = await self._session.execute(
             delete(LessonTerm).where(LessonTerm.lesson_id == lesson.id).returning(LessonTerm.term)
         )
-        _frequencies_of(self._session).shift(set(old.scalars()), set(counts))
+        _frequencies_of(self._session).shift(set(old.scalars()), _stored(counts))
         self.describe(lesson, counts, search_text)
         self._add_terms(lesson.id, counts)
         await self._session.flush()
@@ -177,13 +183,13 @@ class LessonIndex:
 
     async def add(self, lesson: Lesson, counts: dict[str, int]) -> None:
         """The terms of a lesson that was just added, `describe`d (it has none to clear)."""
-        _frequencies_of(self._session).shift(set(), set(counts), lessons=1)
+        _frequencies_of(self._session).shift(set(), _stored(counts), lessons=1)
         self._add_terms(lesson.id, counts)
         await self._session.flush()
 
     def _add_terms(self, lesson_id: int, counts: dict[str, int]) -> None:
         self._session.add_all(
-            LessonTerm(lesson_id=lesson_id, term=term[:64], count=count)
+            LessonTerm(lesson_id=lesson_id, term=term[:TERM_LENGTH], count=count)
             for term, count in counts.items()
         )
 
