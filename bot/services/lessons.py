@@ -196,6 +196,29 @@ async def index_lesson(session: AsyncSession, lesson: Lesson) -> None:
     await LessonIndex(session).replace(lesson, counts, body)
 
 
+def undecided_lesson(
+    team_id: int,
+    author_id: int,
+    text: str,
+    now: datetime,
+    sprint_id: int | None = None,
+    source_answer_id: int | None = None,
+) -> Lesson:
+    """A new lesson of the team, kept in the team until its author chooses otherwise."""
+    return Lesson(
+        team_id=team_id,
+        sprint_id=sprint_id,
+        author_id=author_id,
+        source_answer_id=source_answer_id,
+        text=text,
+        visibility=LessonVisibility.TEAM,
+        anonymous=False,
+        status=LessonStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def add_lesson(session: AsyncSession, lesson: Lesson) -> tuple[str, ...]:
     """Store a new lesson, indexed and with the themes the bot suggests for it preselected
     (the author confirms or changes them); the suggestion."""
@@ -320,16 +343,7 @@ class LessonService:
         """`write` in a team whose membership the caller has checked."""
         text = clean_text(raw_text, "lesson.empty")
         now = self._clock()
-        lesson = Lesson(
-            team_id=team_id,
-            author_id=actor.person_id,
-            text=text,
-            visibility=LessonVisibility.TEAM,
-            anonymous=False,
-            status=LessonStatus.ACTIVE,
-            created_at=now,
-            updated_at=now,
-        )
+        lesson = undecided_lesson(team_id, actor.person_id, text, now)
         async with self._db.unit_of_work() as session:
             suggestion = await add_lesson(session, lesson)
             card = await self._card(session, actor, lesson)
@@ -464,18 +478,7 @@ class LessonService:
             lessons = Lessons(session)
             lesson = await lessons.from_answer(answer_id)
             if lesson is None:  # the same suggestion as /lesson
-                new = Lesson(
-                    team_id=team_id,
-                    sprint_id=sprint_id,
-                    author_id=author_id,
-                    source_answer_id=answer_id,
-                    text=text,
-                    visibility=LessonVisibility.TEAM,  # until the author chooses
-                    anonymous=False,
-                    status=LessonStatus.ACTIVE,
-                    created_at=now,
-                    updated_at=now,
-                )
+                new = undecided_lesson(team_id, author_id, text, now, sprint_id, answer_id)
                 await add_lesson(session, new)
             elif lesson.text != text:  # a changed answer keeps the themes
                 lesson.text, lesson.updated_at = text, now
