@@ -110,8 +110,8 @@ class Frequencies:
         unknown; should the change roll back, a count is one off until it is counted again."""
         if self._total is not None:
             self._total = (self._total[0] + lessons, self._total[1])
-        for term, change in ((t, -1) for t in before - after):
-            self._adjust(term, change)
+        for term in before - after:
+            self._adjust(term, -1)
         for term in after - before:
             self._adjust(term, +1)
 

@@ -79,17 +79,12 @@ async def try_grant(
         chat_wait = _wait(await _held(connection, now, chat_window.span, chat), chat_window, now)
     if overall_wait is None and chat_wait is None:
         if place is not None:
-            # The waiting row becomes the grant (None if it was pruned meanwhile).
-            granted = (
-                await connection.execute(
-                    update(SendGrant)
-                    .where(SendGrant.id == place, SendGrant.priority == WAITING)
-                    .values(priority=priority, granted_at=now, chat=chat)
-                    .returning(SendGrant.id)
-                )
-            ).scalar_one_or_none()
+            # The waiting row becomes the grant.
+            granted = await _take_place(
+                connection, place, priority=priority, granted_at=now, chat=chat
+            )
             if granted is not None:
-                return int(granted)
+                return granted
         return await _insert(connection, chat, priority, now)
     wait = max(overall_wait or 0.0, chat_wait or 0.0)
     if priority == "bulk":
@@ -101,16 +96,9 @@ async def try_grant(
             await connection.execute(delete(SendGrant).where(SendGrant.id == place))
         return Refused(wait)
     if place is not None:
-        refreshed = (
-            await connection.execute(
-                update(SendGrant)
-                .where(SendGrant.id == place, SendGrant.priority == WAITING)
-                .values(granted_at=now)
-                .returning(SendGrant.id)
-            )
-        ).scalar_one_or_none()
+        refreshed = await _take_place(connection, place, granted_at=now)
         if refreshed is not None:
-            return Refused(wait, int(refreshed))
+            return Refused(wait, refreshed)
     return Refused(wait, await _insert(connection, chat, WAITING, now))
 
 
@@ -151,6 +139,18 @@ async def _waiting(connection: AsyncConnection, now: datetime) -> int:
         SendGrant.priority == WAITING, SendGrant.granted_at > now - WAITING_EXPIRY
     )
     return int((await connection.execute(statement)).scalar_one())
+
+
+async def _take_place(connection: AsyncConnection, place: int, **values: object) -> int | None:
+    """Update a reply's waiting row; its id, or None if it is gone (pruned meanwhile)."""
+    statement = (
+        update(SendGrant)
+        .where(SendGrant.id == place, SendGrant.priority == WAITING)
+        .values(**values)
+        .returning(SendGrant.id)
+    )
+    taken = (await connection.execute(statement)).scalar_one_or_none()
+    return None if taken is None else int(taken)
 
 
 async def _insert(

@@ -168,8 +168,8 @@ class CheckinHandlers(HandlerGroup):
 
         async def recap_arrived() -> None:
             nonlocal released
+            await self.checkins.recap_delivered(prompt_id, release=not cards)
             released = not cards
-            await self.checkins.recap_delivered(prompt_id, release=released)
 
         def not_arrived(part: str) -> AfterSend:
             async def note() -> None:
@@ -182,8 +182,8 @@ class CheckinHandlers(HandlerGroup):
             async def note() -> None:
                 nonlocal released
                 if last and "card" not in lost:  # all cards arrived (a blocker's included)
-                    released = True
                     await self.checkins.cards_delivered(prompt_id, release=True)
+                    released = True
                 elif answer_id is not None:
                     await self.checkins.blocker_card_delivered(answer_id)
 

@@ -290,7 +290,7 @@ class LessonService:
         if not raw_text.strip():
             await self._conversations.put(actor.person_id, LessonState("text", team_id))
             return AskText()
-        card = await self._write(actor, team_id, raw_text)
+        card = await self._write(actor, team_id, clean_text(raw_text, "lesson.empty"))
         await self._conversations.clear(actor.person_id)
         return card
 
@@ -334,14 +334,13 @@ class LessonService:
 
     async def write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
         """`/lesson`: a new lesson, kept in the team until the author chooses otherwise."""
-        clean_text(raw_text, "lesson.empty")  # an empty text is refused before anything else
+        text = clean_text(raw_text, "lesson.empty")  # refused before anything else
         async with self._db.unit_of_work() as session:
             await self._require_member(session, actor, team_id)
-            return await self._write(actor, team_id, raw_text)
+            return await self._write(actor, team_id, text)
 
-    async def _write(self, actor: Actor, team_id: int, raw_text: str) -> LessonCard:
-        """`write` in a team whose membership the caller has checked."""
-        text = clean_text(raw_text, "lesson.empty")
+    async def _write(self, actor: Actor, team_id: int, text: str) -> LessonCard:
+        """`write` of a cleaned text in a team whose membership the caller has checked."""
         now = self._clock()
         lesson = undecided_lesson(team_id, actor.person_id, text, now)
         async with self._db.unit_of_work() as session:
